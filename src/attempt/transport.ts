@@ -1,0 +1,25 @@
+import type { Dispatcher } from 'undici';
+import type { Middleware } from '../call/middleware.js';
+import type { CallContext } from '../context/context.js';
+import { answerFromMock } from '../providers/mock.js';
+import { sendHttp } from '../transport/http.js';
+
+/** Settings of the transport layer, from the client. */
+export interface TransportSettings {
+  dispatcher: Dispatcher;
+  /** Milliseconds, when the call gives no `timeout`. */
+  timeout: number;
+}
+
+/**
+ * The innermost attempt layer: answers from `mockResponse` when the call has one, and
+ * otherwise sends the prepared request over HTTP. It never calls `next()`.
+ */
+export function transport(settings: TransportSettings): Middleware {
+  return async function transport(ctx) {
+    const call = ctx as CallContext;
+    const mock = call.options.mockResponse;
+    if (mock !== undefined) return answerFromMock(call, mock);
+    return sendHttp(call, settings.dispatcher, call.options.timeout ?? settings.timeout);
+  };
+}

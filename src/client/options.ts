@@ -1,0 +1,77 @@
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+import type { Middleware } from '../call/middleware.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { ProviderOptions } from '../providers/provider.js';
+import { PROVIDER_NAMES } from '../providers/registry.js';
+import { describeIssues } from '../validation/describe-issues.js';
+
+/** What a failing callback, listener or sink reports: never seen by the call itself. */
+export interface CallbackErrorInfo {
+  /** The callback's name (a function's name, a handler's class name, a listener). */
+  callback: string;
+  /** The event it was handling (`success`, `failure`, `chunk`, `end`, ...). */
+  event: string;
+}
+
+/** Receives the failures of callbacks, listeners and sinks. */
+export type CallbackErrorHandler = (error: unknown, info: CallbackErrorInfo) => void;
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** The call chain's middleware, outermost first. @default [] */
+  middleware?: Middleware[];
+  /** Middleware for every attempt, between the provider transform and the transport. @default [] */
+  attemptMiddleware?: Middleware[];
+  /**
+   * Per-provider settings. A name that is not a built-in provider defines an
+   * OpenAI-compatible endpoint and must have `apiBase`; call it as `name/model`.
+   *
+   * @example
+   * createClient({ providers: { openai: { apiKey: 'sk-...' }, local: { apiBase: 'http://127.0.0.1:8000/v1' } } })
+   */
+  providers?: Record<string, ProviderOptions>;
+  /** Milliseconds to wait for the response head, and then for each piece of the body. @default 600000 */
+  timeout?: number;
+  /** The undici dispatcher for HTTP (a proxy agent, a `MockAgent` in tests). @default a shared keep-alive Agent */
+  dispatcher?: Dispatcher;
+  /** Receives callback, listener and sink failures. @default one warning line on stderr */
+  onCallbackError?: CallbackErrorHandler;
+}
+
+const isFunction = (value: unknown) => typeof value === 'function';
+const providerOptions = z.object({
+  apiKey: z.string().min(1).optional(),
+  apiBase: z.url({ protocol: /^https?$/ }).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  apiVersion: z.string().optional(),
+  organization: z.string().optional(),
+  project: z.string().optional(),
+});
+
+const clientOptionsSchema = z.object({
+  middleware: z.array(z.custom<Middleware>(isFunction)).optional(),
+  attemptMiddleware: z.array(z.custom<Middleware>(isFunction)).optional(),
+  providers: z.record(z.string(), providerOptions).optional(),
+  timeout: z.number().positive().optional(),
+  dispatcher: z
+    .custom<Dispatcher>((value) => isFunction((value as Dispatcher)?.request))
+    .optional(),
+  onCallbackError: z.custom<CallbackErrorHandler>(isFunction).optional(),
+});
+
+/** Checks `createClient` options once, at construction. @throws ValidationError */
+export function checkClientOptions(options: unknown): ClientOptions {
+  const result = clientOptionsSchema.safeParse(options ?? {}, { reportInput: true });
+  if (!result.success) throw new ValidationError(describeIssues(result.error.issues));
+  const providers = result.data.providers ?? {};
+  for (const [name, settings] of Object.entries(providers)) {
+    if (!PROVIDER_NAMES.includes(name) && settings.apiBase === undefined) {
+      throw ValidationError.forField(
+        `providers.${name}.apiBase`,
+        `"${name}" is not a built-in provider (${PROVIDER_NAMES.join(', ')}), so it is an OpenAI-compatible endpoint and needs apiBase, such as 'http://127.0.0.1:8000/v1'.`,
+      );
+    }
+  }
+  return result.data;
+}

@@ -1,0 +1,33 @@
+import type { Middleware } from '../call/middleware.js';
+import type { Metadata, MockResponse } from '../context/types.js';
+import type { ChatRequest } from '../types/openai.js';
+
+/** shallot's own options of `completion()`, camelCase; never sent to the provider. */
+export interface CompletionOptions {
+  /** The API key for this call. @default the provider's setting, then its environment variable */
+  apiKey?: string;
+  /** The base URL for this call: any OpenAI-compatible server. */
+  apiBase?: string;
+  /** The API version (Azure). */
+  apiVersion?: string;
+  /** Extra HTTP headers for this call. */
+  headers?: Record<string, string>;
+  /** Free-form metadata for callbacks and logs (`kwargs.litellm_params.metadata`). */
+  metadata?: Metadata;
+  /** Milliseconds to wait for the response head, and then for each piece of the body. @default the client's, 600000 */
+  timeout?: number;
+  /** Cancels the call and its stream. */
+  signal?: AbortSignal;
+  /** Answer from this instead of the network; every layer still runs. */
+  mockResponse?: MockResponse;
+  /** Middleware for this call only, inside the client's. */
+  middleware?: Middleware[];
+  /** Groups this call with others in logs. @default the call id */
+  traceId?: string;
+}
+
+/** The parameters of `completion()`: an OpenAI Chat Completions request plus shallot's options. */
+export type CompletionParams = ChatRequest & CompletionOptions;
+
+/** The parameters of a streamed call. */
+export type StreamingParams = CompletionParams & { stream: true };

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from '../call/middleware.js';
+import type { ShallotError } from '../errors/shallot-error.js';
+import type { ResolvedProvider } from '../providers/provider.js';
+import type { CompletionStream } from '../stream/completion-stream.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../types/openai.js';
+import type {
+  CacheStatus,
+  CallOptions,
+  CallStatus,
+  ChunkListener,
+  ContextState,
+  EndListener,
+  Metadata,
+  ProviderRequest,
+  ProviderResponse,
+  Timings,
+} from './types.js';
+
+/**
+ * The one object a call carries through every layer. Before `await next()` a middleware can
+ * read and change the request; after it, read the response, usage, cache status and error.
+ * Stream-end work goes through {@link Context.onEnd}, which fires for streamed and plain
+ * calls alike.
+ */
+export interface Context {
+  /** A unique id for this call. */
+  readonly callId: string;
+  /** Shared by every attempt (and every retry) of this call. */
+  readonly traceId: string;
+  /** The validated OpenAI-format request. Change it before `await next()`. */
+  request: ChatRequest;
+  /** shallot's own options for this call. */
+  readonly options: CallOptions;
+  /** The caller's metadata; never sent to the provider. */
+  metadata: Metadata;
+  /** Typed state that middleware add by declaration merging. */
+  readonly state: ContextState;
+  /** The provider the current `request.model` resolves to. Throws a `ValidationError` for an unknown provider. */
+  readonly provider: ResolvedProvider;
+  /** True for `stream: true` calls. */
+  readonly isStream: boolean;
+  /** Attempt number, from 1; 0 before the first attempt. */
+  attempt: number;
+  readonly timings: Timings;
+  status: CallStatus;
+  cacheStatus: CacheStatus;
+  /** The complete answer: set after the chain for plain calls, and at the end of a stream. */
+  response: ChatCompletion | undefined;
+  /** The stream handed to the caller, once the response head arrived. */
+  stream: CompletionStream | undefined;
+  /** Token usage of the answer, once known. */
+  usage: Usage | undefined;
+  /** The failure, once the call failed. */
+  error: ShallotError | undefined;
+  /** The HTTP request of the current attempt, once prepared. */
+  providerRequest: ProviderRequest | undefined;
+  /** The HTTP response head (and body text for plain calls) of the current attempt. */
+  providerResponse: ProviderResponse | undefined;
+  /** Aborts when the caller's signal aborts, on timeout, or when a stream's consumer stops. */
+  readonly signal: AbortSignal;
+  /** Calls `listener` for every chunk of a streamed call, in order, as the caller receives it. */
+  onChunk(listener: ChunkListener): void;
+  /**
+   * Calls `listener` once when the call ends, with `response`/`usage` or `error` final: after
+   * the chain for a plain call, after the last chunk or the failure for a stream. Listeners
+   * run in the order they were registered: register after `await next()` to run after the
+   * inner layers' listeners.
+   */
+  onEnd(listener: EndListener): void;
+  /**
+   * Adds a layer to this call's attempt chain, between the provider transform and the
+   * transport: it runs once per attempt (a retry runs it again) and sees the exact
+   * `ctx.providerRequest` before it is sent.
+   */
+  useAttempt(middleware: Middleware): void;
+}
+
+/** Reports a failing listener or observer without disturbing the call. */
+export type ObserverErrorReporter = (error: unknown, source: string, event: string) => void;
+
+/** How a context resolves its provider; supplied by the client. */
+export type ProviderResolver = (model: string, options: CallOptions) => ResolvedProvider;
+
+/** The implementation behind {@link Context}. Its extra members are internal. */
+export class CallContext implements Context {
+  readonly callId: string = randomUUID();
+  readonly traceId: string;
+  request: ChatRequest;
+  readonly options: CallOptions;
+  metadata: Metadata;
+  readonly state: ContextState = {};
+  readonly isStream: boolean;
+  attempt = 0;
+  readonly timings: Timings = { start: Date.now() };
+  status: CallStatus = 'pending';
+  cacheStatus: CacheStatus = 'none';
+  response: ChatCompletion | undefined = undefined;
+  stream: CompletionStream | undefined = undefined;
+  usage: Usage | undefined = undefined;
+  error: ShallotError | undefined = undefined;
+  providerRequest: ProviderRequest | undefined = undefined;
+  providerResponse: ProviderResponse | undefined = undefined;
+  readonly signal: AbortSignal;
+
+  /** @internal */
+  readonly chunkListeners: ChunkListener[] = [];
+  /** @internal */
+  readonly attemptMiddleware: Middleware[] = [];
+  readonly #endListeners: EndListener[] = [];
+  readonly #controller = new AbortController();
+  readonly #resolveProvider: ProviderResolver;
+  readonly #report: ObserverErrorReporter;
+  #resolvedFor: string | undefined;
+  #resolved: ResolvedProvider | undefined;
+  #ended = false;
+  #cleanup: (() => void) | undefined;
+
+  constructor(
+    request: ChatRequest,
+    options: CallOptions,
+    metadata: Metadata,
+    traceId: string | undefined,
+    resolveProvider: ProviderResolver,
+    report: ObserverErrorReporter,
+  ) {
+    this.request = request;
+    this.options = options;
+    this.metadata = metadata;
+    this.traceId = traceId ?? this.callId;
+    this.isStream = request.stream === true;
+    this.signal = this.#controller.signal;
+    this.#resolveProvider = resolveProvider;
+    this.#report = report;
+  }
+
+  get provider(): ResolvedProvider {
+    const model = this.request.model;
+    if (this.#resolved === undefined || this.#resolvedFor !== model) {
+      this.#resolved = this.#resolveProvider(model, this.options);
+      this.#resolvedFor = model;
+    }
+    return this.#resolved;
+  }
+
+  /** True once the call succeeded or failed. @internal */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  onChunk(listener: ChunkListener): void {
+    this.chunkListeners.push(listener);
+  }
+
+  useAttempt(middleware: Middleware): void {
+    this.attemptMiddleware.push(middleware);
+  }
+
+  onEnd(listener: EndListener): void {
+    if (this.#ended) queueMicrotask(() => this.#runEndListener(listener));
+    else this.#endListeners.push(listener);
+  }
+
+  /** Aborts the call's signal with `reason`. @internal */
+  abort(reason: ShallotError): void {
+    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+  }
+
+  /** Registers the teardown of timers and signal links, run once when the call ends. @internal */
+  setCleanup(cleanup: () => void): void {
+    this.#cleanup = cleanup;
+  }
+
+  /** Passes a chunk to every chunk listener, isolating their failures. @internal */
+  emitChunk(chunk: ChatCompletionChunk): void {
+    const listeners = this.chunkListeners;
+    for (let index = 0; index < listeners.length; index++) {
+      try {
+        (listeners[index] as ChunkListener)(chunk);
+      } catch (error) {
+        this.#report(error, listenerName(listeners[index]), 'chunk');
+      }
+    }
+  }
+
+  /** Ends the call once: records the outcome and runs the end listeners. @internal */
+  end(error?: ShallotError): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.timings.end = Date.now();
+    if (error) {
+      this.error = error;
+      this.status = 'failure';
+    } else {
+      this.status = 'success';
+      if (this.usage === undefined) this.usage = this.response?.usage;
+    }
+    this.#cleanup?.();
+    const listeners = this.#endListeners;
+    for (let index = 0; index < listeners.length; index++) {
+      this.#runEndListener(listeners[index] as EndListener);
+    }
+  }
+
+  #runEndListener(listener: EndListener): void {
+    try {
+      listener();
+    } catch (error) {
+      this.#report(error, listenerName(listener), 'end');
+    }
+  }
+}
+
+function listenerName(listener: unknown): string {
+  const name = typeof listener === 'function' ? listener.name : '';
+  return name === '' ? 'anonymous listener' : name;
+}

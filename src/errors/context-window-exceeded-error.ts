@@ -1,0 +1,14 @@
+import { BadRequestError } from './bad-request-error.js';
+import type { ShallotErrorOptions } from './shallot-error.js';
+
+/** The prompt and the requested output do not fit the model's context window. A `BadRequestError`. */
+export class ContextWindowExceededError extends BadRequestError {
+  constructor(options: ShallotErrorOptions) {
+    super(options, 'context_window_exceeded');
+  }
+}
+
+/** True when `error` is a {@link ContextWindowExceededError}. */
+export function isContextWindowExceededError(error: unknown): error is ContextWindowExceededError {
+  return error instanceof ContextWindowExceededError;
+}

@@ -1,0 +1,107 @@
+import type { ChatCompletion } from '../types/openai.js';
+
+/** The stable code of every shallot error class; switch on it instead of on messages. */
+export type ErrorCode =
+  | 'authentication'
+  | 'permission_denied'
+  | 'not_found'
+  | 'bad_request'
+  | 'context_window_exceeded'
+  | 'content_policy_violation'
+  | 'rate_limit'
+  | 'timeout'
+  | 'api_connection'
+  | 'service_unavailable'
+  | 'internal_server'
+  | 'invalid_response'
+  | 'incomplete_stream'
+  | 'aborted'
+  | 'validation'
+  | 'shutdown'
+  | 'unexpected';
+
+/** The evidence an error carries. Every field but `message` is optional. */
+export interface ShallotErrorOptions {
+  /** What failed, on what, and the likely fix. */
+  message: string;
+  /** The provider that answered (`openai`, `mock`, ...). */
+  provider?: string;
+  /** The model as the caller named it. */
+  model?: string;
+  /** The HTTP status, where there was one. */
+  status?: number;
+  /** Overrides the class's default (a 429 for an exhausted quota is not retryable, say). */
+  retryable?: boolean;
+  /** How long the provider asked us to wait, from `retry-after`, `retry-after-ms` or the body. */
+  retryAfterMs?: number;
+  /** The provider's request id (`x-request-id`, `request-id`, ...). */
+  requestId?: string;
+  /** The provider's own error code or type (`insufficient_quota`, `context_length_exceeded`). */
+  providerCode?: string;
+  /** The response body, parsed where it was JSON, with every known secret masked. */
+  body?: unknown;
+  /** What a stream delivered before it failed, assembled as a `chat.completion`. */
+  partialResponse?: ChatCompletion;
+  /** The lower-level error, if any. */
+  cause?: unknown;
+}
+
+/**
+ * The base of every error shallot raises. Each subclass has a stable `code` and says whether
+ * retrying could help (`retryable`).
+ *
+ * @example
+ * try { await shallot.completion(params) }
+ * catch (error) { if (error instanceof ShallotError && error.retryable) scheduleRetry() }
+ */
+export class ShallotError extends Error {
+  /** The stable code of this error's class. */
+  readonly code: ErrorCode;
+  readonly provider: string | undefined;
+  readonly model: string | undefined;
+  readonly status: number | undefined;
+  /** Whether the same request might succeed if sent again. */
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly requestId: string | undefined;
+  readonly providerCode: string | undefined;
+  readonly body: unknown;
+  /** What a stream delivered before it failed. */
+  partialResponse: ChatCompletion | undefined;
+
+  constructor(code: ErrorCode, options: ShallotErrorOptions, retryableByDefault: boolean) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.provider = options.provider;
+    this.model = options.model;
+    this.status = options.status;
+    this.retryable = options.retryable ?? retryableByDefault;
+    this.retryAfterMs = options.retryAfterMs;
+    this.requestId = options.requestId;
+    this.providerCode = options.providerCode;
+    this.body = options.body;
+    this.partialResponse = options.partialResponse;
+  }
+
+  /** A JSON-safe summary for logs and records; never includes secrets. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      provider: this.provider,
+      model: this.model,
+      status: this.status,
+      retryable: this.retryable,
+      retryAfterMs: this.retryAfterMs,
+      requestId: this.requestId,
+      providerCode: this.providerCode,
+    };
+  }
+}
+
+/** True for any error shallot raised. */
+export function isShallotError(error: unknown): error is ShallotError {
+  return error instanceof ShallotError;
+}

@@ -1,0 +1,172 @@
+import type { CallContext } from '../context/context.js';
+import { AbortError } from '../errors/abort-error.js';
+import { toShallotError } from '../errors/normalize.js';
+import type { ShallotError } from '../errors/shallot-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../types/openai.js';
+import { StreamAssembler } from './assembler.js';
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * The stream `completion({ stream: true })` resolves to: an async iterable of OpenAI
+ * `chat.completion.chunk` objects, handed over as soon as the response head arrives.
+ *
+ * This is the one stream mechanism of shallot. Every chunk goes to the context's chunk
+ * listeners as the caller receives it; at the end the complete response is assembled once,
+ * set on `ctx.response`, and the call ends. A `break`, an abort, a timeout or a cut
+ * connection ends the call once, with a typed error carrying the partial response.
+ *
+ * @example
+ * const stream = await shallot.completion({ model, messages, stream: true });
+ * for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta.content ?? '');
+ */
+export class CompletionStream
+  implements AsyncIterable<ChatCompletionChunk>, AsyncIterator<ChatCompletionChunk, undefined>
+{
+  readonly #ctx: CallContext;
+  readonly #source: AsyncIterator<ChatCompletionChunk>;
+  readonly #assembler = new StreamAssembler();
+  #iterated = false;
+  #finished = false;
+  #failure: ShallotError | undefined;
+  #failureDelivered = false;
+  #settled: Promise<ChatCompletion> | undefined;
+  readonly #onAbort = () => {
+    this.#fail(this.#ctx.signal.reason);
+  };
+
+  /** @internal Created by the transport, the mock or a cache replay; sets `ctx.stream`. */
+  constructor(ctx: CallContext, source: AsyncIterator<ChatCompletionChunk>) {
+    this.#ctx = ctx;
+    this.#source = source;
+    ctx.stream = this;
+    ctx.status = 'streaming';
+    if (ctx.signal.aborted) this.#onAbort();
+    else ctx.signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk, undefined> {
+    if (this.#iterated) {
+      throw ValidationError.forField(
+        'stream',
+        'this stream was already iterated; a stream can be read once. Use finalResponse() for the whole answer.',
+      );
+    }
+    this.#iterated = true;
+    return this;
+  }
+
+  /** The next chunk. Prefer `for await`. */
+  async next(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
+    if (this.#finished) return this.#afterEnd();
+    let result: IteratorResult<ChatCompletionChunk>;
+    try {
+      result = await this.#source.next();
+    } catch (error) {
+      throw this.#fail(error);
+    }
+    if (this.#finished) return this.#afterEnd();
+    if (result.done) {
+      this.#succeed();
+      return DONE;
+    }
+    const chunk = result.value;
+    if (this.#assembler.chunkCount === 0) this.#ctx.timings.firstToken = Date.now();
+    this.#assembler.add(chunk);
+    this.#ctx.emitChunk(chunk);
+    return { done: false, value: chunk };
+  }
+
+  /** Stops the stream early (what `break` calls): the call ends with an `AbortError`. */
+  async return(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
+    if (!this.#finished) {
+      this.#failureDelivered = true;
+      this.#fail(
+        new AbortError({
+          message: `${this.#where()}: the consumer stopped reading the stream after ${this.#assembler.chunkCount} chunk(s) (break or return); the answer is incomplete.`,
+          provider: this.#ctx.provider.name,
+          model: this.#ctx.request.model,
+        }),
+      );
+    }
+    return DONE;
+  }
+
+  /** Cancels the stream and its request: the call ends with an `AbortError`. */
+  abort(): void {
+    void this.return();
+  }
+
+  /**
+   * The complete response once the stream has ended. Reads the stream itself if nobody is
+   * iterating it; rejects with the call's error if the stream failed.
+   */
+  finalResponse(): Promise<ChatCompletion> {
+    if (this.#settled === undefined) this.#settled = this.#drain();
+    return this.#settled;
+  }
+
+  async #drain(): Promise<ChatCompletion> {
+    if (!this.#iterated) {
+      this.#iterated = true;
+      while (!(await this.next()).done) {
+        // reading to the end; chunk listeners see every chunk
+      }
+    } else if (!this.#finished) {
+      await new Promise<void>((resolve) => this.#ctx.onEnd(resolve));
+    }
+    if (this.#failure) throw this.#failure;
+    return this.#ctx.response as ChatCompletion;
+  }
+
+  #afterEnd(): IteratorResult<ChatCompletionChunk, undefined> {
+    if (this.#failure && !this.#failureDelivered) {
+      this.#failureDelivered = true;
+      throw this.#failure;
+    }
+    return DONE;
+  }
+
+  #succeed(): void {
+    this.#finished = true;
+    this.#ctx.signal.removeEventListener('abort', this.#onAbort);
+    const response = this.#assembler.build();
+    this.#ctx.response = response;
+    this.#ctx.usage = response.usage;
+    this.#ctx.end();
+  }
+
+  #fail(error: unknown): ShallotError {
+    if (this.#finished) {
+      if (this.#failure) return this.#failure;
+      return toShallotError(error, this.#scope());
+    }
+    this.#finished = true;
+    const ctx = this.#ctx;
+    ctx.signal.removeEventListener('abort', this.#onAbort);
+    const partialResponse = this.#assembler.build();
+    const failure = toShallotError(error, { ...this.#scope(), partialResponse });
+    this.#failure = failure;
+    ctx.usage = partialResponse.usage;
+    // Stop the transport: release the socket and any pending read.
+    ctx.abort(failure);
+    this.#source.return?.()?.catch(() => {});
+    ctx.end(failure);
+    return failure;
+  }
+
+  #scope() {
+    const ctx = this.#ctx;
+    return {
+      provider: ctx.providerRequest ? ctx.provider.name : undefined,
+      model: ctx.request.model,
+      signal: ctx.signal,
+      midStream: true,
+    };
+  }
+
+  #where(): string {
+    return this.#ctx.request.model;
+  }
+}

@@ -1,0 +1,154 @@
+import type { Dispatcher } from 'undici';
+import type { CallContext } from '../context/context.js';
+import { InvalidResponseError } from '../errors/invalid-response-error.js';
+import { toShallotError } from '../errors/normalize.js';
+import type { ShallotError } from '../errors/shallot-error.js';
+import type { ResolvedProvider } from '../providers/provider.js';
+import { scrubJson, scrubText } from '../secrets/mask.js';
+import { CompletionStream } from '../stream/completion-stream.js';
+import { completionToChunks, replayChunks } from '../stream/to-chunks.js';
+import { flattenHeaders, requestIdOf, revealHeaders } from './headers.js';
+import { readServerSentEvents } from './sse.js';
+
+type Body = Dispatcher.ResponseData['body'];
+
+/**
+ * Sends the attempt's `ctx.providerRequest` over undici's dispatcher API (never `fetch`) and
+ * reads the answer: `ctx.response` for a plain call, `ctx.stream` once the head of a stream
+ * arrives. `timeout` bounds the wait for the response head and then every pause in the body.
+ */
+export async function sendHttp(
+  ctx: CallContext,
+  dispatcher: Dispatcher,
+  timeout: number,
+): Promise<void> {
+  const request = ctx.providerRequest;
+  if (request === undefined) throw new Error('transport reached without a prepared request');
+  const provider = ctx.provider;
+  const target = splitUrl(request.url);
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await dispatcher.request({
+      origin: target.origin,
+      path: target.path,
+      method: request.method,
+      headers: revealHeaders(request.headers),
+      body: JSON.stringify(request.body),
+      signal: ctx.signal,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+  } catch (error) {
+    throw toShallotError(error, scopeOf(ctx, provider, false));
+  }
+  const status = response.statusCode;
+  const headers = flattenHeaders(response.headers);
+  ctx.providerResponse = { status, headers, requestId: requestIdOf(headers) };
+  if (status < 200 || status >= 300) {
+    throw await readFailure(ctx, provider, status, headers, response.body);
+  }
+  const contentType = headers['content-type'] ?? '';
+  if (ctx.isStream && !contentType.includes('json')) {
+    const decoder = provider.adapter.createStreamDecoder(provider);
+    const origin = { provider: provider.name, model: provider.model };
+    new CompletionStream(ctx, readServerSentEvents(response.body, decoder, origin));
+    return;
+  }
+  const text = await readText(ctx, provider, response.body);
+  ctx.providerResponse.text = text;
+  const json = parseJson(text, provider);
+  if (provider.adapter.findError(json) !== undefined) {
+    // LM Studio and some proxies answer errors with a 200.
+    throw mapFailure(provider, status, headers, json, text);
+  }
+  const completion = provider.adapter.parseResponse(json, provider);
+  if (ctx.isStream) {
+    // A server that answered a stream request with one JSON body: replay it as chunks.
+    new CompletionStream(ctx, replayChunks(completionToChunks(completion)));
+    return;
+  }
+  ctx.timings.firstToken = Date.now();
+  ctx.response = completion;
+  ctx.usage = completion.usage;
+}
+
+async function readText(ctx: CallContext, provider: ResolvedProvider, body: Body) {
+  try {
+    return await body.text();
+  } catch (error) {
+    throw toShallotError(error, scopeOf(ctx, provider, false));
+  }
+}
+
+async function readFailure(
+  ctx: CallContext,
+  provider: ResolvedProvider,
+  status: number,
+  headers: Record<string, string>,
+  body: Body,
+): Promise<ShallotError> {
+  let text = '';
+  try {
+    text = await body.text();
+  } catch {
+    // the status alone still says what failed
+  }
+  ctx.providerResponse = { status, headers, text, requestId: requestIdOf(headers) };
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON (a proxy's HTML page, Anthropic's 413): keep the text
+  }
+  return mapFailure(provider, status, headers, parsed, text);
+}
+
+function mapFailure(
+  provider: ResolvedProvider,
+  status: number,
+  headers: Record<string, string>,
+  body: unknown,
+  text: string,
+): ShallotError {
+  const secrets = provider.apiKey ? [provider.apiKey.reveal()] : [];
+  return provider.adapter.mapError({
+    status,
+    body: scrubJson(body, secrets),
+    text: scrubText(text, secrets),
+    headers,
+    provider: provider.name,
+    model: provider.model,
+    apiKeyEnv: provider.apiKeyEnv,
+  });
+}
+
+function parseJson(text: string, provider: ResolvedProvider): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidResponseError({
+      provider: provider.name,
+      model: provider.model,
+      body: text.slice(0, 500),
+      message: `${provider.name}/${provider.model}: the response body is not valid JSON: ${JSON.stringify(text.slice(0, 80))}.`,
+    });
+  }
+}
+
+function scopeOf(ctx: CallContext, provider: ResolvedProvider, midStream: boolean) {
+  return { provider: provider.name, model: provider.model, signal: ctx.signal, midStream };
+}
+
+const targets = new Map<string, { origin: string; path: string }>();
+
+/** Splits a URL into undici's origin and path, remembering the few URLs a process calls. */
+function splitUrl(url: string): { origin: string; path: string } {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+    if (targets.size > 256) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}

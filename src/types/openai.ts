@@ -1,0 +1,256 @@
+/**
+ * OpenAI Chat Completions wire types: shallot's lingua franca. Every provider is translated
+ * to and from these shapes, so field names stay snake_case as on the wire.
+ *
+ * Providers add fields often; every object type here is open to unknown fields, which are
+ * kept as they arrive.
+ */
+
+/** A JSON value, as sent or received on the wire. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue | undefined };
+
+/** A plain JSON object. */
+export type JsonObject = { [key: string]: JsonValue | undefined };
+
+/** A text part of a message's content. */
+export interface TextContentPart {
+  type: 'text';
+  text: string;
+}
+
+/** An image part of a user message: an https URL or a `data:image/...;base64,` URL. */
+export interface ImageContentPart {
+  type: 'image_url';
+  image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
+}
+
+/** An audio part of a user message. */
+export interface AudioContentPart {
+  type: 'input_audio';
+  input_audio: { data: string; format: string };
+}
+
+/** A file part of a user message. */
+export interface FileContentPart {
+  type: 'file';
+  file: { file_id?: string; file_data?: string; filename?: string };
+}
+
+/** Any part of a user message's content. */
+export type ContentPart = TextContentPart | ImageContentPart | AudioContentPart | FileContentPart;
+
+/** A tool call the model made, as it appears in an assistant message. */
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: {
+    name: string;
+    /** A string holding JSON; it may be invalid when the output was cut (`finish_reason: 'length'`). */
+    arguments: string;
+  };
+}
+
+/** A system or developer instruction. */
+export interface SystemMessage {
+  role: 'system' | 'developer';
+  content: string | TextContentPart[];
+  name?: string;
+}
+
+/** A user turn. */
+export interface UserMessage {
+  role: 'user';
+  content: string | ContentPart[];
+  name?: string;
+}
+
+/** An assistant turn, possibly with tool calls. */
+export interface AssistantMessage {
+  role: 'assistant';
+  content?: string | TextContentPart[] | null;
+  tool_calls?: ToolCall[];
+  refusal?: string | null;
+  name?: string;
+}
+
+/** The result of one tool call, answering the assistant turn that made it. */
+export interface ToolMessage {
+  role: 'tool';
+  tool_call_id: string;
+  content: string | TextContentPart[];
+}
+
+/** The deprecated `function` role, kept so old transcripts still validate. */
+export interface FunctionMessage {
+  role: 'function';
+  name: string;
+  content: string | null;
+}
+
+/** One message of a conversation. */
+export type ChatMessage =
+  | SystemMessage
+  | UserMessage
+  | AssistantMessage
+  | ToolMessage
+  | FunctionMessage;
+
+/** The roles a message may have. */
+export type ChatRole = ChatMessage['role'];
+
+/** A function the model may call. */
+export interface FunctionTool {
+  type: 'function';
+  function: {
+    name: string;
+    description?: string;
+    /** A JSON Schema for the arguments. */
+    parameters?: JsonObject;
+    strict?: boolean;
+  };
+}
+
+/** How the model chooses tools. */
+export type ToolChoice =
+  | 'none'
+  | 'auto'
+  | 'required'
+  | { type: 'function'; function: { name: string } };
+
+/** The output format. */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      json_schema: { name: string; schema?: JsonObject; strict?: boolean; description?: string };
+    };
+
+/**
+ * The OpenAI request parameters shallot understands. Unknown parameters are passed to the
+ * provider unchanged, so provider-specific options (`top_k`, `reasoning_effort`, ...) work.
+ */
+export interface ChatRequest {
+  /** `provider/model` (`openai/gpt-4o-mini`) or a bare model name. */
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  n?: number;
+  stop?: string | string[];
+  seed?: number;
+  user?: string;
+  tools?: FunctionTool[];
+  tool_choice?: ToolChoice;
+  parallel_tool_calls?: boolean;
+  response_format?: ResponseFormat;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  logit_bias?: Record<string, number>;
+  logprobs?: boolean;
+  top_logprobs?: number;
+  reasoning_effort?: string;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean; include_obfuscation?: boolean };
+  [param: string]: unknown;
+}
+
+/** Token usage, OpenAI's shape. `cached_tokens` is part of `prompt_tokens`, `reasoning_tokens` of `completion_tokens`. */
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: {
+    cached_tokens?: number;
+    cache_write_tokens?: number;
+    audio_tokens?: number;
+    [detail: string]: number | undefined;
+  };
+  completion_tokens_details?: {
+    reasoning_tokens?: number;
+    audio_tokens?: number;
+    accepted_prediction_tokens?: number;
+    rejected_prediction_tokens?: number;
+    [detail: string]: number | undefined;
+  };
+  [field: string]: unknown;
+}
+
+/** Why the model stopped. Providers' own values are mapped to these. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+/** The assistant message of a completed choice. */
+export interface ResponseMessage {
+  role: 'assistant';
+  content: string | null;
+  refusal?: string | null;
+  tool_calls?: ToolCall[];
+  [field: string]: unknown;
+}
+
+/** One choice of a `chat.completion`. */
+export interface Choice {
+  index: number;
+  message: ResponseMessage;
+  finish_reason: FinishReason | null;
+  logprobs?: unknown;
+  [field: string]: unknown;
+}
+
+/** A complete answer: OpenAI's `chat.completion` object. */
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Choice[];
+  usage?: Usage;
+  system_fingerprint?: string | null;
+  [field: string]: unknown;
+}
+
+/** A tool-call fragment inside a streamed delta. Only the first fragment of a call has `id` and `name`. */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function?: { name?: string; arguments?: string };
+}
+
+/** What one streamed chunk adds to a choice. */
+export interface ChunkDelta {
+  role?: 'assistant';
+  content?: string | null;
+  refusal?: string | null;
+  tool_calls?: ToolCallDelta[];
+  [field: string]: unknown;
+}
+
+/** One choice inside a streamed chunk. */
+export interface ChunkChoice {
+  index: number;
+  delta: ChunkDelta;
+  finish_reason: FinishReason | null;
+  logprobs?: unknown;
+  [field: string]: unknown;
+}
+
+/** One streamed piece: OpenAI's `chat.completion.chunk`. The usage chunk has `choices: []`. */
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: ChunkChoice[];
+  usage?: Usage | null;
+  system_fingerprint?: string | null;
+  [field: string]: unknown;
+}

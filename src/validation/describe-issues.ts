@@ -1,0 +1,116 @@
+import type { z } from 'zod';
+import type { ValidationIssue } from '../errors/validation-error.js';
+
+/** How to fix each field, keyed by its path with array indexes written as `[]`. */
+const FIXES: Record<string, string> = {
+  model: "Pass a model name such as 'openai/gpt-4o-mini'.",
+  messages: "Pass an array of messages, such as [{ role: 'user', content: 'Hello' }].",
+  'messages[].role': "Use one of 'system', 'developer', 'user', 'assistant' or 'tool'.",
+  'messages[].content':
+    "Pass a string, or an array of content parts such as { type: 'text', text: 'Hello' }.",
+  'messages[].tool_call_id': 'Set tool_call_id to the id of the tool call this message answers.',
+  'messages[].tool_calls':
+    "Each tool call is { id, type: 'function', function: { name, arguments: '<JSON string>' } }.",
+  temperature: 'Use a number from 0 to 2.',
+  top_p: 'Use a number from 0 to 1.',
+  max_tokens: 'Use a positive whole number of tokens.',
+  max_completion_tokens: 'Use a positive whole number of tokens.',
+  n: 'Use a positive whole number of choices.',
+  stop: 'Use a string or an array of up to 4 strings.',
+  seed: 'Use a whole number.',
+  tools: "Each tool is { type: 'function', function: { name, description?, parameters? } }.",
+  tool_choice: "Use 'none', 'auto', 'required' or { type: 'function', function: { name } }.",
+  response_format:
+    "Use { type: 'text' }, { type: 'json_object' } or { type: 'json_schema', json_schema: { name, schema } }.",
+  presence_penalty: 'Use a number from -2 to 2.',
+  frequency_penalty: 'Use a number from -2 to 2.',
+  top_logprobs: 'Use a whole number from 0 to 20.',
+  stream: 'Use true or false.',
+  apiKey: 'Pass the key as a non-empty string, or set the provider’s environment variable.',
+  apiBase: "Pass an http(s) URL such as 'http://127.0.0.1:8000/v1'.",
+  headers: 'Pass an object of header names to string values.',
+  metadata: 'Pass a plain object, such as { user: "u-42" }.',
+  timeout: 'Pass a positive number of milliseconds.',
+  signal: 'Pass an AbortSignal, such as AbortSignal.timeout(5000).',
+  mockResponse:
+    'Pass a string, a chat.completion object, an Error to raise, or an array of chunks to stream.',
+  middleware: 'Pass an array of async (ctx, next) => {} functions.',
+  traceId: 'Pass a non-empty string.',
+};
+
+/** Fields whose received value must never be echoed, even in an error. */
+const SECRET_FIELDS = new Set(['apiKey', 'headers']);
+
+/** Turns zod issues into messages that name the field, the problem and the fix. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
+  return issues.map((issue) => {
+    const field = formatPath(issue.path);
+    const key = field.replace(/\[\d+\]/g, '[]');
+    const fix = FIXES[key] ?? FIXES[key.split('.')[0] ?? ''] ?? '';
+    const secret = SECRET_FIELDS.has(String(issue.path[0]));
+    const problem = describeProblem(issue, secret);
+    return { field, message: `${field}: ${problem}.${fix ? ` ${fix}` : ''}` };
+  });
+}
+
+function describeProblem(issue: z.core.$ZodIssue, secret: boolean): string {
+  const input = (issue as { input?: unknown }).input;
+  const received = secret ? '' : `, received ${describeValue(input)}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (input === undefined) return 'is required';
+      return `expected ${withArticle(issue.expected)}${received}`;
+    case 'too_big':
+      return `${issue.origin === 'array' ? 'must have at most' : 'must be at most'} ${issue.maximum}${
+        issue.origin === 'array' ? ' items' : ''
+      }${received}`;
+    case 'too_small':
+      if (issue.origin === 'array') return `must have at least ${issue.minimum} item(s)`;
+      if (issue.origin === 'string') return 'must not be empty';
+      return `must be at least ${issue.minimum}${received}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map(quote).join(', ')}${received}`;
+    case 'invalid_union': {
+      const discriminator = (issue as { discriminator?: string }).discriminator;
+      if (discriminator !== undefined) {
+        const value = (input as Record<string, unknown> | undefined)?.[discriminator];
+        const options = (issue as { options?: unknown[] }).options ?? [];
+        if (value === undefined) return 'is required';
+        return `expected one of ${options.map(quote).join(', ')}, received ${describeValue(value)}`;
+      }
+      return `is not valid${received}`;
+    }
+    case 'invalid_format':
+      return `expected a valid ${issue.format}${received}`;
+    default:
+      return `${issue.message.replace(/^Invalid input: /, '')}${received}`;
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let formatted = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') formatted += `[${segment}]`;
+    else formatted += formatted === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return formatted === '' ? '(params)' : formatted;
+}
+
+function withArticle(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function quote(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `string ${JSON.stringify(shown)}`;
+  }
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}

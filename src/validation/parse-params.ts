@@ -1,0 +1,68 @@
+import type { Middleware } from '../call/middleware.js';
+import type { CallOptions, Metadata, MockResponse } from '../context/types.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { Secret } from '../secrets/secret.js';
+import type { ChatRequest } from '../types/openai.js';
+import { describeIssues } from './describe-issues.js';
+import { OPTION_KEYS, optionsSchema, requestSchema } from './request-schema.js';
+
+/** `completion()` parameters, split and validated. */
+export interface ParsedParams {
+  request: ChatRequest;
+  options: CallOptions;
+  metadata: Metadata;
+  traceId: string | undefined;
+  middleware: Middleware[] | undefined;
+}
+
+const PARSE_OPTIONS = { reportInput: true } as const;
+
+/**
+ * Validates `completion()` parameters with zod before any network call, and splits
+ * shallot's own options from the OpenAI request. The caller's object is never changed: the
+ * request is zod's copy.
+ *
+ * @throws ValidationError naming every bad field and its fix.
+ */
+export function parseCompletionParams(params: unknown): ParsedParams {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw ValidationError.forField(
+      '(params)',
+      "expected an object such as { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] }.",
+    );
+  }
+  const requestInput: Record<string, unknown> = {};
+  const optionsInput: Record<string, unknown> = {};
+  for (const key of Object.keys(params)) {
+    const value = (params as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (OPTION_KEYS.has(key)) optionsInput[key] = value;
+    else requestInput[key] = value;
+  }
+  const request = requestSchema.safeParse(requestInput, PARSE_OPTIONS);
+  const options = optionsSchema.safeParse(optionsInput, PARSE_OPTIONS);
+  if (!request.success || !options.success) {
+    const issues = [...(request.error?.issues ?? []), ...(options.error?.issues ?? [])];
+    const model = typeof requestInput.model === 'string' ? requestInput.model : undefined;
+    throw new ValidationError(describeIssues(issues), model);
+  }
+  const parsed = options.data;
+  const callOptions: CallOptions = {};
+  if (parsed.apiKey !== undefined) callOptions.apiKey = new Secret(parsed.apiKey);
+  if (parsed.apiBase !== undefined) callOptions.apiBase = parsed.apiBase;
+  if (parsed.apiVersion !== undefined) callOptions.apiVersion = parsed.apiVersion;
+  if (parsed.headers !== undefined) callOptions.headers = parsed.headers;
+  if (parsed.timeout !== undefined) callOptions.timeout = parsed.timeout;
+  if (parsed.signal !== undefined) callOptions.signal = parsed.signal;
+  if (parsed.mockResponse !== undefined) {
+    // The original, not zod's copy: an Error must stay the caller's instance.
+    callOptions.mockResponse = optionsInput.mockResponse as MockResponse;
+  }
+  return {
+    request: request.data as ChatRequest,
+    options: callOptions,
+    metadata: parsed.metadata ?? {},
+    traceId: parsed.traceId,
+    middleware: parsed.middleware as Middleware[] | undefined,
+  };
+}
