@@ -81,21 +81,24 @@ export class CompletionStream
   /** Stops the stream early (what `break` calls): the call ends with an `AbortError`. */
   async return(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
     if (!this.#finished) {
+      // Nobody reads after a break: the error goes to the call's end, not to a reader.
       this.#failureDelivered = true;
-      this.#fail(
-        new AbortError({
-          message: `${this.#where()}: the consumer stopped reading the stream after ${this.#assembler.chunkCount} chunk(s) (break or return); the answer is incomplete.`,
-          provider: this.#ctx.provider.name,
-          model: this.#ctx.request.model,
-        }),
-      );
+      this.#fail(this.#abortError('the consumer stopped reading the stream (break or return)'));
     }
     return DONE;
   }
 
-  /** Cancels the stream and its request: the call ends with an `AbortError`. */
+  /** Cancels the stream and its request: the call ends with an `AbortError`, which the next read throws. */
   abort(): void {
-    void this.return();
+    if (!this.#finished) this.#fail(this.#abortError('the stream was aborted with abort()'));
+  }
+
+  #abortError(what: string): AbortError {
+    const ctx = this.#ctx;
+    return new AbortError({
+      message: `${ctx.request.model}: ${what} after ${this.#assembler.chunkCount} chunk(s); the answer is incomplete.`,
+      model: ctx.request.model,
+    });
   }
 
   /**
@@ -164,9 +167,5 @@ export class CompletionStream
       signal: ctx.signal,
       midStream: true,
     };
-  }
-
-  #where(): string {
-    return this.#ctx.request.model;
   }
 }

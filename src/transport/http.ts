@@ -7,6 +7,7 @@ import type { ResolvedProvider } from '../providers/provider.js';
 import { scrubJson, scrubText } from '../secrets/mask.js';
 import { CompletionStream } from '../stream/completion-stream.js';
 import { completionToChunks, replayChunks } from '../stream/to-chunks.js';
+import { AttemptSignal } from './attempt-signal.js';
 import { flattenHeaders, requestIdOf, revealHeaders } from './headers.js';
 import { readServerSentEvents } from './sse.js';
 
@@ -15,7 +16,8 @@ type Body = Dispatcher.ResponseData['body'];
 /**
  * Sends the attempt's `ctx.providerRequest` over undici's dispatcher API (never `fetch`) and
  * reads the answer: `ctx.response` for a plain call, `ctx.stream` once the head of a stream
- * arrives. `timeout` bounds the wait for the response head and then every pause in the body.
+ * arrives. `timeout` bounds a plain call from request to last byte, and a stream's wait for
+ * its response head; after the head, it bounds each pause between two pieces of the body.
  */
 export async function sendHttp(
   ctx: CallContext,
@@ -26,37 +28,59 @@ export async function sendHttp(
   if (request === undefined) throw new Error('transport reached without a prepared request');
   const provider = ctx.provider;
   const target = splitUrl(request.url);
-  let response: Dispatcher.ResponseData;
+  const attempt = new AttemptSignal(ctx, timeout, `${provider.name}/${provider.model}`);
+  let streaming = false;
   try {
-    response = await dispatcher.request({
+    const response = await dispatcher.request({
       origin: target.origin,
       path: target.path,
       method: request.method,
       headers: revealHeaders(request.headers),
       body: JSON.stringify(request.body),
-      signal: ctx.signal,
+      signal: attempt.signal,
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
+    const status = response.statusCode;
+    const headers = flattenHeaders(response.headers);
+    ctx.providerResponse = { status, headers, requestId: requestIdOf(headers) };
+    if (status < 200 || status >= 300) {
+      throw await readFailure(ctx, provider, status, headers, response.body);
+    }
+    const contentType = headers['content-type'] ?? '';
+    if (ctx.isStream && !contentType.includes('json')) {
+      attempt.stopTimer();
+      const decoder = provider.adapter.createStreamDecoder(provider);
+      const origin = { provider: provider.name, model: provider.model };
+      new CompletionStream(ctx, readServerSentEvents(response.body, decoder, origin));
+      streaming = true;
+      ctx.onEnd(() => attempt.release());
+      return;
+    }
+    const text = await response.body.text();
+    ctx.providerResponse.text = text;
+    answer(ctx, provider, status, headers, parseJson(text, provider), text);
   } catch (error) {
-    throw toShallotError(error, scopeOf(ctx, provider, false));
+    throw toShallotError(error, {
+      provider: provider.name,
+      model: provider.model,
+      signal: attempt.signal,
+      midStream: false,
+    });
+  } finally {
+    if (!streaming) attempt.release();
   }
-  const status = response.statusCode;
-  const headers = flattenHeaders(response.headers);
-  ctx.providerResponse = { status, headers, requestId: requestIdOf(headers) };
-  if (status < 200 || status >= 300) {
-    throw await readFailure(ctx, provider, status, headers, response.body);
-  }
-  const contentType = headers['content-type'] ?? '';
-  if (ctx.isStream && !contentType.includes('json')) {
-    const decoder = provider.adapter.createStreamDecoder(provider);
-    const origin = { provider: provider.name, model: provider.model };
-    new CompletionStream(ctx, readServerSentEvents(response.body, decoder, origin));
-    return;
-  }
-  const text = await readText(ctx, provider, response.body);
-  ctx.providerResponse.text = text;
-  const json = parseJson(text, provider);
+}
+
+/** Turns a parsed 2xx body into `ctx.response`, or into a stream for a stream request. */
+function answer(
+  ctx: CallContext,
+  provider: ResolvedProvider,
+  status: number,
+  headers: Record<string, string>,
+  json: unknown,
+  text: string,
+): void {
   if (provider.adapter.findError(json) !== undefined) {
     // LM Studio and some proxies answer errors with a 200.
     throw mapFailure(provider, status, headers, json, text);
@@ -70,14 +94,6 @@ export async function sendHttp(
   ctx.timings.firstToken = Date.now();
   ctx.response = completion;
   ctx.usage = completion.usage;
-}
-
-async function readText(ctx: CallContext, provider: ResolvedProvider, body: Body) {
-  try {
-    return await body.text();
-  } catch (error) {
-    throw toShallotError(error, scopeOf(ctx, provider, false));
-  }
 }
 
 async function readFailure(
@@ -133,10 +149,6 @@ function parseJson(text: string, provider: ResolvedProvider): unknown {
       message: `${provider.name}/${provider.model}: the response body is not valid JSON: ${JSON.stringify(text.slice(0, 80))}.`,
     });
   }
-}
-
-function scopeOf(ctx: CallContext, provider: ResolvedProvider, midStream: boolean) {
-  return { provider: provider.name, model: provider.model, signal: ctx.signal, midStream };
 }
 
 const targets = new Map<string, { origin: string; path: string }>();

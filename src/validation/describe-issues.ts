@@ -61,13 +61,12 @@ function describeProblem(issue: z.core.$ZodIssue, secret: boolean): string {
       if (input === undefined) return 'is required';
       return `expected ${withArticle(issue.expected)}${received}`;
     case 'too_big':
-      return `${issue.origin === 'array' ? 'must have at most' : 'must be at most'} ${issue.maximum}${
-        issue.origin === 'array' ? ' items' : ''
-      }${received}`;
+      if (issue.origin === 'array') return `must have at most ${issue.maximum} items`;
+      return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${issue.maximum}${received}`;
     case 'too_small':
       if (issue.origin === 'array') return `must have at least ${issue.minimum} item(s)`;
       if (issue.origin === 'string') return 'must not be empty';
-      return `must be at least ${issue.minimum}${received}`;
+      return `must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${issue.minimum}${received}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map(quote).join(', ')}${received}`;
     case 'invalid_union': {

@@ -1,0 +1,186 @@
+import { createClient, type Middleware } from 'shallot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+
+const messages = [{ role: 'user' as const, content: 'Hi' }];
+
+let fake: FakeProvider;
+beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+afterAll(() => fake.close());
+
+/** A stack of recording layers: two client layers, one per-call layer, two attempt layers. */
+function recordingStack() {
+  const calls: string[] = [];
+  const layer =
+    (name: string, attemptLayer?: Middleware): Middleware =>
+    async (ctx, next) => {
+      calls.push(`${name}:before`);
+      if (attemptLayer) ctx.useAttempt(attemptLayer);
+      await next();
+      calls.push(`${name}:after`);
+      ctx.onChunk(() => calls.push(`${name}:chunk`));
+      ctx.onEnd(() => calls.push(`${name}:end:${ctx.status}`));
+    };
+  const attempt =
+    (name: string): Middleware =>
+    async (ctx, next) => {
+      calls.push(
+        `${name}:before:attempt-${ctx.attempt}:${ctx.providerRequest ? 'prepared' : 'raw'}`,
+      );
+      await next();
+      calls.push(`${name}:after`);
+    };
+  const client = createClient({
+    middleware: [layer('a'), layer('b', attempt('y'))],
+    attemptMiddleware: [attempt('x')],
+    providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
+  });
+  return { client, calls, perCall: layer('c') };
+}
+
+describe('the onion', () => {
+  it('runs call layers outermost first, then the attempt layers, and unwinds in reverse, for a plain call', async () => {
+    fake.reply({ body: fixture('openai-chat.json') });
+    const { client, calls, perCall } = recordingStack();
+    await client.completion({ model: 'gpt-4.1-nano', messages, middleware: [perCall] });
+    calls.push('caller:resolved');
+    expect(calls).toEqual([
+      'a:before',
+      'b:before',
+      'c:before',
+      'x:before:attempt-1:prepared',
+      'y:before:attempt-1:prepared',
+      'y:after',
+      'x:after',
+      'c:after',
+      'b:after',
+      'a:after',
+      'c:end:success',
+      'b:end:success',
+      'a:end:success',
+      'caller:resolved',
+    ]);
+  });
+
+  it('hands a stream to the caller after the layers unwind, then passes every chunk inner layer first, and ends once', async () => {
+    const body = fixture('openai-chat-stream-usage.sse').split('\n\n').slice(0, 2).join('\n\n');
+    const finish = JSON.stringify({
+      id: 'x',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gpt-4o',
+      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+    });
+    fake.reply({ body: `${body}\n\ndata: ${finish}\n\ndata: [DONE]\n\n` });
+    const { client, calls, perCall } = recordingStack();
+    const stream = await client.completion({
+      model: 'gpt-4o',
+      messages,
+      stream: true,
+      middleware: [perCall],
+    });
+    calls.push('caller:resolved');
+    for await (const _chunk of stream) calls.push('caller:chunk');
+    calls.push('caller:done');
+    const chunk = ['c:chunk', 'b:chunk', 'a:chunk', 'caller:chunk'];
+    expect(calls).toEqual([
+      'a:before',
+      'b:before',
+      'c:before',
+      'x:before:attempt-1:prepared',
+      'y:before:attempt-1:prepared',
+      'y:after',
+      'x:after',
+      'c:after',
+      'b:after',
+      'a:after',
+      'caller:resolved',
+      ...chunk,
+      ...chunk,
+      ...chunk,
+      'c:end:success',
+      'b:end:success',
+      'a:end:success',
+      'caller:done',
+    ]);
+  });
+
+  it('lets a layer change the request on the way in and read the response on the way out', async () => {
+    fake.reply({ body: fixture('openai-chat.json') });
+    const seen: Array<string | null | undefined> = [];
+    const client = createClient({
+      providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
+      middleware: [
+        async (ctx, next) => {
+          ctx.request.temperature = 0;
+          ctx.request.model = 'openai/gpt-4.1-mini';
+          await next();
+          seen.push(ctx.response?.choices[0]?.message.content?.slice(0, 20), ctx.status);
+        },
+      ],
+    });
+    await client.completion({ model: 'gpt-4.1-nano', messages, temperature: 1 });
+    expect(fake.requests.at(-1)?.body).toMatchObject({ model: 'gpt-4.1-mini', temperature: 0 });
+    expect(seen).toEqual(['**Holiday Name:** Ga', 'pending']);
+  });
+
+  it('lets a layer answer without calling next, and no request is sent', async () => {
+    const sent = fake.requests.length;
+    const client = createClient({
+      middleware: [
+        async (ctx) => {
+          ctx.response = {
+            id: 'cached',
+            object: 'chat.completion',
+            created: 0,
+            model: ctx.request.model,
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: 'from a layer' },
+                finish_reason: 'stop',
+              },
+            ],
+          };
+        },
+      ],
+    });
+    const answer = await client.completion({ model: 'gpt-4o', messages });
+    expect(answer.choices[0]?.message.content).toBe('from a layer');
+    expect(fake.requests.length).toBe(sent);
+  });
+
+  it('appends with use(): the later layer runs inside the earlier one', async () => {
+    const calls: string[] = [];
+    const client = createClient();
+    client
+      .use(async (_ctx, next) => {
+        calls.push('first:before');
+        await next();
+        calls.push('first:after');
+      })
+      .use(async (_ctx, next) => {
+        calls.push('second:before');
+        await next();
+        calls.push('second:after');
+      });
+    await client.completion({ model: 'gpt-4o', messages, mockResponse: 'ok' });
+    expect(calls).toEqual(['first:before', 'second:before', 'second:after', 'first:after']);
+  });
+
+  it('refuses a second next() call in one layer, as koa-compose does', async () => {
+    const client = createClient({
+      middleware: [
+        async (_ctx, next) => {
+          await next();
+          await next();
+        },
+      ],
+    });
+    await expect(
+      client.completion({ model: 'gpt-4o', messages, mockResponse: 'ok' }),
+    ).rejects.toThrow('next() called multiple times');
+  });
+});

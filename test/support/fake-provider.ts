@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+const FIXTURES = new URL('../fixtures/providers/', import.meta.url);
+
+/** The bytes of a recorded provider response in `test/fixtures/providers/`. */
+export function fixture(name: string): string {
+  return readFileSync(new URL(name, FIXTURES), 'utf8');
+}
+
+/** The parsed `data:` payloads of an SSE fixture, `[DONE]` left out. */
+export function fixtureEvents<T = unknown>(name: string): T[] {
+  return fixture(name)
+    .split(/\r?\n/)
+    .filter((line) => line.startsWith('data: ') && line !== 'data: [DONE]')
+    .map((line) => JSON.parse(line.slice('data: '.length)) as T);
+}
+
+/** How the fake provider answers one request. */
+export interface FakeReply {
+  status?: number;
+  headers?: Record<string, string>;
+  /** The body, sent unchanged. */
+  body?: string;
+  /** Write the body in slices of this many bytes, each in its own write. */
+  sliceBytes?: number;
+  /** Destroy the socket after this many body bytes: a connection cut mid-response. */
+  cutAfterBytes?: number;
+  /** Write the body, then keep the response open until the client goes away. */
+  holdOpen?: boolean;
+  /** Never answer at all. */
+  hang?: boolean;
+}
+
+/** A request the fake provider received. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, unknown>;
+}
+
+/** A local OpenAI-compatible server on 127.0.0.1 that replays scripted bytes. */
+export interface FakeProvider {
+  /** The base URL to pass as `apiBase` (`http://127.0.0.1:PORT/v1`). */
+  readonly url: string;
+  readonly requests: ReceivedRequest[];
+  /** How many TCP connections clients opened. */
+  readonly connections: number;
+  /** Resolves when the client has closed the connection of the response with this index. */
+  clientGone(index: number): Promise<void>;
+  /** Scripts the next replies, answered in order; the last one repeats. Replaces any earlier script. */
+  reply(...replies: FakeReply[]): void;
+  close(): Promise<void>;
+}
+
+/** An SSE body from JSON payloads, framed as OpenAI frames it. */
+export function sse(...payloads: Array<unknown>): string {
+  return payloads
+    .map(
+      (payload) => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`,
+    )
+    .join('');
+}
+
+/** Starts a fake provider on a random port of 127.0.0.1. */
+export async function startFakeProvider(): Promise<FakeProvider> {
+  const queue: FakeReply[] = [];
+  const requests: ReceivedRequest[] = [];
+  const gone: Array<Promise<void>> = [];
+  const sockets = new Set<Socket>();
+  let connections = 0;
+
+  const server = createServer((request, response) => {
+    const index = requests.length;
+    gone[index] = new Promise((resolve) => response.on('close', () => resolve()));
+    readBody(request).then((text) => {
+      requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        body: text === '' ? {} : JSON.parse(text),
+      });
+      const reply = (queue.length > 1 ? queue.shift() : queue[0]) ?? { status: 404, body: '{}' };
+      void answer(reply, response);
+    });
+  });
+  server.on('connection', (socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    get connections() {
+      return connections;
+    },
+    clientGone: (index) => gone[index] ?? Promise.reject(new Error(`no request ${index}`)),
+    reply: (...replies) => {
+      queue.length = 0;
+      queue.push(...replies);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const piece of request) text += piece;
+  return text;
+}
+
+async function answer(reply: FakeReply, response: ServerResponse): Promise<void> {
+  if (reply.hang) return;
+  const body = Buffer.from(reply.body ?? '');
+  const isStream = /^(data|event|id|retry)?:/.test(reply.body ?? '');
+  response.writeHead(reply.status ?? 200, {
+    'content-type': isStream ? 'text/event-stream' : 'application/json',
+    ...reply.headers,
+  });
+  const limit = reply.cutAfterBytes ?? body.length;
+  const slice = reply.sliceBytes ?? body.length;
+  for (let offset = 0; offset < limit; offset += slice) {
+    if (response.destroyed) return;
+    response.write(body.subarray(offset, Math.min(offset + slice, limit)));
+    if (reply.sliceBytes) await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (reply.cutAfterBytes !== undefined) {
+    // Let the written bytes leave before the cut, so the client sees them first.
+    await new Promise((resolve) => setImmediate(resolve));
+    response.socket?.destroy();
+    return;
+  }
+  if (!reply.holdOpen) response.end();
+}

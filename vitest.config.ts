@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests import the package by its name, as users do; this maps it to the sources.
+    alias: [
+      { find: /^shallot$/, replacement: here('./index.ts') },
+      { find: /^shallot\/middleware\/(.*)$/, replacement: here('./middleware/$1/index.ts') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+  },
+});
