@@ -31,7 +31,7 @@ export interface ClientOptions {
    * createClient({ providers: { openai: { apiKey: 'sk-...' }, local: { apiBase: 'http://127.0.0.1:8000/v1' } } })
    */
   providers?: Record<string, ProviderOptions>;
-  /** Milliseconds to wait for the response head, and then for each piece of the body. @default 600000 */
+  /** Milliseconds: a plain call's whole attempt; a stream's wait for its head, then each pause between chunks. @default 600000 */
   timeout?: number;
   /** The undici dispatcher for HTTP (a proxy agent, a `MockAgent` in tests). @default a shared keep-alive Agent */
   dispatcher?: Dispatcher;

@@ -14,7 +14,7 @@ export interface CompletionOptions {
   headers?: Record<string, string>;
   /** Free-form metadata for callbacks and logs (`kwargs.litellm_params.metadata`). */
   metadata?: Metadata;
-  /** Milliseconds to wait for the response head, and then for each piece of the body. @default the client's, 600000 */
+  /** Milliseconds: a plain call's whole attempt; a stream's wait for its head, then each pause between chunks. @default the client's, 600000 */
   timeout?: number;
   /** Cancels the call and its stream. */
   signal?: AbortSignal;

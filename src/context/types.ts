@@ -35,7 +35,7 @@ export interface CallOptions {
   apiVersion?: string;
   /** Extra HTTP headers for the provider. */
   headers?: Record<string, string>;
-  /** Milliseconds until the call fails with a `TimeoutError`. */
+  /** Milliseconds: a plain call's whole attempt; a stream's wait for its head, then each pause between chunks. */
   timeout?: number;
   /** Cancels the call, its stream and anything pending. */
   signal?: AbortSignal;

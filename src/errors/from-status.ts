@@ -63,8 +63,11 @@ export function providerError(input: ProviderErrorInput): ShallotError {
   const retryAfterMs = parseRetryAfter(input.headers) ?? input.retryAfterMs;
   const code = input.providerCode ? ` (${input.providerCode})` : '';
   const statusText = input.status > 0 ? `HTTP ${input.status}` : 'an error in the stream';
+  const said = /[.!?]$/.test(input.message.trim())
+    ? input.message.trim()
+    : `${input.message.trim()}.`;
   const options: ShallotErrorOptions = {
-    message: `${input.provider}/${input.model}: ${statusText}${code}: ${input.message} ${fixFor(kind, input, retryAfterMs)}`,
+    message: `${input.provider}/${input.model}: ${statusText}${code}: ${said} ${fixFor(kind, input, retryAfterMs)}`,
     provider: input.provider,
     model: input.model,
     status: input.status > 0 ? input.status : undefined,

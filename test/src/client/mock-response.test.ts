@@ -1,19 +1,8 @@
-import {
-  type ChatCompletionChunk,
-  createClient,
-  InternalServerError,
-  RateLimitError,
-  type ShallotError,
-} from 'shallot';
+import { createClient, InternalServerError, RateLimitError, type ShallotError } from 'shallot';
 import { describe, expect, it } from 'vitest';
+import { collect } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'Tell me a joke' }];
-
-async function collect(stream: AsyncIterable<ChatCompletionChunk>) {
-  const chunks: ChatCompletionChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
 
 describe('mockResponse', () => {
   it('answers a string as a chat.completion with plausible usage, without a key or network', async () => {

@@ -13,6 +13,7 @@ import {
   fixtureEvents,
   startFakeProvider,
 } from '../../support/fake-provider.js';
+import { collect } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 const mockResponse = 'one two three';
@@ -22,12 +23,6 @@ beforeAll(async () => {
   fake = await startFakeProvider();
 });
 afterAll(() => fake.close());
-
-async function collect(stream: AsyncIterable<ChatCompletionChunk>) {
-  const chunks: ChatCompletionChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
 
 describe('the shared stream mechanism', () => {
   it('shows every layer every chunk in order, and the same assembled response at the end', async () => {

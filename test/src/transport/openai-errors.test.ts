@@ -15,6 +15,7 @@ import {
 } from 'shallot';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FakeProvider, fixture, sse, startFakeProvider } from '../../support/fake-provider.js';
+import { rejectionOf } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 const API_KEY = 'sk-live-abcdefghijklmnop1234';
@@ -32,14 +33,7 @@ afterEach(() => {
 const client = () =>
   createClient({ providers: { openai: { apiKey: API_KEY, apiBase: fake.url } } });
 
-async function failure(promise: Promise<unknown>): Promise<ShallotError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ShallotError;
-  }
-  throw new Error('expected the call to fail, and it succeeded');
-}
+const failure = async (promise: Promise<unknown>) => (await rejectionOf(promise)) as ShallotError;
 
 describe('OpenAI errors', () => {
   it('maps a 429 insufficient_quota to a RateLimitError that is not retryable, with retry-after and request id', async () => {

@@ -15,6 +15,7 @@ import {
   sse,
   startFakeProvider,
 } from '../../support/fake-provider.js';
+import { collect } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'What is the weather?' }];
 const API_KEY = 'sk-test-0123456789abcdef';
@@ -42,12 +43,6 @@ function clientWithEndLog() {
     providers: { openai: { apiKey: API_KEY, apiBase: fake.url } },
   });
   return { client, ends };
-}
-
-async function collect(stream: AsyncIterable<ChatCompletionChunk>) {
-  const chunks: ChatCompletionChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
 }
 
 describe('OpenAI over HTTP, non-streamed', () => {

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs an example as a user would (`npx tsx examples/<name>.ts`) and returns what it printed. */
+async function example(name: string): Promise<string> {
+  const { stdout, stderr } = await run(
+    process.execPath,
+    ['node_modules/tsx/dist/cli.mjs', `examples/${name}.ts`],
+    {
+      cwd: root,
+      env: { ...process.env, OPENAI_API_KEY: '', NO_COLOR: '1' },
+    },
+  );
+  expect(stderr).toBe('');
+  return stdout;
+}
+
+describe('examples', () => {
+  it('demo (npm start) shows each layer on the way in and out, for mocked, HTTP, streamed and failing calls', async () => {
+    const output = await example('demo');
+    expect(output).toContain('┌ timing     → openai/gpt-4o-mini');
+    expect(output).toContain('│ │ ┌ attempt 1 → POST mockResponse (no network)');
+    expect(output).toContain('answer: A TypeScript LLM client built as an onion of middleware.');
+    expect(output).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions/);
+    expect(output).toContain('answer: You said: Hello, onion!');
+    expect(output).toContain('chunks: [][You][ said:][ Stream][ me,][ layer][ by][ layer][∅][∅]');
+    expect(output).toContain('RateLimitError (retryable: true, retry after 2000 ms)');
+    expect(output).toMatch(
+      /success local\/echo-1 +stream=true +chunks=10 +You said: Stream me, layer by layer/,
+    );
+    expect(output).toMatch(/failure local\/echo-1 +stream=false chunks=0 +RateLimitError/);
+  });
+
+  it('compose-middleware answers from a layer without calling next, and runs per-call layers', async () => {
+    const output = await example('compose-middleware');
+    expect(output.split('\n')).toEqual([
+      '→ local/echo-1 temperature=0.2',
+      '← chatcmpl-echo (answered)',
+      'first: You said: What is an onion?',
+      'second (from memo): You said: What is an onion? id=memo',
+      '→ local/echo-1 temperature=1',
+      '← chatcmpl-echo (answered)',
+      'third: You said: And a shallot?',
+      '',
+    ]);
+  });
+
+  it('streaming ends every call once: read, break, finalResponse and abort', async () => {
+    const output = await example('streaming');
+    expect(output).toContain('text: You said: one two three four five');
+    expect(output).toContain('usage: {"prompt_tokens":14,"completion_tokens":9,"total_tokens":23}');
+    expect(output).toContain('(call ended: failure, AbortError)\n  read 3 chunks');
+    expect(output).toContain('AbortError; partial text: "You"');
+    expect(output.match(/call ended/g)).toHaveLength(4);
+  });
+});
