@@ -4,10 +4,13 @@
  * This file is the composition root: it assembles the default client from the core in
  * `src/` and the built-in middleware in `middleware/`, and is the package's public face.
  */
-import { createClient } from './src/client/client.js';
+import { callbacks } from './middleware/callbacks/index.js';
+import { Client } from './src/client/client.js';
+import type { ClientOptions } from './src/client/options.js';
 
 export type { Middleware, Next } from './src/call/middleware.js';
-export { Client, createClient } from './src/client/client.js';
+export type { WorkLabel } from './src/client/background.js';
+export type { Client, FlushOptions } from './src/client/client.js';
 export type {
   CallbackErrorHandler,
   CallbackErrorInfo,
@@ -29,11 +32,28 @@ export type {
   Timings,
 } from './src/context/types.js';
 export * from './src/errors/index.js';
+export { CustomLogger, type CustomLoggerHook } from './src/legacy/custom-logger.js';
+export type { CallbackKwargs, LogEventType } from './src/legacy/kwargs.js';
+export type { CallbackFunction, CallbackSource, LegacyCallback } from './src/legacy/types.js';
 export type { ProviderOptions, ResolvedProvider } from './src/providers/provider.js';
+export { CALL_RECORD_VERSION, type CallRecord, callRecordSchema } from './src/record/schema.js';
 export { maskHeaders, maskSecret } from './src/secrets/mask.js';
 export { Secret } from './src/secrets/secret.js';
 export { CompletionStream } from './src/stream/completion-stream.js';
 export type * from './src/types/openai.js';
+
+/**
+ * Creates a client with its own middleware, providers and callback arrays. Its chain is: the
+ * `middleware` given here and added with `use()`, then per-call middleware, then the
+ * built-in layers (the callback arrays), then the attempt chain.
+ *
+ * @example
+ * const client = createClient({ middleware: [logRequests], providers: { openai: { apiKey } } });
+ * client.successCallback.push((kwargs) => console.log(kwargs.model, kwargs.response_cost));
+ */
+export function createClient(options?: ClientOptions): Client {
+  return new Client(options, (client) => [callbacks(client)]);
+}
 
 /**
  * The ready-made client, as `litellm` is in Python: `await shallot.completion({...})`.

@@ -2,18 +2,20 @@ import compose from 'koa-compose';
 import { AttemptChain } from '../attempt/attempt-chain.js';
 import { transport } from '../attempt/transport.js';
 import type { Middleware } from '../call/middleware.js';
-import { CallContext } from '../context/context.js';
-import type { CallOptions } from '../context/types.js';
+import { CallContext, type ContextServices } from '../context/context.js';
 import { toShallotError } from '../errors/normalize.js';
 import type { ShallotError } from '../errors/shallot-error.js';
+import { ShutdownError } from '../errors/shutdown-error.js';
 import { UnexpectedError } from '../errors/unexpected-error.js';
 import { ValidationError } from '../errors/validation-error.js';
+import type { LegacyCallback } from '../legacy/types.js';
 import type { ProviderOptions } from '../providers/provider.js';
 import { resolveProvider } from '../providers/registry.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
 import { sharedAgent } from '../transport/agent.js';
 import type { ChatCompletion } from '../types/openai.js';
 import { parseCompletionParams } from '../validation/parse-params.js';
+import { Background, type WorkLabel } from './background.js';
 import { linkSignal } from './link-signal.js';
 import {
   type CallbackErrorHandler,
@@ -26,6 +28,7 @@ import type { CompletionParams, StreamingParams } from './params.js';
 type Chain = (ctx: CallContext) => Promise<void>;
 
 const DEFAULT_TIMEOUT_MS = 600_000;
+const DEFAULT_FLUSH_TIMEOUT_MS = 10_000;
 
 /**
  * A shallot client: a call chain of middleware around an attempt chain that ends in the
@@ -34,17 +37,40 @@ const DEFAULT_TIMEOUT_MS = 600_000;
 export class Client {
   /** Receives the failures of callbacks, chunk and end listeners, and sinks. The call never sees them. */
   onCallbackError: CallbackErrorHandler = warnLine;
+  /** LiteLLM's `success_callback`: `fn(kwargs, completionResponse, startTime, endTime)` or handlers, after every successful call. */
+  successCallback: LegacyCallback[] = [];
+  /** LiteLLM's `failure_callback`: the same signature, with `kwargs.exception`, after every failed call. */
+  failureCallback: LegacyCallback[] = [];
+  /** LiteLLM's `input_callback`: `fn(kwargs)` before every API call, with the exact body sent. */
+  inputCallback: LegacyCallback[] = [];
+  /** LiteLLM's `callbacks`: handlers and functions for every event. */
+  callbacks: LegacyCallback[] = [];
 
   readonly #middleware: Middleware[];
+  readonly #builtIn: readonly Middleware[];
   readonly #attempts: AttemptChain;
   readonly #providers: Readonly<Record<string, ProviderOptions>>;
+  readonly #background: Background;
+  readonly #services: ContextServices;
   #callChain: Chain | undefined;
+  #closed = false;
 
-  constructor(options?: ClientOptions) {
+  /**
+   * Prefer {@link createClient}, which adds the built-in layers (the callback arrays among
+   * them). `builtIn` makes those layers: they run inside the client's own middleware.
+   */
+  constructor(options?: ClientOptions, builtIn?: (client: Client) => Middleware[]) {
     const checked = checkClientOptions(options);
     this.#middleware = [...(checked.middleware ?? [])];
     this.#providers = { ...checked.providers };
     if (checked.onCallbackError) this.onCallbackError = checked.onCallbackError;
+    this.#background = new Background(this.#report);
+    this.#services = {
+      resolveProvider: (model, callOptions) => resolveProvider(model, callOptions, this.#providers),
+      report: this.#report,
+      background: this.#background,
+    };
+    this.#builtIn = builtIn ? builtIn(this) : [];
     this.#attempts = new AttemptChain(
       [...(checked.attemptMiddleware ?? [])],
       transport({
@@ -85,14 +111,19 @@ export class Client {
   completion(params: CompletionParams & { stream?: false }): Promise<ChatCompletion>;
   completion(params: CompletionParams): Promise<ChatCompletion | CompletionStream>;
   async completion(params: CompletionParams): Promise<ChatCompletion | CompletionStream> {
+    if (this.#closed) {
+      throw new ShutdownError({
+        message:
+          'this client was shut down and refuses new calls. Create a new client with createClient().',
+      });
+    }
     const parsed = parseCompletionParams(params);
     const ctx = new CallContext(
       parsed.request,
       parsed.options,
       parsed.metadata,
       parsed.traceId,
-      this.#resolve,
-      this.#report,
+      this.#services,
     );
     if (parsed.options.signal) linkSignal(ctx, parsed.options.signal);
     const chain = parsed.middleware ? this.#compose(parsed.middleware) : this.#chain();
@@ -113,6 +144,36 @@ export class Client {
     }
     ctx.end();
     return ctx.response;
+  }
+
+  /**
+   * Resolves once every pending callback, deferred task and sink has finished: `true`, or
+   * `false` when `timeoutMs` passed first. Await it before a short script exits.
+   *
+   * @example
+   * await shallot.completion({ model, messages });
+   * await shallot.flush(); // the success callbacks have run
+   */
+  async flush(options: FlushOptions = {}): Promise<boolean> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    // Callbacks may hand work to sinks, so wait for the queue, then the sinks, then the queue again.
+    if (!(await this.#background.idle(timeoutMs))) return false;
+    const sinks = [...this.#middleware, ...this.#builtIn].filter(hasFlush);
+    const flushed = await withDeadline(
+      Promise.all(sinks.map((sink) => sink.flush())),
+      deadline - Date.now(),
+    );
+    return flushed && (await this.#background.idle(Math.max(0, deadline - Date.now())));
+  }
+
+  /** Refuses new calls, flushes, then closes the layers that hold resources. */
+  async shutdown(options: FlushOptions = {}): Promise<boolean> {
+    this.#closed = true;
+    const flushed = await this.flush(options);
+    const closable = [...this.#middleware, ...this.#builtIn].filter(hasClose);
+    await Promise.allSettled(closable.map((layer) => layer.close()));
+    return flushed;
   }
 
   #fail(ctx: CallContext, error: unknown): ShallotError {
@@ -136,15 +197,46 @@ export class Client {
   #compose(perCall: readonly Middleware[]): Chain {
     const attempts = this.#attempts;
     const runAttempt: Middleware = (ctx) => attempts.run(ctx as CallContext);
-    return compose<CallContext>([...this.#middleware, ...perCall, runAttempt]);
+    return compose<CallContext>([...this.#middleware, ...perCall, ...this.#builtIn, runAttempt]);
   }
 
-  readonly #resolve = (model: string, options: CallOptions) =>
-    resolveProvider(model, options, this.#providers);
-
-  readonly #report = (error: unknown, callback: string, event: string) => {
-    reportCallbackError(this.onCallbackError, error, { callback, event });
+  readonly #report = (error: unknown, label: WorkLabel) => {
+    reportCallbackError(this.onCallbackError, error, label);
   };
+}
+
+/** Options of `flush()` and `shutdown()`. */
+export interface FlushOptions {
+  /** Give up waiting after this many milliseconds. @default 10000 */
+  timeoutMs?: number;
+}
+
+interface Flushable {
+  flush(): Promise<unknown>;
+}
+
+interface Closable {
+  close(): Promise<unknown>;
+}
+
+function hasFlush<T extends object>(layer: T): layer is T & Flushable {
+  return typeof (layer as Partial<Flushable>).flush === 'function';
+}
+
+function hasClose<T extends object>(layer: T): layer is T & Closable {
+  return typeof (layer as Partial<Closable>).close === 'function';
+}
+
+async function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([work.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Calls the error hook, and survives a hook that throws. */
@@ -166,14 +258,4 @@ function warnLine(error: unknown, info: CallbackErrorInfo): void {
   console.warn(
     `[shallot] callback "${info.callback}" failed on the ${info.event} event: ${message}`,
   );
-}
-
-/**
- * Creates a client with its own middleware, providers and callback arrays.
- *
- * @example
- * const client = createClient({ middleware: [logRequests], providers: { openai: { apiKey } } });
- */
-export function createClient(options?: ClientOptions): Client {
-  return new Client(options);
 }

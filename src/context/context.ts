@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from '../call/middleware.js';
+import type { Background, WorkLabel } from '../client/background.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
@@ -74,13 +75,26 @@ export interface Context {
    * `ctx.providerRequest` before it is sent.
    */
   useAttempt(middleware: Middleware): void;
+  /**
+   * Runs `task` off the hot path, after the current turn of the event loop and in order with
+   * other deferred work; a promise it returns is tracked. `client.flush()` waits for it, and
+   * a failure goes to the client's `onCallbackError`, never to the call.
+   */
+  defer(task: () => unknown, label?: WorkLabel): void;
+  /** Hands an observer's failure to the client's `onCallbackError`; the call is unaffected. */
+  report(error: unknown, label: WorkLabel): void;
 }
-
-/** Reports a failing listener or observer without disturbing the call. */
-export type ObserverErrorReporter = (error: unknown, source: string, event: string) => void;
 
 /** How a context resolves its provider; supplied by the client. */
 export type ProviderResolver = (model: string, options: CallOptions) => ResolvedProvider;
+
+/** What the client lends each context. */
+export interface ContextServices {
+  resolveProvider: ProviderResolver;
+  /** Hands an observer's failure to the client's error hook. */
+  report: (error: unknown, label: WorkLabel) => void;
+  background: Background;
+}
 
 /** The implementation behind {@link Context}. Its extra members are internal. */
 export class CallContext implements Context {
@@ -109,8 +123,7 @@ export class CallContext implements Context {
   readonly attemptMiddleware: Middleware[] = [];
   readonly #endListeners: EndListener[] = [];
   readonly #controller = new AbortController();
-  readonly #resolveProvider: ProviderResolver;
-  readonly #report: ObserverErrorReporter;
+  readonly #services: ContextServices;
   #resolvedFor: string | undefined;
   #resolved: ResolvedProvider | undefined;
   #ended = false;
@@ -121,8 +134,7 @@ export class CallContext implements Context {
     options: CallOptions,
     metadata: Metadata,
     traceId: string | undefined,
-    resolveProvider: ProviderResolver,
-    report: ObserverErrorReporter,
+    services: ContextServices,
   ) {
     this.request = request;
     this.options = options;
@@ -130,14 +142,13 @@ export class CallContext implements Context {
     this.traceId = traceId ?? this.callId;
     this.isStream = request.stream === true;
     this.signal = this.#controller.signal;
-    this.#resolveProvider = resolveProvider;
-    this.#report = report;
+    this.#services = services;
   }
 
   get provider(): ResolvedProvider {
     const model = this.request.model;
     if (this.#resolved === undefined || this.#resolvedFor !== model) {
-      this.#resolved = this.#resolveProvider(model, this.options);
+      this.#resolved = this.#services.resolveProvider(model, this.options);
       this.#resolvedFor = model;
     }
     return this.#resolved;
@@ -154,6 +165,14 @@ export class CallContext implements Context {
 
   useAttempt(middleware: Middleware): void {
     this.attemptMiddleware.push(middleware);
+  }
+
+  defer(task: () => unknown, label: WorkLabel = { callback: 'deferred task', event: 'end' }): void {
+    this.#services.background.defer(task, label);
+  }
+
+  report(error: unknown, label: WorkLabel): void {
+    this.#services.report(error, label);
   }
 
   onEnd(listener: EndListener): void {
@@ -178,7 +197,7 @@ export class CallContext implements Context {
       try {
         (listeners[index] as ChunkListener)(chunk);
       } catch (error) {
-        this.#report(error, listenerName(listeners[index]), 'chunk');
+        this.report(error, { callback: listenerName(listeners[index]), event: 'chunk' });
       }
     }
   }
@@ -206,7 +225,7 @@ export class CallContext implements Context {
     try {
       listener();
     } catch (error) {
-      this.#report(error, listenerName(listener), 'end');
+      this.report(error, { callback: listenerName(listener), event: 'end' });
     }
   }
 }

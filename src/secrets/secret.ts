@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { maskSecret } from './mask.js';
+import { isSecretHeader, maskSecret } from './mask.js';
 
 /**
  * A credential that cannot leak by accident: printing, logging, `JSON.stringify` and string
@@ -37,3 +37,16 @@ export class Secret {
 
 /** A header value: plain text, or a credential kept as a {@link Secret}. */
 export type HeaderValue = string | Secret;
+
+/** Request headers as they may be shown: credentials masked, whether held as `Secret`s or not. */
+export function showHeaders(
+  headers: Readonly<Record<string, HeaderValue>>,
+): Record<string, string> {
+  const shown: Record<string, string> = {};
+  for (const name of Object.keys(headers)) {
+    const value = headers[name] as HeaderValue;
+    if (typeof value !== 'string') shown[name] = value.masked;
+    else shown[name] = isSecretHeader(name) ? maskSecret(value) : value;
+  }
+  return shown;
+}

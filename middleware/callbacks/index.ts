@@ -1,0 +1,171 @@
+import type {
+  CallbackKwargs,
+  CallbackSource,
+  ChatCompletionChunk,
+  Context,
+  LogEventType,
+  Middleware,
+} from '../../index.js';
+import { deepCopy } from './copy.js';
+import { buildKwargs } from './kwargs.js';
+import { type CallbackEvent, type Invocation, planCallbacks } from './plan.js';
+
+export type { CallbackEvent } from './plan.js';
+
+/**
+ * LiteLLM's callback surface as a layer of the onion. The arrays of `source` are read at the
+ * start of every call, so they can be reassigned or pushed to at any time:
+ *
+ * - input callbacks and pre/post API hooks run in line, once per attempt, before the request
+ *   is sent and after its response head (or body) arrives;
+ * - stream events, and the one success or failure event, run off the hot path after the
+ *   caller has its result, in order, tracked by `client.flush()`.
+ *
+ * Every callback gets its own deep copy of `kwargs`; a callback that throws or rejects is
+ * reported to `onCallbackError` and changes nothing else. Every client has this layer, fed by
+ * its own arrays; use the factory for a stack of your own.
+ *
+ * @example
+ * const client = createClient({ middleware: [callbacks({ successCallback: [logCost] })] });
+ */
+export function callbacks(source: CallbackSource = {}): Middleware {
+  return async function callbacks(ctx, next) {
+    const plan = planCallbacks(source);
+    const hasTerminal = plan.successful_api_call.length > 0 || plan.failed_api_call.length > 0;
+    const hasApiHooks = plan.pre_api_call.length > 0 || plan.post_api_call.length > 0;
+    if (!hasTerminal && !hasApiHooks && plan.stream_event.length === 0) return next();
+    if (hasApiHooks) ctx.useAttempt(apiHooks(plan));
+    try {
+      await next();
+    } finally {
+      if (plan.stream_event.length > 0) ctx.onChunk(streamEvents(ctx, plan.stream_event));
+      if (hasTerminal) ctx.onEnd(() => terminalEvent(ctx, plan));
+    }
+  };
+}
+
+/** The attempt layer: input and pre-API callbacks before the transport, post-API after it. */
+function apiHooks(plan: Record<CallbackEvent, Invocation[]>): Middleware {
+  return async function apiCallbacks(ctx, next) {
+    if (plan.pre_api_call.length > 0) {
+      await runInline(ctx, plan.pre_api_call, buildKwargs(ctx, 'pre_api_call'), 'pre_api_call');
+    }
+    try {
+      await next();
+    } finally {
+      if (plan.post_api_call.length > 0) {
+        await runInline(
+          ctx,
+          plan.post_api_call,
+          buildKwargs(ctx, 'post_api_call'),
+          'post_api_call',
+        );
+      }
+    }
+  };
+}
+
+/** Per-chunk events, queued in order behind the caller. Each handler keeps one kwargs copy per call. */
+function streamEvents(ctx: Context, invocations: Invocation[]) {
+  let perHandler: CallbackKwargs[] | undefined;
+  let secrets: string[] = [];
+  const label = { callback: 'stream callbacks', event: 'stream_event' };
+  return function streamCallbacks(chunk: ChatCompletionChunk) {
+    const endTime = new Date();
+    ctx.defer(() => {
+      if (perHandler === undefined) {
+        secrets = secretsOf(ctx);
+        const base = buildKwargs(ctx, 'post_api_call');
+        perHandler = invocations.map(() => deepCopy(base, secrets));
+      }
+      const start = new Date(ctx.timings.start);
+      const pending: Promise<unknown>[] = [];
+      invocations.forEach((invocation, index) => {
+        const kwargs = perHandler?.[index] as CallbackKwargs;
+        kwargs.end_time = endTime;
+        const copy = deepCopy(chunk, secrets);
+        invoke(ctx, invocation, kwargs, copy, start, endTime, 'stream_event', pending);
+      });
+      return settleAll(pending);
+    }, label);
+  };
+}
+
+/** The one success or failure event of the call, after the caller has its result. */
+function terminalEvent(ctx: Context, plan: Record<CallbackEvent, Invocation[]>): void {
+  const event: LogEventType = ctx.status === 'success' ? 'successful_api_call' : 'failed_api_call';
+  const invocations = plan[event];
+  if (invocations.length === 0) return;
+  ctx.defer(
+    () => {
+      const base = buildKwargs(ctx, event);
+      const start = base.start_time;
+      const end = base.end_time ?? null;
+      const payload = event === 'successful_api_call' ? ctx.response : null;
+      const secrets = secretsOf(ctx);
+      const pending: Promise<unknown>[] = [];
+      for (const invocation of invocations) {
+        const copies = [deepCopy(base, secrets), deepCopy(payload, secrets)] as const;
+        invoke(ctx, invocation, copies[0], copies[1], start, end, event, pending);
+      }
+      return settleAll(pending);
+    },
+    { callback: 'callbacks', event },
+  );
+}
+
+async function runInline(
+  ctx: Context,
+  invocations: Invocation[],
+  base: CallbackKwargs,
+  event: CallbackEvent,
+): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  const start = base.start_time;
+  const secrets = secretsOf(ctx);
+  for (const invocation of invocations) {
+    invoke(ctx, invocation, deepCopy(base, secrets), null, start, null, event, pending);
+  }
+  if (pending.length > 0) await Promise.all(pending);
+}
+
+/** Runs one callback in isolation: a throw or a rejection goes to the error hook, nowhere else. */
+function invoke(
+  ctx: Context,
+  invocation: Invocation,
+  kwargs: CallbackKwargs,
+  payload: unknown,
+  start: Date,
+  end: Date | null,
+  event: CallbackEvent,
+  pending: Promise<unknown>[],
+): void {
+  const label = { callback: invocation.name, event };
+  try {
+    const result = invocation.run(kwargs, payload, start, end);
+    if (isThenable(result)) {
+      pending.push(Promise.resolve(result).catch((error: unknown) => ctx.report(error, label)));
+    }
+  } catch (error) {
+    ctx.report(error, label);
+  }
+}
+
+/** The call's raw key, masked wherever it turns up in what a callback receives. */
+function secretsOf(ctx: Context): string[] {
+  if (ctx.providerRequest === undefined && ctx.options.apiKey === undefined) return [];
+  try {
+    const key = ctx.provider.apiKey?.reveal();
+    return key ? [key] : [];
+  } catch {
+    return [];
+  }
+}
+
+function settleAll(pending: Promise<unknown>[]): Promise<unknown> | undefined {
+  return pending.length > 0 ? Promise.all(pending) : undefined;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}

@@ -1,0 +1,98 @@
+import type { Context } from '../context/context.js';
+import type { ChatCompletion, ChatRequest, Usage } from '../types/openai.js';
+import { toJsonSafe } from './json-safe.js';
+import { CALL_RECORD_VERSION, type CallRecord } from './schema.js';
+
+const records = new WeakMap<Context, CallRecord>();
+
+/**
+ * The call record of a finished call, built once and shared by every reader. Built from an
+ * allow-list: nothing reaches it that is not named here, and no key or auth header at all.
+ */
+export function callRecordOf(ctx: Context): CallRecord {
+  let record = records.get(ctx);
+  if (record === undefined) {
+    record = buildCallRecord(ctx);
+    records.set(ctx, record);
+  }
+  return record;
+}
+
+function buildCallRecord(ctx: Context): CallRecord {
+  const { start, firstToken, end = Date.now() } = ctx.timings;
+  const prepared = ctx.providerRequest !== undefined;
+  const provider = prepared ? ctx.provider : undefined;
+  const metadata = (toJsonSafe(ctx.metadata) ?? {}) as Record<string, unknown>;
+  const error = ctx.error;
+  const response = ctx.response;
+  return {
+    schema_version: CALL_RECORD_VERSION,
+    id: ctx.callId,
+    trace_id: ctx.traceId,
+    attempt: ctx.attempt,
+    status: ctx.status === 'success' ? 'success' : 'failure',
+    call_type: 'completion',
+    model: ctx.request.model,
+    provider: provider?.name ?? null,
+    provider_model: provider?.model ?? null,
+    api_base: provider?.apiBase ?? null,
+    stream: ctx.isStream,
+    start_time: new Date(start).toISOString(),
+    first_token_time: firstToken === undefined ? null : new Date(firstToken).toISOString(),
+    end_time: new Date(end).toISOString(),
+    latency_ms: end - start,
+    time_to_first_token_ms: firstToken === undefined ? null : firstToken - start,
+    usage: normalizeUsage(ctx.usage ?? error?.partialResponse?.usage),
+    response_cost: null,
+    saved_cost: null,
+    cache_hit: ctx.cacheStatus === 'hit',
+    cache_key_hash: null,
+    metadata,
+    tags: tagsOf(metadata),
+    user: typeof ctx.request.user === 'string' ? ctx.request.user : null,
+    params: paramsOf(ctx.request),
+    messages: toJsonSafe(ctx.request.messages) as unknown[],
+    response: response ? (toJsonSafe(response) as Record<string, unknown>) : null,
+    finish_reason: finishReasonOf(response),
+    request_id: ctx.providerResponse?.requestId ?? null,
+    error: error
+      ? {
+          class: error.name,
+          code: error.code,
+          status: error.status ?? null,
+          provider: error.provider ?? null,
+          message: error.message,
+          retryable: error.retryable,
+        }
+      : null,
+  };
+}
+
+/** Usage in one shape for every provider; missing details count as 0. */
+export function normalizeUsage(usage: Usage | undefined | null): CallRecord['usage'] {
+  if (!usage) return null;
+  const prompt = usage.prompt_tokens ?? 0;
+  const completion = usage.completion_tokens ?? 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: usage.total_tokens ?? prompt + completion,
+    cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+    cache_write_tokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
+    reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+  };
+}
+
+function paramsOf(request: ChatRequest): Record<string, unknown> {
+  const { model: _model, messages: _messages, ...params } = request;
+  return (toJsonSafe(params) ?? {}) as Record<string, unknown>;
+}
+
+function tagsOf(metadata: Record<string, unknown>): string[] {
+  const tags = metadata.tags;
+  return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : [];
+}
+
+function finishReasonOf(response: ChatCompletion | undefined): string | null {
+  return response?.choices[0]?.finish_reason ?? null;
+}
