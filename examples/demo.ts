@@ -2,7 +2,7 @@
  * `npm start`: a few calls through a visible onion, with no key and no network. Each layer
  * prints what it sees on the way in (→) and on the way out (←).
  */
-import { createClient, type Middleware, ShallotError } from 'shallot';
+import { type CallbackKwargs, createClient, type Middleware, ShallotError } from 'shallot';
 import { recorder } from 'shallot/middleware/recorder';
 import { startEchoServer } from './support/echo-server.js';
 
@@ -66,8 +66,18 @@ const client = createClient({
 });
 const question = (content: string) => [{ role: 'user' as const, content }];
 
+// The LiteLLM way: callback arrays, fired after the caller has its answer.
+client.successCallback.push((kwargs: CallbackKwargs) => {
+  console.log(
+    `  ⤷ successCallback: ${kwargs.model}, ${kwargs.standard_logging_object?.usage?.total_tokens} tokens`,
+  );
+});
+client.failureCallback.push((kwargs: CallbackKwargs) => {
+  console.log(`  ⤷ failureCallback: ${kwargs.exception?.name}`);
+});
+
 console.log(
-  'shallot demo: every call runs through timing → guardrail → recorder → attempt → transport\n',
+  'shallot demo: every call runs through timing → guardrail → recorder → callbacks → attempt → transport\n',
 );
 
 console.log('1. A mocked call (mockResponse): the whole chain runs, no network');
@@ -76,14 +86,18 @@ const mocked = await client.completion({
   messages: question('What is shallot?'),
   mockResponse: 'A TypeScript LLM client built as an onion of middleware.',
 });
-console.log(`  answer: ${mocked.choices[0]?.message.content}\n`);
+console.log(`  answer: ${mocked.choices[0]?.message.content}`);
+await client.flush();
+console.log('');
 
 console.log('2. A real HTTP call to a local OpenAI-compatible server (127.0.0.1)');
 const echoed = await client.completion({
   model: 'local/echo-1',
   messages: question('Hello, onion!'),
 });
-console.log(`  answer: ${echoed.choices[0]?.message.content}\n`);
+console.log(`  answer: ${echoed.choices[0]?.message.content}`);
+await client.flush();
+console.log('');
 
 console.log('3. A streamed call: the layers unwind when the head arrives, chunks flow after');
 const stream = await client.completion({
@@ -94,6 +108,7 @@ const stream = await client.completion({
 process.stdout.write('  chunks: ');
 for await (const chunk of stream)
   process.stdout.write(`[${chunk.choices[0]?.delta.content ?? '∅'}]`);
+await client.flush();
 console.log('');
 
 console.log('4. A failing call: the provider answers 429, shallot raises a typed error');
@@ -104,8 +119,10 @@ try {
   console.log(
     `  ${error.name} (retryable: ${error.retryable}, retry after ${error.retryAfterMs} ms)`,
   );
-  console.log(`  ${error.message}\n`);
+  console.log(`  ${error.message}`);
 }
+await client.flush();
+console.log('');
 
 console.log('The recorder middleware saw:');
 for (const call of calls.calls) {

@@ -8,12 +8,20 @@ import type { CallbackKwargs } from './kwargs.js';
  * failure); input callbacks receive `(kwargs)`. A function in `callbacks` receives every
  * event with the success signature; `kwargs.log_event_type` says which.
  */
-export type CallbackFunction = (
-  kwargs: CallbackKwargs,
-  completionResponse: ChatCompletion | ChatCompletionChunk | null,
-  startTime: Date,
-  endTime: Date | null,
-) => unknown;
+export type CallbackFunction = BivariantCallback['callback'];
+
+/**
+ * Declared as a method so that its parameters are bivariant: a success callback may type its
+ * second parameter as `ChatCompletion`, as LiteLLM's examples do.
+ */
+interface BivariantCallback {
+  callback(
+    kwargs: CallbackKwargs,
+    completionResponse: ChatCompletion | ChatCompletionChunk | null,
+    startTime: Date,
+    endTime: Date | null,
+  ): unknown;
+}
 
 /** What the legacy arrays hold: functions, `CustomLogger` instances, or objects with the same hooks. */
 export type LegacyCallback = CallbackFunction | CustomLogger | Partial<CustomLogger>;

@@ -1,26 +1,7 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runExample as example } from '../support/run-example.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Runs an example as a user would (`npx tsx examples/<name>.ts`) and returns what it printed. */
-async function example(name: string): Promise<string> {
-  const { stdout, stderr } = await run(
-    process.execPath,
-    ['node_modules/tsx/dist/cli.mjs', `examples/${name}.ts`],
-    {
-      cwd: root,
-      env: { ...process.env, OPENAI_API_KEY: '', NO_COLOR: '1' },
-    },
-  );
-  expect(stderr).toBe('');
-  return stdout;
-}
-
-describe('examples', () => {
+describe.concurrent('examples', () => {
   it('demo (npm start) shows each layer on the way in and out, for mocked, HTTP, streamed and failing calls', async () => {
     const output = await example('demo');
     expect(output).toContain('┌ timing     → openai/gpt-4o-mini');
@@ -30,6 +11,9 @@ describe('examples', () => {
     expect(output).toContain('answer: You said: Hello, onion!');
     expect(output).toContain('chunks: [][You][ said:][ Stream][ me,][ layer][ by][ layer][∅][∅]');
     expect(output).toContain('RateLimitError (retryable: true, retry after 2000 ms)');
+    expect(output.match(/⤷ successCallback: /g)).toHaveLength(3);
+    expect(output).toContain('  ⤷ successCallback: echo-1, 24 tokens\n\n4. A failing call');
+    expect(output).toContain('  ⤷ failureCallback: RateLimitError');
     expect(output).toMatch(
       /success local\/echo-1 +stream=true +chunks=10 +You said: Stream me, layer by layer/,
     );

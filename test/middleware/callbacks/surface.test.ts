@@ -1,7 +1,6 @@
 import shallot, {
   type CallbackKwargs,
   type ChatCompletion,
-  type ChatCompletionChunk,
   CustomLogger,
   createClient,
   ShutdownError,
@@ -92,7 +91,8 @@ describe('the legacy callback arrays', () => {
     await client.flush();
     expect(calls).toHaveLength(1);
     expect(calls[0]?.[1]).toBeNull();
-    expect((calls[0]?.[0] as CallbackKwargs).exception?.message).toContain('down');
+    const [kwargs] = calls[0] as [CallbackKwargs];
+    expect(kwargs.exception?.message).toContain('down');
   });
 
   it('fire a function in `callbacks` for pre, post and success, not per chunk', async () => {
@@ -153,14 +153,13 @@ describe('the legacy callback arrays', () => {
       },
       (kwargs: CallbackKwargs) => seenByB.push(kwargs),
     ];
-    let callerAnswer: ChatCompletion | undefined;
     client.successCallback = [
-      (_kwargs: CallbackKwargs, response: ChatCompletion | ChatCompletionChunk | null) => {
-        (response?.choices[0] as { message: { content: string } }).message.content = 'tampered';
+      (_kwargs: CallbackKwargs, response: ChatCompletion) => {
+        (response.choices[0] as { message: { content: string } }).message.content = 'tampered';
       },
       (kwargs: CallbackKwargs) => seenByB.push(kwargs),
     ];
-    callerAnswer = await client.completion({
+    const callerAnswer = await client.completion({
       model: 'gpt-4.1-nano',
       messages,
       temperature: 0,
