@@ -7,6 +7,7 @@ import type {
   Middleware,
 } from '../../index.js';
 import { deepCopy } from './copy.js';
+import { EventRun, secretsOf } from './invoke.js';
 import { buildKwargs } from './kwargs.js';
 import { type CallbackEvent, type Invocation, planCallbacks } from './plan.js';
 
@@ -79,14 +80,13 @@ function streamEvents(ctx: Context, invocations: Invocation[]) {
         perHandler = invocations.map(() => deepCopy(base, secrets));
       }
       const start = new Date(ctx.timings.start);
-      const pending: Promise<unknown>[] = [];
+      const run = new EventRun(ctx, 'stream_event');
       invocations.forEach((invocation, index) => {
         const kwargs = perHandler?.[index] as CallbackKwargs;
         kwargs.end_time = endTime;
-        const copy = deepCopy(chunk, secrets);
-        invoke(ctx, invocation, kwargs, copy, start, endTime, 'stream_event', pending);
+        run.call(invocation, kwargs, deepCopy(chunk, secrets), start, endTime);
       });
-      return settleAll(pending);
+      return run.settled();
     }, label);
   };
 }
@@ -103,12 +103,11 @@ function terminalEvent(ctx: Context, plan: Record<CallbackEvent, Invocation[]>):
       const end = base.end_time ?? null;
       const payload = event === 'successful_api_call' ? ctx.response : null;
       const secrets = secretsOf(ctx);
-      const pending: Promise<unknown>[] = [];
+      const run = new EventRun(ctx, event);
       for (const invocation of invocations) {
-        const copies = [deepCopy(base, secrets), deepCopy(payload, secrets)] as const;
-        invoke(ctx, invocation, copies[0], copies[1], start, end, event, pending);
+        run.call(invocation, deepCopy(base, secrets), deepCopy(payload, secrets), start, end);
       }
-      return settleAll(pending);
+      return run.settled();
     },
     { callback: 'callbacks', event },
   );
@@ -120,52 +119,10 @@ async function runInline(
   base: CallbackKwargs,
   event: CallbackEvent,
 ): Promise<void> {
-  const pending: Promise<unknown>[] = [];
-  const start = base.start_time;
+  const run = new EventRun(ctx, event);
   const secrets = secretsOf(ctx);
   for (const invocation of invocations) {
-    invoke(ctx, invocation, deepCopy(base, secrets), null, start, null, event, pending);
+    run.call(invocation, deepCopy(base, secrets), null, base.start_time, null);
   }
-  if (pending.length > 0) await Promise.all(pending);
-}
-
-/** Runs one callback in isolation: a throw or a rejection goes to the error hook, nowhere else. */
-function invoke(
-  ctx: Context,
-  invocation: Invocation,
-  kwargs: CallbackKwargs,
-  payload: unknown,
-  start: Date,
-  end: Date | null,
-  event: CallbackEvent,
-  pending: Promise<unknown>[],
-): void {
-  const label = { callback: invocation.name, event };
-  try {
-    const result = invocation.run(kwargs, payload, start, end);
-    if (isThenable(result)) {
-      pending.push(Promise.resolve(result).catch((error: unknown) => ctx.report(error, label)));
-    }
-  } catch (error) {
-    ctx.report(error, label);
-  }
-}
-
-/** The call's raw key, masked wherever it turns up in what a callback receives. */
-function secretsOf(ctx: Context): string[] {
-  if (ctx.providerRequest === undefined && ctx.options.apiKey === undefined) return [];
-  try {
-    const key = ctx.provider.apiKey?.reveal();
-    return key ? [key] : [];
-  } catch {
-    return [];
-  }
-}
-
-function settleAll(pending: Promise<unknown>[]): Promise<unknown> | undefined {
-  return pending.length > 0 ? Promise.all(pending) : undefined;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+  await run.settled();
 }
