@@ -5,6 +5,7 @@
  * `src/` and the built-in middleware in `middleware/`, and is the package's public face.
  */
 import { callbacks } from './middleware/callbacks/index.js';
+import { cost } from './middleware/cost/index.js';
 import { Client } from './src/client/client.js';
 import type { ClientOptions } from './src/client/options.js';
 
@@ -31,6 +32,24 @@ export type {
   ProviderResponse,
   Timings,
 } from './src/context/types.js';
+export {
+  type CostInput,
+  type CostOptions,
+  completionCost,
+  type PriceOverrides,
+} from './src/cost/completion-cost.js';
+export { PriceBook, type PriceInput } from './src/cost/price-book.js';
+export { PRICE_TABLE_SOURCE } from './src/cost/price-table.generated.js';
+export type {
+  CallCost,
+  CostBreakdown,
+  CostResult,
+  ModelPrice,
+  NormalizedUsage,
+  PriceTier,
+  Unpriced,
+} from './src/cost/types.js';
+export { normalizeUsage } from './src/cost/usage.js';
 export * from './src/errors/index.js';
 export { CustomLogger, type CustomLoggerHook } from './src/legacy/custom-logger.js';
 export type { CallbackKwargs, LogEventType } from './src/legacy/kwargs.js';
@@ -45,14 +64,14 @@ export type * from './src/types/openai.js';
 /**
  * Creates a client with its own middleware, providers and callback arrays. Its chain is: the
  * `middleware` given here and added with `use()`, then per-call middleware, then the
- * built-in layers (the callback arrays), then the attempt chain.
+ * built-in layers (the callback arrays, then cost), then the attempt chain.
  *
  * @example
  * const client = createClient({ middleware: [logRequests], providers: { openai: { apiKey } } });
  * client.successCallback.push((kwargs) => console.log(kwargs.model, kwargs.response_cost));
  */
 export function createClient(options?: ClientOptions): Client {
-  return new Client(options, (client) => [callbacks(client)]);
+  return new Client(options, (client) => [callbacks(client), cost({ prices: client.prices })]);
 }
 
 /**

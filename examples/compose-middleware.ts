@@ -46,6 +46,8 @@ const client = createClient({
   middleware: [defaults, memo],
   attemptMiddleware: [signature],
   providers: { local: { apiBase: server.url } },
+  // A local model costs nothing; say so, or its response_cost is null (with one warning).
+  pricing: { 'local/echo-1': { inputCostPerToken: 0, outputCostPerToken: 0 } },
 });
 
 // client.use() appends a layer inside the others.

@@ -63,6 +63,8 @@ const client = createClient({
   middleware: [timing, guardrail, calls],
   attemptMiddleware: [wire],
   providers: { local: { apiBase: server.url } },
+  // A local model costs nothing; say so, or its response_cost is null (with one warning).
+  pricing: { 'local/echo-1': { inputCostPerToken: 0, outputCostPerToken: 0 } },
 });
 const question = (content: string) => [{ role: 'user' as const, content }];
 

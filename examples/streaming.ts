@@ -8,6 +8,8 @@ import { startEchoServer } from './support/echo-server.js';
 const server = await startEchoServer();
 const client = createClient({
   providers: { local: { apiBase: server.url } },
+  // A local model costs nothing; say so, or its response_cost is null (with one warning).
+  pricing: { 'local/echo-1': { inputCostPerToken: 0, outputCostPerToken: 0 } },
   middleware: [
     async function outcome(ctx, next) {
       await next();

@@ -52,7 +52,7 @@ const client = createClient({
 
 const uniqueTime = Date.now();
 const request = {
-  model: 'azure-gpt-v-2',
+  model: 'gpt-4o-mini',
   messages: [{ role: 'user' as const, content: `Hi 👋 - i'm async azure ${uniqueTime}` }],
   apiBase: server.url,
 };

@@ -17,7 +17,7 @@ shallot.successCallback = [customCallback];
 
 const messages = [{ role: 'user' as const, content: 'Tell me about onions' }];
 const response = await shallot.completion({
-  model: 'claude-instant-1',
+  model: 'claude-haiku-4-5', // LiteLLM's page says claude-instant-1, long retired
   messages,
   stream: true,
   mockResponse: 'Onions grow in layers.',

@@ -17,7 +17,8 @@ const server = await startEchoServer();
 async function testChatOpenai() {
   try {
     await shallot.completion({
-      model: 'openai/claude-2',
+      // LiteLLM's page uses claude-2 to show Anthropic's transform; here, OpenAI's format.
+      model: 'gpt-3.5-turbo',
       messages: [{ role: 'user', content: "Hi 👋 - i'm openai" }],
       max_tokens: 256,
       apiBase: server.url,

@@ -46,7 +46,7 @@ export function buildKwargs(ctx: Context, event: LogEventType): CallbackKwargs {
             api_base: provider.apiBase,
           }
         : {},
-    response_cost: null,
+    response_cost: ctx.cost?.total ?? null,
     cache_hit: cacheHit(ctx.cacheStatus),
   };
   if (event === 'pre_api_call') return kwargs;

@@ -3,6 +3,7 @@ import { AttemptChain } from '../attempt/attempt-chain.js';
 import { transport } from '../attempt/transport.js';
 import type { Middleware } from '../call/middleware.js';
 import { CallContext, type ContextServices } from '../context/context.js';
+import { PriceBook, type PriceInput } from '../cost/price-book.js';
 import { toShallotError } from '../errors/normalize.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
@@ -45,6 +46,8 @@ export class Client {
   inputCallback: LegacyCallback[] = [];
   /** LiteLLM's `callbacks`: handlers and functions for every event. */
   callbacks: LegacyCallback[] = [];
+  /** This client's prices, over the bundled table; the cost layer reads them. */
+  readonly prices = new PriceBook();
 
   readonly #middleware: Middleware[];
   readonly #builtIn: readonly Middleware[];
@@ -64,6 +67,7 @@ export class Client {
     this.#middleware = [...(checked.middleware ?? [])];
     this.#providers = { ...checked.providers };
     if (checked.onCallbackError) this.onCallbackError = checked.onCallbackError;
+    if (checked.pricing) this.prices.register(checked.pricing);
     this.#background = new Background(this.#report);
     this.#services = {
       resolveProvider: (model, callOptions) => resolveProvider(model, callOptions, this.#providers),
@@ -144,6 +148,17 @@ export class Client {
     }
     ctx.end();
     return ctx.response;
+  }
+
+  /**
+   * Adds prices for this client's own models (or replaces bundled ones), as LiteLLM's
+   * `register_model`. Other clients are not affected.
+   *
+   * @example
+   * client.registerModel({ 'acme/llm-1': { input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 } });
+   */
+  registerModel(models: Record<string, PriceInput>): void {
+    this.prices.register(models);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { Middleware } from '../call/middleware.js';
+import type { PriceInput } from '../cost/price-book.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ProviderOptions } from '../providers/provider.js';
 import { PROVIDER_NAMES } from '../providers/registry.js';
@@ -37,6 +38,13 @@ export interface ClientOptions {
   dispatcher?: Dispatcher;
   /** Receives callback, listener and sink failures. @default one warning line on stderr */
   onCallbackError?: CallbackErrorHandler;
+  /**
+   * This client's own prices, over the bundled table: LiteLLM's entries or camelCase names.
+   *
+   * @example
+   * createClient({ pricing: { 'local/llama3': { inputCostPerToken: 0, outputCostPerToken: 0 } } })
+   */
+  pricing?: Record<string, PriceInput>;
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
@@ -58,6 +66,7 @@ const clientOptionsSchema = z.object({
     .custom<Dispatcher>((value) => isFunction((value as Dispatcher)?.request))
     .optional(),
   onCallbackError: z.custom<CallbackErrorHandler>(isFunction).optional(),
+  pricing: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 
 /** Checks `createClient` options once, at construction. @throws ValidationError */

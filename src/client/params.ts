@@ -1,5 +1,6 @@
 import type { Middleware } from '../call/middleware.js';
 import type { Metadata, MockResponse } from '../context/types.js';
+import type { PriceInput } from '../cost/price-book.js';
 import type { ChatRequest } from '../types/openai.js';
 
 /** shallot's own options of `completion()`, camelCase; never sent to the provider. */
@@ -24,6 +25,12 @@ export interface CompletionOptions {
   middleware?: Middleware[];
   /** Groups this call with others in logs. @default the call id */
   traceId?: string;
+  /** This call's input price in US dollars per token, over the price table's (LiteLLM's `input_cost_per_token`). */
+  inputCostPerToken?: number;
+  /** This call's output price in US dollars per token (LiteLLM's `output_cost_per_token`). */
+  outputCostPerToken?: number;
+  /** A whole price entry for this call, such as `{ inputCostPerToken, outputCostPerToken, cacheReadInputTokenCost }`. */
+  pricing?: PriceInput;
 }
 
 /** The parameters of `completion()`: an OpenAI Chat Completions request plus shallot's options. */

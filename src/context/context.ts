@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from '../call/middleware.js';
 import type { Background, WorkLabel } from '../client/background.js';
+import type { CallCost } from '../cost/types.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
@@ -52,6 +53,8 @@ export interface Context {
   stream: CompletionStream | undefined;
   /** Token usage of the answer, once known. */
   usage: Usage | undefined;
+  /** What the call cost, set by the cost layer when the call ends. */
+  cost: CallCost | undefined;
   /** The failure, once the call failed. */
   error: ShallotError | undefined;
   /** The HTTP request of the current attempt, once prepared. */
@@ -112,6 +115,7 @@ export class CallContext implements Context {
   response: ChatCompletion | undefined = undefined;
   stream: CompletionStream | undefined = undefined;
   usage: Usage | undefined = undefined;
+  cost: CallCost | undefined = undefined;
   error: ShallotError | undefined = undefined;
   providerRequest: ProviderRequest | undefined = undefined;
   providerResponse: ProviderResponse | undefined = undefined;

@@ -41,6 +41,12 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Answer without any network call. */
   mockResponse?: MockResponse;
+  /** This call's input price, US dollars per token, over the price table's. */
+  inputCostPerToken?: number;
+  /** This call's output price, US dollars per token, over the price table's. */
+  outputCostPerToken?: number;
+  /** A whole price entry for this call (LiteLLM's snake_case keys, or camelCase). */
+  pricing?: Record<string, unknown>;
 }
 
 /** The HTTP request an attempt sends to the provider, built by the provider's transform. */

@@ -57,7 +57,7 @@ export interface CallbackKwargs {
   original_response?: string | null;
   /** The assembled answer, on the success event of a stream. */
   complete_streaming_response?: ChatCompletion;
-  /** US dollars; null when no cost layer priced the call. */
+  /** US dollars; 0 for a cache hit; null until the call ended, or when the model has no price. */
   response_cost: number | null;
   /** True for an answer from the cache, false for a miss, null when no cache layer ran. */
   cache_hit: boolean | null;

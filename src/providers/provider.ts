@@ -35,6 +35,8 @@ export interface ResolvedProvider {
   headers: Record<string, string>;
   /** The provider's settings as configured on the client. */
   options: ProviderOptions;
+  /** False for an OpenAI-compatible endpoint the client named itself. */
+  builtIn: boolean;
   /** The wire format. */
   adapter: ProviderAdapter;
 }

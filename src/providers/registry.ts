@@ -69,6 +69,7 @@ export function resolveProvider(
     apiKeyEnv: builtIn ? adapter.apiKeyEnv : undefined,
     headers: settings.headers ?? {},
     options: settings,
+    builtIn,
     adapter,
   };
 }

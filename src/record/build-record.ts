@@ -1,4 +1,5 @@
 import type { Context } from '../context/context.js';
+import { normalizeUsage } from '../cost/usage.js';
 import type { ChatCompletion, ChatRequest, Usage } from '../types/openai.js';
 import { toJsonSafe } from './json-safe.js';
 import { CALL_RECORD_VERSION, type CallRecord } from './schema.js';
@@ -42,9 +43,9 @@ function buildCallRecord(ctx: Context): CallRecord {
     end_time: new Date(end).toISOString(),
     latency_ms: end - start,
     time_to_first_token_ms: firstToken === undefined ? null : firstToken - start,
-    usage: normalizeUsage(ctx.usage ?? error?.partialResponse?.usage),
-    response_cost: null,
-    saved_cost: null,
+    usage: recordUsage(ctx.usage ?? error?.partialResponse?.usage),
+    response_cost: ctx.cost?.total ?? null,
+    saved_cost: ctx.cost?.saved ?? null,
     cache_hit: ctx.cacheStatus === 'hit',
     cache_key_hash: null,
     metadata,
@@ -68,18 +69,19 @@ function buildCallRecord(ctx: Context): CallRecord {
   };
 }
 
-/** Usage in one shape for every provider; missing details count as 0. */
-export function normalizeUsage(usage: Usage | undefined | null): CallRecord['usage'] {
-  if (!usage) return null;
-  const prompt = usage.prompt_tokens ?? 0;
-  const completion = usage.completion_tokens ?? 0;
+/** Usage in the record's shape, by the same per-provider rules as cost. */
+function recordUsage(usage: Usage | undefined | null): CallRecord['usage'] {
+  const normalized = normalizeUsage(usage);
+  if (normalized === undefined) return null;
+  const total = usage?.total_tokens;
   return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: usage.total_tokens ?? prompt + completion,
-    cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
-    cache_write_tokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
-    reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+    prompt_tokens: normalized.promptTokens,
+    completion_tokens: normalized.completionTokens,
+    total_tokens:
+      typeof total === 'number' ? total : normalized.promptTokens + normalized.completionTokens,
+    cached_tokens: normalized.cachedTokens,
+    cache_write_tokens: normalized.cacheWriteTokens + normalized.cacheWrite1hTokens,
+    reasoning_tokens: normalized.reasoningTokens,
   };
 }
 

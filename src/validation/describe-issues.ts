@@ -36,6 +36,10 @@ const FIXES: Record<string, string> = {
     'Pass a string, a chat.completion object, an Error to raise, or an array of chunks to stream.',
   middleware: 'Pass an array of async (ctx, next) => {} functions.',
   traceId: 'Pass a non-empty string.',
+  inputCostPerToken: 'Pass US dollars per token, such as 0.0000025 for $2.50 per million.',
+  outputCostPerToken: 'Pass US dollars per token, such as 0.00001 for $10 per million.',
+  pricing:
+    'Pass a price entry, such as { inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 }.',
 };
 
 /** Fields whose received value must never be echoed, even in an error. */

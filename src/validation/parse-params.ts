@@ -54,6 +54,11 @@ export function parseCompletionParams(params: unknown): ParsedParams {
   if (parsed.headers !== undefined) callOptions.headers = parsed.headers;
   if (parsed.timeout !== undefined) callOptions.timeout = parsed.timeout;
   if (parsed.signal !== undefined) callOptions.signal = parsed.signal;
+  if (parsed.inputCostPerToken !== undefined)
+    callOptions.inputCostPerToken = parsed.inputCostPerToken;
+  if (parsed.outputCostPerToken !== undefined)
+    callOptions.outputCostPerToken = parsed.outputCostPerToken;
+  if (parsed.pricing !== undefined) callOptions.pricing = parsed.pricing;
   if (parsed.mockResponse !== undefined) {
     // The original, not zod's copy: an Error must stay the caller's instance.
     callOptions.mockResponse = optionsInput.mockResponse as MockResponse;

@@ -106,6 +106,9 @@ export const optionsSchema = z.object({
     .optional(),
   middleware: z.array(z.custom<unknown>(isFunction)).optional(),
   traceId: z.string().min(1).optional(),
+  inputCostPerToken: z.number().nonnegative().optional(),
+  outputCostPerToken: z.number().nonnegative().optional(),
+  pricing: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** The names of shallot's own options, split off before the request reaches the provider. */

@@ -96,16 +96,17 @@ describe.concurrent('the LiteLLM callback examples, ported (examples/legacy/)', 
   });
 
   it('cost-tracking: response_cost on the success of a regular and a streamed call', async () => {
+    // gpt-3.5-turbo at $0.50/M in, $1.50/M out; the mock reports 5 prompt and 3 completion tokens.
     expect(lines(await legacy('cost-tracking'))).toEqual([
-      'regular response_cost null',
-      'streamed response_cost null',
+      'regular response_cost 0.000007',
+      'streamed response_cost 0.000007',
     ]);
   });
 
   it('transformed-input: the input callback prints the exact body sent', async () => {
     const output = await legacy('transformed-input');
     expect(output).toContain('params to model {');
-    expect(output).toContain("model: 'claude-2'");
+    expect(output).toContain("model: 'gpt-3.5-turbo'");
     expect(output).toContain('max_tokens: 256');
   });
 

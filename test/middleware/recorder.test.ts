@@ -65,7 +65,7 @@ describe('recorder()', () => {
     const calls = recorder({ limit: 2 });
     const client = createClient({ middleware: [calls] });
     for (const text of ['1', '2', '3'])
-      await client.completion({ model: 'm', messages, mockResponse: text });
+      await client.completion({ model: 'gpt-4o-mini', messages, mockResponse: text });
     expect(calls.calls.map((call) => call.response?.choices[0]?.message.content)).toEqual([
       '2',
       '3',

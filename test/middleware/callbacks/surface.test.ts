@@ -86,7 +86,7 @@ describe('the legacy callback arrays', () => {
     const calls: unknown[][] = [];
     client.failureCallback = [async (...args: unknown[]) => calls.push(args)];
     await expect(
-      client.completion({ model: 'm', messages, mockResponse: new Error('down') }),
+      client.completion({ model: 'gpt-4o-mini', messages, mockResponse: new Error('down') }),
     ).rejects.toThrow();
     await client.flush();
     expect(calls).toHaveLength(1);
@@ -100,7 +100,12 @@ describe('the legacy callback arrays', () => {
     const events: string[] = [];
     client.callbacks = [(kwargs: CallbackKwargs) => events.push(kwargs.log_event_type)];
     await collect(
-      await client.completion({ model: 'm', messages, mockResponse: 'a b c', stream: true }),
+      await client.completion({
+        model: 'gpt-4o-mini',
+        messages,
+        mockResponse: 'a b c',
+        stream: true,
+      }),
     );
     await client.flush();
     expect(events).toEqual(['pre_api_call', 'post_api_call', 'successful_api_call']);
@@ -121,8 +126,10 @@ describe('the legacy callback arrays', () => {
     }
     const client = newClient();
     client.callbacks = [new Both()];
-    await client.completion({ model: 'm', messages, mockResponse: 'ok' });
-    await client.completion({ model: 'm', messages, mockResponse: new Error('x') }).catch(() => {});
+    await client.completion({ model: 'gpt-4o-mini', messages, mockResponse: 'ok' });
+    await client
+      .completion({ model: 'gpt-4o-mini', messages, mockResponse: new Error('x') })
+      .catch(() => {});
     await client.flush();
     expect(fired).toEqual(['async', 'sync failure']);
   });
@@ -137,7 +144,7 @@ describe('the legacy callback arrays', () => {
     client.callbacks = [handler];
     client.successCallback = [handler];
     client.inputCallback = [handler];
-    await client.completion({ model: 'm', messages, mockResponse: 'ok' });
+    await client.completion({ model: 'gpt-4o-mini', messages, mockResponse: 'ok' });
     await client.flush();
     expect(fired).toEqual(['pre', 'success']);
   });
@@ -215,7 +222,7 @@ describe('the legacy callback arrays', () => {
         throw new Error('no budget file');
       },
     ];
-    await client.completion({ model: 'm', messages, mockResponse: 'ok' });
+    await client.completion({ model: 'gpt-4o-mini', messages, mockResponse: 'ok' });
     await client.flush();
     expect(warn.mock.calls).toEqual([
       ['[shallot] callback "trackCost" failed on the successful_api_call event: no budget file'],
@@ -236,7 +243,7 @@ describe('the legacy callback arrays', () => {
         order.push('callback finished');
       },
     ];
-    await client.completion({ model: 'm', messages, mockResponse: 'ok' });
+    await client.completion({ model: 'gpt-4o-mini', messages, mockResponse: 'ok' });
     order.push('caller has the result');
     let flushed = false;
     const flushing = client.flush().then((drained) => {
@@ -254,7 +261,7 @@ describe('the legacy callback arrays', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const client = newClient();
     client.successCallback = [() => new Promise(() => {})];
-    await client.completion({ model: 'm', messages, mockResponse: 'ok' });
+    await client.completion({ model: 'gpt-4o-mini', messages, mockResponse: 'ok' });
     const flushing = client.flush({ timeoutMs: 5_000 });
     await vi.advanceTimersByTimeAsync(5_000);
     expect(await flushing).toBe(false);
@@ -264,11 +271,11 @@ describe('the legacy callback arrays', () => {
     const client = newClient();
     const fired: string[] = [];
     client.successCallback = [async () => fired.push('success')];
-    await client.completion({ model: 'm', messages, mockResponse: 'ok' });
+    await client.completion({ model: 'gpt-4o-mini', messages, mockResponse: 'ok' });
     expect(await client.shutdown()).toBe(true);
     expect(fired).toEqual(['success']);
     await expect(
-      client.completion({ model: 'm', messages, mockResponse: 'ok' }),
+      client.completion({ model: 'gpt-4o-mini', messages, mockResponse: 'ok' }),
     ).rejects.toBeInstanceOf(ShutdownError);
   });
 

@@ -93,7 +93,7 @@ describe('mockResponse', () => {
   it('streams a list of chunks as given, and assembles them for a plain call', async () => {
     const client = createClient();
     const stream = await client.completion({
-      model: 'm',
+      model: 'gpt-4o-mini',
       messages,
       mockResponse: ['Hel', 'lo'],
       stream: true,
@@ -104,7 +104,11 @@ describe('mockResponse', () => {
       'lo',
       undefined,
     ]);
-    const answer = await client.completion({ model: 'm', messages, mockResponse: ['Hel', 'lo'] });
+    const answer = await client.completion({
+      model: 'gpt-4o-mini',
+      messages,
+      mockResponse: ['Hel', 'lo'],
+    });
     expect(answer.choices[0]?.message.content).toBe('Hello');
     expect(answer.choices[0]?.finish_reason).toBe('stop');
   });
@@ -112,11 +116,11 @@ describe('mockResponse', () => {
   it('raises a shallot error as given, and any other Error as an InternalServerError with status 500', async () => {
     const client = createClient();
     const limit = new RateLimitError({ message: 'slow down', status: 429 });
-    await expect(client.completion({ model: 'm', messages, mockResponse: limit })).rejects.toBe(
-      limit,
-    );
+    await expect(
+      client.completion({ model: 'gpt-4o-mini', messages, mockResponse: limit }),
+    ).rejects.toBe(limit);
     const error = await client
-      .completion({ model: 'm', messages, mockResponse: new Error('boom') })
+      .completion({ model: 'gpt-4o-mini', messages, mockResponse: new Error('boom') })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error).toMatchObject({ status: 500, retryable: true });

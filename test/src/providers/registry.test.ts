@@ -26,6 +26,7 @@ describe('provider resolution', () => {
   it('sends name/model to a configured OpenAI-compatible endpoint, without auth when it has no key', async () => {
     const client = createClient({
       providers: { local: { apiBase: fake.url, headers: { 'x-team': 'search' } } },
+      pricing: { 'local/llama3.2': { inputCostPerToken: 0, outputCostPerToken: 0 } },
     });
     await client.completion({ model: 'local/llama3.2', messages });
     expect(lastRequest()?.body.model).toBe('llama3.2');

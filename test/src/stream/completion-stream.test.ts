@@ -35,7 +35,12 @@ describe('the shared stream mechanism', () => {
         ctx.onEnd(() => finals.push(ctx.response));
       }),
     });
-    const stream = await client.completion({ model: 'm', messages, mockResponse, stream: true });
+    const stream = await client.completion({
+      model: 'gpt-4o-mini',
+      messages,
+      mockResponse,
+      stream: true,
+    });
     const chunks = await collect(stream);
     expect(seen.outer).toEqual(chunks);
     expect(seen.inner).toEqual(chunks);
@@ -68,7 +73,12 @@ describe('the shared stream mechanism', () => {
         },
       ],
     });
-    const stream = await client.completion({ model: 'm', messages, mockResponse, stream: true });
+    const stream = await client.completion({
+      model: 'gpt-4o-mini',
+      messages,
+      mockResponse,
+      stream: true,
+    });
     const chunks = await collect(stream);
     expect(chunks).toHaveLength(6);
     expect(seen).toEqual(chunks);
@@ -97,7 +107,7 @@ describe('the shared stream mechanism', () => {
         },
       ],
     });
-    await client.completion({ model: 'm', messages, mockResponse });
+    await client.completion({ model: 'gpt-4o-mini', messages, mockResponse });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn).toHaveBeenCalledWith(
       '[shallot] callback "auditTrail" failed on the end event: disk full',
@@ -107,7 +117,12 @@ describe('the shared stream mechanism', () => {
 
   it('can be read once; finalResponse() reads it when nobody iterates', async () => {
     const client = createClient();
-    const stream = await client.completion({ model: 'm', messages, mockResponse, stream: true });
+    const stream = await client.completion({
+      model: 'gpt-4o-mini',
+      messages,
+      mockResponse,
+      stream: true,
+    });
     expect((await stream.finalResponse()).choices[0]?.message.content).toBe('one two three');
     expect(() => stream[Symbol.asyncIterator]()).toThrow(ValidationError);
   });
@@ -122,7 +137,12 @@ describe('the shared stream mechanism', () => {
         },
       ],
     });
-    const stream = await client.completion({ model: 'm', messages, mockResponse, stream: true });
+    const stream = await client.completion({
+      model: 'gpt-4o-mini',
+      messages,
+      mockResponse,
+      stream: true,
+    });
     stream.abort();
     await expect(collect(stream)).rejects.toBeInstanceOf(AbortError);
     await expect(stream.finalResponse()).rejects.toBeInstanceOf(AbortError);

@@ -173,14 +173,14 @@ describe('OpenAI over HTTP, streamed', () => {
       id: 'c1',
       object: 'chat.completion.chunk',
       created: 1,
-      model: 'm',
+      model: 'gpt-4o-mini',
       choices: [{ index: 0, delta: { content }, finish_reason: null }],
     });
     const finish = { ...chunk(''), choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
     const body = `: keep-alive\n\n${sse(chunk('Grüße 👋 '), chunk('÷ done'), finish, '[DONE]')}`;
     fake.reply({ body, sliceBytes: 1 });
     const { client } = clientWithEndLog();
-    const stream = await client.completion({ model: 'm', messages, stream: true });
+    const stream = await client.completion({ model: 'gpt-4o-mini', messages, stream: true });
     await collect(stream);
     expect((await stream.finalResponse()).choices[0]?.message.content).toBe('Grüße 👋 ÷ done');
   });

@@ -108,7 +108,7 @@ describe('input validation', () => {
         id: 'x',
         object: 'chat.completion',
         created: 0,
-        model: 'm',
+        model: 'gpt-4o-mini',
         choices: [],
       }),
     });

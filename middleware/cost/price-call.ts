@@ -1,0 +1,88 @@
+import type { CallCost, Context } from '../../index.js';
+import { findPrice, unpriced } from '../../src/cost/completion-cost.js';
+import { estimateUsage } from '../../src/cost/estimate.js';
+import type { PriceBook } from '../../src/cost/price-book.js';
+import { priceCandidates } from '../../src/cost/price-book.js';
+import { priceUsage } from '../../src/cost/price-usage.js';
+import { normalizeUsage } from '../../src/cost/usage.js';
+
+/** The cost of a finished call, and whether its model had no price. */
+export interface PricedCall {
+  cost: CallCost;
+  /** The model to warn about when it had no price. */
+  unpricedModel?: string;
+}
+
+/**
+ * Prices a finished call from its usage: the provider's final usage when it sent one, a
+ * tokenizer estimate otherwise (marked), nothing when the call failed before any answer.
+ * A cache hit costs 0 and records what it saved.
+ */
+export function priceCall(ctx: Context, prices: PriceBook): PricedCall {
+  const answer = ctx.response ?? ctx.error?.partialResponse;
+  let usage: unknown = ctx.usage ?? answer?.usage ?? undefined;
+  let estimated = false;
+  if (usage === undefined) {
+    if (answer === undefined) {
+      return { cost: nothing('the call failed before any usage was known') };
+    }
+    usage = estimateUsage(ctx.request.messages, answer);
+    estimated = true;
+  }
+  const provider = providerOf(ctx);
+  const names = {
+    requested: ctx.request.model,
+    provider: provider?.name,
+    providerModel: provider?.model,
+    responseModel: answer?.model || undefined,
+  };
+  // An endpoint the client named itself is priced only by name: its models are its own.
+  const candidates = provider && !provider.builtIn ? [names.requested] : priceCandidates(names);
+  const found = findPrice(names, { ...ctx.options, prices }, candidates);
+  if (found === undefined) {
+    return {
+      cost: nothing(unpriced(ctx.request.model).reason, estimated),
+      unpricedModel: ctx.request.model,
+    };
+  }
+  const breakdown = priceUsage(
+    normalizeUsage(usage) ?? emptyUsage(),
+    found.price,
+    found.key,
+    answer?.service_tier as string | undefined,
+  );
+  const hit = ctx.cacheStatus === 'hit';
+  return {
+    cost: {
+      total: hit ? 0 : breakdown.total,
+      saved: hit ? breakdown.total : null,
+      estimated,
+      breakdown,
+      reason: null,
+    },
+  };
+}
+
+function nothing(reason: string, estimated = false): CallCost {
+  return { total: null, saved: null, estimated, breakdown: null, reason };
+}
+
+function providerOf(ctx: Context) {
+  try {
+    return ctx.provider;
+  } catch {
+    // an unknown provider: price by the name alone
+    return undefined;
+  }
+}
+
+function emptyUsage() {
+  return {
+    promptTokens: 0,
+    completionTokens: 0,
+    cachedTokens: 0,
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+    reasoningTokens: 0,
+  };
+}

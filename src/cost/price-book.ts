@@ -1,0 +1,79 @@
+import { ValidationError } from '../errors/validation-error.js';
+import { fromLiteLLMEntry, type LiteLLMPriceEntry } from './from-litellm.js';
+import { BUNDLED_PRICES } from './price-table.generated.js';
+import type { ModelPrice } from './types.js';
+
+/** Prices a caller supplies: LiteLLM's snake_case entry, or shallot's camelCase names. */
+export type PriceInput = LiteLLMPriceEntry;
+
+/**
+ * Prices by model name: a client's own registrations over the bundled table, which is never
+ * changed. Each client has its own book, so one client's prices never reach another.
+ */
+export class PriceBook {
+  readonly #own = new Map<string, ModelPrice>();
+
+  /**
+   * Adds or replaces prices for these models, LiteLLM's `register_model` style.
+   *
+   * @example
+   * book.register({ 'acme/llm-1': { inputCostPerToken: 1e-6, outputCostPerToken: 2e-6 } });
+   */
+  register(models: Readonly<Record<string, PriceInput>>): void {
+    for (const [name, entry] of Object.entries(models))
+      this.#own.set(name, toModelPrice(name, entry));
+  }
+
+  /** The first candidate with a price, and its key. */
+  find(candidates: readonly string[]): { key: string; price: ModelPrice } | undefined {
+    for (const key of candidates) {
+      const own = this.#own.get(key);
+      if (own) return { key, price: own };
+      if (Object.hasOwn(BUNDLED_PRICES, key))
+        return { key, price: BUNDLED_PRICES[key] as ModelPrice };
+    }
+    return undefined;
+  }
+}
+
+/** Reads a caller's price entry. @throws ValidationError when it has no per-token price. */
+export function toModelPrice(name: string, entry: PriceInput): ModelPrice {
+  const price = entry !== null && typeof entry === 'object' ? fromLiteLLMEntry(entry) : undefined;
+  if (price === undefined) {
+    throw ValidationError.forField(
+      `pricing["${name}"]`,
+      'expected per-token prices, such as { inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 } or LiteLLM\u2019s { input_cost_per_token, output_cost_per_token }.',
+    );
+  }
+  return price;
+}
+
+/**
+ * The names to look a call up by, most specific first: as called, as the provider resolved
+ * it, and as the response named the model (Azure answers with the underlying model; dated
+ * snapshots fall back to their family).
+ */
+export function priceCandidates(names: {
+  requested: string;
+  provider?: string;
+  providerModel?: string;
+  responseModel?: string;
+}): string[] {
+  const candidates: string[] = [names.requested];
+  const add = (name: string | undefined) => {
+    if (name && !candidates.includes(name)) candidates.push(name);
+  };
+  const { provider, providerModel, responseModel } = names;
+  if (provider && providerModel) add(`${provider}/${providerModel}`);
+  add(providerModel);
+  if (responseModel) {
+    if (provider) add(`${provider}/${responseModel}`);
+    add(responseModel);
+    const undated = responseModel.replace(/-(\d{4}-\d{2}-\d{2}|\d{8})$/, '');
+    if (undated !== responseModel) {
+      if (provider) add(`${provider}/${undated}`);
+      add(undated);
+    }
+  }
+  return candidates;
+}
