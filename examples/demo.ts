@@ -24,8 +24,10 @@ const timing: Middleware = async function timing(ctx, next) {
     ctx.onEnd(() => {
       const took = (ctx.timings.end ?? Date.now()) - ctx.timings.start;
       const tokens = ctx.usage?.total_tokens ?? 0;
+      // ctx.cost is set by the built-in cost layer, inside this one, from the bundled prices.
+      const cost = ctx.cost?.total == null ? 'unpriced' : `$${ctx.cost.total.toFixed(6)}`;
       console.log(
-        `${ctx.isStream ? '\n' : ''}  ⤷ ended: ${ctx.status}, ${tokens} tokens, ${took} ms${ctx.error ? `, ${ctx.error.name}` : ''}`,
+        `${ctx.isStream ? '\n' : ''}  ⤷ ended: ${ctx.status}, ${tokens} tokens, ${cost}, ${took} ms${ctx.error ? `, ${ctx.error.name}` : ''}`,
       );
     });
   }

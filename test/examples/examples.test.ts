@@ -5,6 +5,7 @@ describe.concurrent('examples', () => {
   it('demo (npm start) shows each layer on the way in and out, for mocked, HTTP, streamed and failing calls', async () => {
     const output = await example('demo');
     expect(output).toContain('┌ timing     → openai/gpt-4o-mini');
+    expect(output).toContain('⤷ ended: success, 26 tokens, $0.000010,');
     expect(output).toContain('│ │ ┌ attempt 1 → POST mockResponse (no network)');
     expect(output).toContain('answer: A TypeScript LLM client built as an onion of middleware.');
     expect(output).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions/);
@@ -41,5 +42,19 @@ describe.concurrent('examples', () => {
     expect(output).toContain('(call ended: failure, AbortError)\n  read 3 chunks');
     expect(output).toContain('AbortError; partial text: "You"');
     expect(output.match(/call ended/g)).toHaveLength(4);
+  });
+
+  it('cost prices usage with completionCost(), and every call through the cost layer, with prices of your own', async () => {
+    expect((await example('cost')).trimEnd().split('\n')).toEqual([
+      'bundled prices: 2265 models, from model_prices_and_context_window.json of 2026-08-01',
+      // claude-sonnet-4-5: $3/M in, $0.30/M cache reads, $15/M out
+      'claude-sonnet-4-5: $0.016500 (input $0.003000, cache reads $0.006000, output $0.007500)',
+      'acme/llm-1: null (no price for "acme/llm-1" in the bundl...)',
+      // the mock counts about 4 characters a token: 5 prompt tokens, then 2, 6, 5 and 6 answer tokens
+      'gpt-4o-mini: response_cost 0.000002',
+      'acme/llm-1: response_cost 0.000023',
+      'acme/llm-2: response_cost 0.000030',
+      'gpt-4o-mini: response_cost 0.000061',
+    ]);
   });
 });
