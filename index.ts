@@ -4,11 +4,17 @@
  * This file is the composition root: it assembles the default client from the core in
  * `src/` and the built-in middleware in `middleware/`, and is the package's public face.
  */
+import { cache } from './middleware/cache/index.js';
 import { callbacks } from './middleware/callbacks/index.js';
 import { cost } from './middleware/cost/index.js';
 import { Client } from './src/client/client.js';
 import type { ClientOptions } from './src/client/options.js';
 
+export { Cache, type CacheOptions } from './src/cache/cache.js';
+export { cacheKey, canonicalJson } from './src/cache/key.js';
+export { MemoryStore, type MemoryStoreOptions } from './src/cache/memory-store.js';
+export { RedisStore, type RedisStoreOptions } from './src/cache/redis-store.js';
+export type { CacheControls, CacheEntry, CacheStore } from './src/cache/types.js';
 export type { Middleware, Next } from './src/call/middleware.js';
 export type { WorkLabel } from './src/client/background.js';
 export type { Client, FlushOptions } from './src/client/client.js';
@@ -64,14 +70,18 @@ export type * from './src/types/openai.js';
 /**
  * Creates a client with its own middleware, providers and callback arrays. Its chain is: the
  * `middleware` given here and added with `use()`, then per-call middleware, then the
- * built-in layers (the callback arrays, then cost), then the attempt chain.
+ * built-in layers (the callback arrays, cost, then the cache), then the attempt chain.
  *
  * @example
  * const client = createClient({ middleware: [logRequests], providers: { openai: { apiKey } } });
  * client.successCallback.push((kwargs) => console.log(kwargs.model, kwargs.response_cost));
  */
 export function createClient(options?: ClientOptions): Client {
-  return new Client(options, (client) => [callbacks(client), cost({ prices: client.prices })]);
+  return new Client(options, (client) => [
+    callbacks(client),
+    cost({ prices: client.prices }),
+    cache({ cache: () => client.cache }),
+  ]);
 }
 
 /**

@@ -2,7 +2,7 @@
  * `npm start`: a few calls through a visible onion, with no key and no network. Each layer
  * prints what it sees on the way in (→) and on the way out (←).
  */
-import { type CallbackKwargs, createClient, type Middleware, ShallotError } from 'shallot';
+import { Cache, type CallbackKwargs, createClient, type Middleware, ShallotError } from 'shallot';
 import { recorder } from 'shallot/middleware/recorder';
 import { startEchoServer } from './support/echo-server.js';
 
@@ -27,7 +27,7 @@ const timing: Middleware = async function timing(ctx, next) {
       // ctx.cost is set by the built-in cost layer, inside this one, from the bundled prices.
       const cost = ctx.cost?.total == null ? 'unpriced' : `$${ctx.cost.total.toFixed(6)}`;
       console.log(
-        `${ctx.isStream ? '\n' : ''}  ⤷ ended: ${ctx.status}, ${tokens} tokens, ${cost}, ${took} ms${ctx.error ? `, ${ctx.error.name}` : ''}`,
+        `${ctx.isStream ? '\n' : ''}  ⤷ ended: ${ctx.status}, ${tokens} tokens, ${cost}, ${took} ms${ctx.cacheStatus === 'hit' ? ', cache hit' : ''}${ctx.error ? `, ${ctx.error.name}` : ''}`,
       );
     });
   }
@@ -69,6 +69,7 @@ const client = createClient({
   pricing: { 'local/echo-1': { inputCostPerToken: 0, outputCostPerToken: 0 } },
 });
 const question = (content: string) => [{ role: 'user' as const, content }];
+client.cache = new Cache(); // in memory: repeated questions are answered for free
 
 // The LiteLLM way: callback arrays, fired after the caller has its answer.
 client.successCallback.push((kwargs: CallbackKwargs) => {
@@ -81,7 +82,7 @@ client.failureCallback.push((kwargs: CallbackKwargs) => {
 });
 
 console.log(
-  'shallot demo: every call runs through timing → guardrail → recorder → callbacks → attempt → transport\n',
+  'shallot demo: every call runs through timing → guardrail → recorder → callbacks → cost → cache → attempt → transport\n',
 );
 
 console.log('1. A mocked call (mockResponse): the whole chain runs, no network');
@@ -125,6 +126,15 @@ try {
   );
   console.log(`  ${error.message}`);
 }
+await client.flush();
+console.log('');
+
+console.log('5. Question 2 again: the cache answers, the transport is never reached');
+const cached = await client.completion({
+  model: 'local/echo-1',
+  messages: question('Hello, onion!'),
+});
+console.log(`  answer: ${cached.choices[0]?.message.content}`);
 await client.flush();
 console.log('');
 

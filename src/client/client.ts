@@ -1,6 +1,7 @@
 import compose from 'koa-compose';
 import { AttemptChain } from '../attempt/attempt-chain.js';
 import { transport } from '../attempt/transport.js';
+import type { Cache } from '../cache/cache.js';
 import type { Middleware } from '../call/middleware.js';
 import { CallContext, type ContextServices } from '../context/context.js';
 import { PriceBook, type PriceInput } from '../cost/price-book.js';
@@ -48,6 +49,13 @@ export class Client {
   callbacks: LegacyCallback[] = [];
   /** This client's prices, over the bundled table; the cost layer reads them. */
   readonly prices = new PriceBook();
+  /**
+   * LiteLLM's `litellm.cache`: a {@link Cache} every call reads and writes, or null for none.
+   *
+   * @example
+   * shallot.cache = new Cache({ type: 'redis', host: '127.0.0.1', port: 6379 });
+   */
+  cache: Cache | null = null;
 
   readonly #middleware: Middleware[];
   readonly #builtIn: readonly Middleware[];
@@ -187,7 +195,7 @@ export class Client {
     this.#closed = true;
     const flushed = await this.flush(options);
     const closable = [...this.#middleware, ...this.#builtIn].filter(hasClose);
-    await Promise.allSettled(closable.map((layer) => layer.close()));
+    await Promise.allSettled([...closable.map((layer) => layer.close()), this.cache?.close()]);
     return flushed;
   }
 

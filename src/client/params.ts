@@ -1,3 +1,4 @@
+import type { CacheControls } from '../cache/types.js';
 import type { Middleware } from '../call/middleware.js';
 import type { Metadata, MockResponse } from '../context/types.js';
 import type { PriceInput } from '../cost/price-book.js';
@@ -31,6 +32,8 @@ export interface CompletionOptions {
   outputCostPerToken?: number;
   /** A whole price entry for this call, such as `{ inputCostPerToken, outputCostPerToken, cacheReadInputTokenCost }`. */
   pricing?: PriceInput;
+  /** This call's cache controls, with LiteLLM's meanings: `{ noCache, noStore, ttl, sMaxAge, namespace }`. */
+  cache?: CacheControls & { 'no-cache'?: boolean; 'no-store'?: boolean; 's-maxage'?: number };
 }
 
 /** The parameters of `completion()`: an OpenAI Chat Completions request plus shallot's options. */

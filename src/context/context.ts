@@ -47,6 +47,8 @@ export interface Context {
   readonly timings: Timings;
   status: CallStatus;
   cacheStatus: CacheStatus;
+  /** The cache key hash of the request, once a cache layer computed it. */
+  cacheKey: string | undefined;
   /** The complete answer: set after the chain for plain calls, and at the end of a stream. */
   response: ChatCompletion | undefined;
   /** The stream handed to the caller, once the response head arrived. */
@@ -112,6 +114,7 @@ export class CallContext implements Context {
   readonly timings: Timings = { start: Date.now() };
   status: CallStatus = 'pending';
   cacheStatus: CacheStatus = 'none';
+  cacheKey: string | undefined = undefined;
   response: ChatCompletion | undefined = undefined;
   stream: CompletionStream | undefined = undefined;
   usage: Usage | undefined = undefined;

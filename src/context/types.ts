@@ -1,3 +1,4 @@
+import type { CacheControls } from '../cache/types.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { HeaderValue, Secret } from '../secrets/secret.js';
 import type { ChatCompletion, ChatCompletionChunk, JsonObject } from '../types/openai.js';
@@ -47,6 +48,8 @@ export interface CallOptions {
   outputCostPerToken?: number;
   /** A whole price entry for this call (LiteLLM's snake_case keys, or camelCase). */
   pricing?: Record<string, unknown>;
+  /** This call's cache controls. */
+  cache?: CacheControls;
 }
 
 /** The HTTP request an attempt sends to the provider, built by the provider's transform. */

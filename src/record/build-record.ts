@@ -47,7 +47,7 @@ function buildCallRecord(ctx: Context): CallRecord {
     response_cost: ctx.cost?.total ?? null,
     saved_cost: ctx.cost?.saved ?? null,
     cache_hit: ctx.cacheStatus === 'hit',
-    cache_key_hash: null,
+    cache_key_hash: ctx.cacheKey ?? null,
     metadata,
     tags: tagsOf(metadata),
     user: typeof ctx.request.user === 'string' ? ctx.request.user : null,

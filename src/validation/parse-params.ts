@@ -1,3 +1,4 @@
+import type { CacheControls } from '../cache/types.js';
 import type { Middleware } from '../call/middleware.js';
 import type { CallOptions, Metadata, MockResponse } from '../context/types.js';
 import { ValidationError } from '../errors/validation-error.js';
@@ -59,6 +60,7 @@ export function parseCompletionParams(params: unknown): ParsedParams {
   if (parsed.outputCostPerToken !== undefined)
     callOptions.outputCostPerToken = parsed.outputCostPerToken;
   if (parsed.pricing !== undefined) callOptions.pricing = parsed.pricing;
+  if (parsed.cache !== undefined) callOptions.cache = cacheControls(parsed.cache);
   if (parsed.mockResponse !== undefined) {
     // The original, not zod's copy: an Error must stay the caller's instance.
     callOptions.mockResponse = optionsInput.mockResponse as MockResponse;
@@ -70,4 +72,18 @@ export function parseCompletionParams(params: unknown): ParsedParams {
     traceId: parsed.traceId,
     middleware: parsed.middleware as Middleware[] | undefined,
   };
+}
+
+/** Cache controls in camelCase, from either spelling (LiteLLM's `'no-cache'` or `noCache`). */
+function cacheControls(raw: Record<string, unknown>): CacheControls {
+  const controls: CacheControls = {};
+  const noCache = raw.noCache ?? raw['no-cache'];
+  const noStore = raw.noStore ?? raw['no-store'];
+  const sMaxAge = raw.sMaxAge ?? raw['s-maxage'];
+  if (noCache !== undefined) controls.noCache = noCache as boolean;
+  if (noStore !== undefined) controls.noStore = noStore as boolean;
+  if (raw.ttl !== undefined) controls.ttl = raw.ttl as number;
+  if (sMaxAge !== undefined) controls.sMaxAge = sMaxAge as number;
+  if (raw.namespace !== undefined) controls.namespace = raw.namespace as string;
+  return controls;
 }

@@ -109,6 +109,18 @@ export const optionsSchema = z.object({
   inputCostPerToken: z.number().nonnegative().optional(),
   outputCostPerToken: z.number().nonnegative().optional(),
   pricing: z.record(z.string(), z.unknown()).optional(),
+  cache: z
+    .object({
+      noCache: z.boolean().optional(),
+      noStore: z.boolean().optional(),
+      ttl: z.number().positive().optional(),
+      sMaxAge: z.number().nonnegative().optional(),
+      namespace: z.string().min(1).optional(),
+      'no-cache': z.boolean().optional(),
+      'no-store': z.boolean().optional(),
+      's-maxage': z.number().nonnegative().optional(),
+    })
+    .optional(),
 });
 
 /** The names of shallot's own options, split off before the request reaches the provider. */

@@ -12,7 +12,10 @@ describe.concurrent('examples', () => {
     expect(output).toContain('answer: You said: Hello, onion!');
     expect(output).toContain('chunks: [][You][ said:][ Stream][ me,][ layer][ by][ layer][∅][∅]');
     expect(output).toContain('RateLimitError (retryable: true, retry after 2000 ms)');
-    expect(output.match(/⤷ successCallback: /g)).toHaveLength(3);
+    expect(output.match(/⤷ successCallback: /g)).toHaveLength(4);
+    expect(output).toMatch(
+      /5\. Question 2 again[^\n]*\n┌ timing {5}→ local\/echo-1\n│ ┌ guardrail[^\n]*\n│ └ guardrail {2}← finish_reason: stop\n└ timing {5}← answer ready\n {2}⤷ ended: success, 18 tokens, \$0\.000000, \d+ ms, cache hit\n/,
+    );
     expect(output).toContain('  ⤷ successCallback: echo-1, 24 tokens\n\n4. A failing call');
     expect(output).toContain('  ⤷ failureCallback: RateLimitError');
     expect(output).toMatch(
@@ -55,6 +58,22 @@ describe.concurrent('examples', () => {
       'acme/llm-1: response_cost 0.000023',
       'acme/llm-2: response_cost 0.000030',
       'gpt-4o-mini: response_cost 0.000061',
+    ]);
+  });
+
+  it('cache answers a repeat for free, replays it as a stream, and takes per-call controls', async () => {
+    // local/echo-1 priced at $1/M in, $2/M out: 13 prompt and 8 completion tokens
+    expect((await example('cache')).trimEnd().split('\n')).toEqual([
+      'First call (a miss, sent to the server):',
+      '  success: cache_hit=false response_cost=0.000029 saved=-',
+      'Same request again (a hit):',
+      '  success: cache_hit=true response_cost=0 saved=0.000029',
+      'Same request, streamed (the cached answer, replayed as chunks):',
+      '  success: cache_hit=true response_cost=0 saved=0.000029',
+      '  text: You said: Cache me if you can',
+      'Per-call controls, as LiteLLM names them:',
+      '  success: cache_hit=null response_cost=0.000029 saved=-',
+      '  success: cache_hit=false response_cost=0.000029 saved=-',
     ]);
   });
 });

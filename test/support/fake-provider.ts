@@ -31,6 +31,8 @@ export interface FakeReply {
   holdOpen?: boolean;
   /** Never answer at all. */
   hang?: boolean;
+  /** Answer only once this settles. */
+  gate?: Promise<unknown>;
 }
 
 /** A request the fake provider received. */
@@ -121,6 +123,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 
 async function answer(reply: FakeReply, response: ServerResponse): Promise<void> {
   if (reply.hang) return;
+  if (reply.gate) await reply.gate;
   const body = Buffer.from(reply.body ?? '');
   const isStream = /^(data|event|id|retry)?:/.test(reply.body ?? '');
   response.writeHead(reply.status ?? 200, {

@@ -1,0 +1,44 @@
+import type { ChatCompletion, ChatCompletionChunk } from '../types/openai.js';
+
+/** What a cache keeps for one request: the answer, and the chunks when it was streamed. */
+export interface CacheEntry {
+  /** The entry format's version. */
+  v: 1;
+  /** When the answer was stored, epoch milliseconds (for `sMaxAge`). */
+  createdAt: number;
+  /** The complete answer. */
+  response: ChatCompletion;
+  /** The stream's chunks, as they arrived, when the answer was streamed. */
+  chunks?: ChatCompletionChunk[];
+}
+
+/**
+ * Where cached answers live. Implement it to put the cache anywhere; shallot ships an
+ * in-memory LRU store and a Redis store. A store may throw or time out: the cache layer then
+ * answers as a miss.
+ */
+export interface CacheStore {
+  get(key: string): Promise<CacheEntry | undefined>;
+  /** Stores an entry; `ttlSeconds` undefined keeps it until evicted. */
+  set(key: string, entry: CacheEntry, ttlSeconds?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Releases connections. */
+  close?(): Promise<void>;
+}
+
+/**
+ * Per-call cache controls, `completion({ cache: {...} })`, with LiteLLM's meanings. LiteLLM's
+ * dashed names (`'no-cache'`, `'no-store'`, `'s-maxage'`) are accepted too.
+ */
+export interface CacheControls {
+  /** Do not answer from the cache (the answer is still stored). */
+  noCache?: boolean;
+  /** Do not store this answer. */
+  noStore?: boolean;
+  /** Keep this answer for this many seconds. */
+  ttl?: number;
+  /** Only accept a cached answer at most this many seconds old. */
+  sMaxAge?: number;
+  /** Read and write under this namespace instead of the cache's. */
+  namespace?: string;
+}

@@ -1,0 +1,15 @@
+import type { CallContext, Context } from '../context/context.js';
+import type { ChatCompletionChunk } from '../types/openai.js';
+import { CompletionStream } from './completion-stream.js';
+import { replayChunks } from './to-chunks.js';
+
+/**
+ * Answers a streamed call with chunks a layer already has (a cache hit, say): the caller gets
+ * a stream like any other, and every chunk and end listener runs on the replay.
+ */
+export function replayStream(
+  ctx: Context,
+  chunks: readonly ChatCompletionChunk[],
+): CompletionStream {
+  return new CompletionStream(ctx as CallContext, replayChunks(chunks));
+}

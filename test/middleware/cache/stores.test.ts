@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Cache,
+  type CacheEntry,
+  type CacheStore,
+  type CallbackKwargs,
+  CustomLogger,
+  createClient,
+  MemoryStore,
+  RedisStore,
+  ValidationError,
+} from 'shallot';
+import { cache } from 'shallot/middleware/cache';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { explainSkip, REDIS_HOST, REDIS_PORT, redisIsUp, redisProxy } from '../../support/redis.js';
+
+const messages = [{ role: 'user' as const, content: 'Stores' }];
+const redisUp = await redisIsUp();
+explainSkip(redisUp);
+
+let fake: FakeProvider;
+beforeAll(async () => {
+  fake = await startFakeProvider();
+  fake.reply({ body: fixture('openai-chat.json') });
+});
+afterAll(() => fake.close());
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const entry = (text: string): CacheEntry => ({
+  v: 1,
+  createdAt: Date.now(),
+  response: {
+    id: 'x',
+    object: 'chat.completion',
+    created: 0,
+    model: 'm',
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+  },
+});
+
+describe('the in-memory store', () => {
+  it('expires an entry after its ttl', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const store = new MemoryStore();
+    await store.set('k', entry('hello'), 60);
+    vi.advanceTimersByTime(59_000);
+    expect((await store.get('k'))?.response.choices[0]?.message.content).toBe('hello');
+    vi.advanceTimersByTime(2_000);
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('evicts the least recently used entry past maxEntries, and stays within maxBytes', async () => {
+    const byCount = new MemoryStore({ maxEntries: 2 });
+    await byCount.set('a', entry('a'));
+    await byCount.set('b', entry('b'));
+    await byCount.get('a');
+    await byCount.set('c', entry('c'));
+    expect(await byCount.get('b')).toBeUndefined();
+    expect(await byCount.get('a')).toBeDefined();
+    const bySize = new MemoryStore({ maxBytes: 2_000 });
+    for (let index = 0; index < 10; index++) await bySize.set(`k${index}`, entry('x'.repeat(200)));
+    expect(bySize.size).toBeLessThan(10);
+    expect(bySize.size).toBeGreaterThan(0);
+  });
+
+  it('hands out a fresh object on every hit', async () => {
+    const store = new MemoryStore();
+    await store.set('k', entry('original'));
+    const first = await store.get('k');
+    (first?.response.choices[0]?.message as { content: string }).content = 'changed by a caller';
+    expect((await store.get('k'))?.response.choices[0]?.message.content).toBe('original');
+  });
+
+  it('is what the client uses after `client.cache = new Cache()`, and a call with ttl expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const client = createClient({
+      providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
+    });
+    client.cache = new Cache({ ttl: 600 });
+    const before = fake.requests.length;
+    await client.completion({ model: 'gpt-4.1-nano', messages, cache: { ttl: 30 } });
+    await client.flush();
+    await client.completion({ model: 'gpt-4.1-nano', messages });
+    vi.advanceTimersByTime(31_000);
+    await client.completion({ model: 'gpt-4.1-nano', messages });
+    expect(fake.requests.length - before).toBe(2);
+  });
+
+  it('checks its options once, at construction', () => {
+    expect(() => new Cache({ type: 'memcached' as never })).toThrow(ValidationError);
+    expect(() => new Cache({ ttl: -5 })).toThrow(
+      /Cache options\.ttl: expected a positive number, received -5/,
+    );
+  });
+});
+
+describe.skipIf(!redisUp)('the Redis store (needs Redis on 127.0.0.1:6379)', () => {
+  const namespace = `test-${randomUUID()}`;
+  const stores: RedisStore[] = [];
+  const redisStore = () => {
+    const store = new RedisStore({ host: REDIS_HOST, port: REDIS_PORT });
+    stores.push(store);
+    return store;
+  };
+  afterAll(async () => {
+    const redis = await redisStore().client();
+    const keys = await redis.keys(`shallot:${namespace}*`);
+    if (keys.length > 0) await redis.del(...keys.map((key) => key.slice('shallot:'.length)));
+    await Promise.all(stores.map((store) => store.close()));
+  });
+
+  it('stores an entry under its key prefix with the ttl in milliseconds, and deletes it', async () => {
+    const store = redisStore();
+    await store.set(`${namespace}:k`, entry('from redis'), 60);
+    const redis = await store.client();
+    const ttl = await redis.pttl(`${namespace}:k`);
+    expect(ttl).toBeGreaterThan(59_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    expect((await store.get(`${namespace}:k`))?.response.choices[0]?.message.content).toBe(
+      'from redis',
+    );
+    await store.delete(`${namespace}:k`);
+    expect(await store.get(`${namespace}:k`)).toBeUndefined();
+  });
+
+  it('is shared by two clients, as two processes would share it', async () => {
+    const clients = [0, 1].map(() => {
+      const client = createClient({
+        providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
+      });
+      client.cache = new Cache({ store: redisStore(), namespace });
+      return client;
+    });
+    const before = fake.requests.length;
+    await clients[0]?.completion({
+      model: 'gpt-4.1-nano',
+      messages: [{ role: 'user', content: namespace }],
+    });
+    await clients[0]?.flush();
+    await clients[1]?.completion({
+      model: 'gpt-4.1-nano',
+      messages: [{ role: 'user', content: namespace }],
+    });
+    expect(fake.requests.length - before).toBe(1);
+  });
+
+  it('runs the seed’s cache-hit example: two identical calls give pre, post, success, success', async () => {
+    class MyCustomHandler extends CustomLogger {
+      readonly states: string[] = [];
+      readonly hits: Array<boolean | null> = [];
+      override async asyncLogPreApiCall() {
+        this.states.push('pre');
+      }
+      override logPostApiCall() {
+        this.states.push('post');
+      }
+      override async asyncLogSuccessEvent(kwargs: CallbackKwargs) {
+        this.states.push('success');
+        this.hits.push(kwargs.cache_hit);
+      }
+    }
+    const client = createClient({
+      providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
+    });
+    client.cache = new Cache({ type: 'redis', host: REDIS_HOST, port: REDIS_PORT, namespace });
+    const handler = new MyCustomHandler();
+    client.callbacks = [handler];
+    const request = {
+      model: 'gpt-4.1-nano',
+      messages: [{ role: 'user' as const, content: `Hi 👋 - ${randomUUID()}` }],
+    };
+    await client.completion(request);
+    await client.flush();
+    await client.completion(request);
+    await client.flush();
+    expect(handler.states).toEqual(['pre', 'post', 'success', 'success']);
+    expect(handler.hits).toEqual([false, true]);
+    await client.shutdown();
+  });
+
+  it('keeps calls succeeding as misses when Redis goes down mid-run, and reports it once', async () => {
+    const proxy = await redisProxy();
+    const reports: string[] = [];
+    const client = createClient({
+      providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
+      onCallbackError: (error, info) =>
+        reports.push(`${info.callback}@${info.event}: ${(error as Error).message}`),
+    });
+    const store = new RedisStore({ host: '127.0.0.1', port: proxy.port, commandTimeout: 200 });
+    stores.push(store);
+    client.cache = new Cache({ store, namespace, timeoutMs: 300 });
+    const request = {
+      model: 'gpt-4.1-nano',
+      messages: [{ role: 'user' as const, content: `down ${randomUUID()}` }],
+    };
+    const before = fake.requests.length;
+    await client.completion(request);
+    await client.flush();
+    await client.completion(request);
+    expect(fake.requests.length - before).toBe(1);
+
+    await proxy.stop();
+    for (let call = 0; call < 5; call++) {
+      const answer = await client.completion(request);
+      expect(answer.choices[0]?.message.content).toContain('Galaxy Day');
+      // Until its write is over, an answer is shared in-process; wait, so each call is a miss.
+      await client.flush();
+    }
+    expect(fake.requests.length - before).toBe(6);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatch(/^cache \(custom\)@(get|set): /);
+  });
+});
+
+describe('a store that fails or hangs', () => {
+  it('answers as a miss within the cache’s timeout, and the call succeeds', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const hanging: CacheStore = {
+      get: () => new Promise(() => {}),
+      set: async () => {},
+      delete: async () => {},
+    };
+    const reports: string[] = [];
+    const client = createClient({
+      providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
+      middleware: [cache({ cache: new Cache({ store: hanging, timeoutMs: 250 }) })],
+      onCallbackError: (error) => reports.push((error as Error).message),
+    });
+    const call = client.completion({ model: 'gpt-4.1-nano', messages });
+    await vi.advanceTimersByTimeAsync(250);
+    expect((await call).choices[0]?.message.content).toContain('Galaxy Day');
+    expect(reports).toEqual(['the cache store took longer than 250 ms to read']);
+  });
+
+  it('reports a failing store once until it works again', async () => {
+    let broken = true;
+    const flaky: CacheStore = {
+      get: async () => {
+        if (broken) throw new Error('store down');
+        return undefined;
+      },
+      set: async () => {},
+      delete: async () => {},
+    };
+    const reports: string[] = [];
+    const client = createClient({
+      providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
+      onCallbackError: (error) => reports.push((error as Error).message),
+    });
+    client.cache = new Cache({ store: flaky });
+    for (let call = 0; call < 3; call++)
+      await client.completion({ model: 'gpt-4.1-nano', messages });
+    broken = false;
+    await client.completion({ model: 'gpt-4.1-nano', messages });
+    broken = true;
+    await client.completion({ model: 'gpt-4.1-nano', messages });
+    expect(reports).toEqual(['store down', 'store down']);
+  });
+});
