@@ -93,6 +93,8 @@ export interface ProviderAdapter {
   readonly apiBaseEnv: readonly string[];
   /** Whether a call to `apiBase` needs a key (a local compatible server usually does not). */
   requiresKey(apiBase: string): boolean;
+  /** How a stream is framed on the wire. @default 'sse' */
+  readonly streamFraming?: 'sse' | 'ndjson';
   buildRequest(input: BuildRequestInput): ProviderRequest;
   /** Turns a parsed 2xx body into a `chat.completion`. */
   parseResponse(body: unknown, provider: ResolvedProvider): ChatCompletion;

@@ -2,11 +2,25 @@ import type { CallOptions } from '../context/types.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { Secret } from '../secrets/secret.js';
+import { BUNDLED_PRICES } from '../cost/price-table.generated.js';
+import { anthropic } from './anthropic.js';
+import { gemini } from './gemini.js';
+import { ollama } from './ollama.js';
 import { openai } from './openai.js';
 import type { ProviderAdapter, ProviderOptions, ResolvedProvider } from './provider.js';
 
 /** The built-in providers, by the prefix of `provider/model`. */
-const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = { openai };
+const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = { openai, anthropic, gemini, ollama };
+
+/** The price table's provider names that a built-in adapter serves. */
+const TABLE_PROVIDERS: Readonly<Record<string, string>> = {
+  openai: 'openai',
+  'text-completion-openai': 'openai',
+  anthropic: 'anthropic',
+  gemini: 'gemini',
+  // Bare Gemini names are Vertex AI entries in the table; shallot calls them on the Gemini API.
+  'vertex_ai-language-models': 'gemini',
+};
 
 /** The names of the built-in providers. */
 export const PROVIDER_NAMES: readonly string[] = Object.keys(ADAPTERS);
@@ -17,7 +31,9 @@ type Environment = Readonly<Record<string, string | undefined>>;
  * Resolves `provider/model` to a provider with its settings, in this order: the call's
  * options, the client's provider options, the environment, the provider's defaults.
  *
- * - `openai/gpt-4o-mini` and a bare `gpt-4o-mini` go to OpenAI.
+ * - `openai/gpt-4o-mini` and a bare `gpt-4o-mini` go to OpenAI; a bare name goes to the
+ *   provider the price table lists for it (`claude-3-haiku-20240307` → Anthropic), else by
+ *   its prefix (`claude-`, `gemini-`), else to OpenAI.
  * - `name/model`, where the client configured `providers: { name: { apiBase } }`, goes to
  *   that OpenAI-compatible endpoint.
  * - Any model with a call-level `apiBase` and an unknown prefix goes, whole, to that
@@ -31,7 +47,8 @@ export function resolveProvider(
   configured: Readonly<Record<string, ProviderOptions>>,
   env: Environment = process.env,
 ): ResolvedProvider {
-  let name = 'openai';
+  // A bare name sent to a call-level apiBase is an OpenAI-compatible server's model.
+  let name = options.apiBase === undefined ? providerOfBareModel(model) : 'openai';
   let id = model;
   const slash = model.indexOf('/');
   if (slash > 0) {
@@ -39,7 +56,9 @@ export function resolveProvider(
     if (ADAPTERS[prefix] !== undefined || configured[prefix] !== undefined) {
       name = prefix;
       id = model.slice(slash + 1);
-    } else if (options.apiBase === undefined && options.mockResponse === undefined) {
+    } else if (options.apiBase !== undefined || options.mockResponse !== undefined) {
+      name = 'openai';
+    } else {
       throw ValidationError.forField(
         'model',
         `unknown provider "${prefix}" in "${model}". Known providers: ${PROVIDER_NAMES.join(', ')}. ` +
@@ -72,6 +91,19 @@ export function resolveProvider(
     builtIn,
     adapter,
   };
+}
+
+/**
+ * The provider of a model named without a prefix: the price table's provider for that name
+ * (`claude-3-haiku-20240307` → anthropic), else a well-known prefix, else OpenAI.
+ */
+function providerOfBareModel(model: string): string {
+  const listed = BUNDLED_PRICES[model]?.provider;
+  const fromTable = listed === undefined ? undefined : TABLE_PROVIDERS[listed];
+  if (fromTable !== undefined) return fromTable;
+  if (model.startsWith('claude-')) return 'anthropic';
+  if (model.startsWith('gemini-')) return 'gemini';
+  return 'openai';
 }
 
 /** Fails before any network call when the provider needs a key and none was found. */

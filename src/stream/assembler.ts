@@ -18,10 +18,12 @@ interface ChoiceState {
   index: number;
   content: string | null;
   refusal: string | null;
+  reasoning: string | null;
   toolCalls: ToolCallState[];
   /** The slot of the last tool call, for servers that omit `index` on later fragments. */
   lastToolSlot: number;
   finishReason: FinishReason | null;
+  providerFinishReason: string | null;
   logprobs: unknown[] | null;
 }
 
@@ -67,6 +69,9 @@ export class StreamAssembler {
     if (delta) {
       if (typeof delta.content === 'string') state.content = (state.content ?? '') + delta.content;
       if (typeof delta.refusal === 'string') state.refusal = (state.refusal ?? '') + delta.refusal;
+      if (typeof delta.reasoning_content === 'string') {
+        state.reasoning = (state.reasoning ?? '') + delta.reasoning_content;
+      }
       if (delta.tool_calls) {
         for (const fragment of delta.tool_calls) this.#addToolCall(state, fragment);
       }
@@ -77,6 +82,7 @@ export class StreamAssembler {
       state.logprobs.push(...logprobs.content);
     }
     if (choice.finish_reason) state.finishReason = choice.finish_reason;
+    if (typeof choice.provider_finish_reason === 'string') state.providerFinishReason = choice.provider_finish_reason;
   }
 
   #choice(index: number): ChoiceState {
@@ -86,9 +92,11 @@ export class StreamAssembler {
         index,
         content: null,
         refusal: null,
+        reasoning: null,
         toolCalls: [],
         lastToolSlot: -1,
         finishReason: null,
+        providerFinishReason: null,
         logprobs: null,
       };
       this.#choices[index] = state;
@@ -152,11 +160,14 @@ function buildChoice(state: ChoiceState): Choice {
   }
   const message: Choice['message'] = { role: 'assistant', content: state.content };
   if (state.refusal !== null) message.refusal = state.refusal;
+  if (state.reasoning !== null) message.reasoning_content = state.reasoning;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
-  return {
+  const choice: Choice = {
     index: state.index,
     message,
     finish_reason: state.finishReason,
     logprobs: state.logprobs === null ? null : { content: state.logprobs },
   };
+  if (state.providerFinishReason !== null) choice.provider_finish_reason = state.providerFinishReason;
+  return choice;
 }

@@ -9,6 +9,7 @@ import { CompletionStream } from '../stream/completion-stream.js';
 import { completionToChunks, replayChunks } from '../stream/to-chunks.js';
 import { AttemptSignal } from './attempt-signal.js';
 import { flattenHeaders, requestIdOf, revealHeaders } from './headers.js';
+import { readNdjson } from './ndjson.js';
 import { readServerSentEvents } from './sse.js';
 
 type Body = Dispatcher.ResponseData['body'];
@@ -47,12 +48,12 @@ export async function sendHttp(
     if (status < 200 || status >= 300) {
       throw await readFailure(ctx, provider, status, headers, response.body);
     }
-    const contentType = headers['content-type'] ?? '';
-    if (ctx.isStream && !contentType.includes('json')) {
+    if (ctx.isStream && isStreamBody(headers['content-type'] ?? '', provider)) {
       attempt.stopTimer();
       const decoder = provider.adapter.createStreamDecoder(provider);
       const origin = { provider: provider.name, model: provider.model };
-      new CompletionStream(ctx, readServerSentEvents(response.body, decoder, origin));
+      const read = provider.adapter.streamFraming === 'ndjson' ? readNdjson : readServerSentEvents;
+      new CompletionStream(ctx, read(response.body, decoder, origin));
       streaming = true;
       ctx.onEnd(() => attempt.release());
       return;
@@ -70,6 +71,15 @@ export async function sendHttp(
   } finally {
     if (!streaming) attempt.release();
   }
+}
+
+/**
+ * True when a stream request got a stream back. Some servers answer it with one JSON body
+ * (an error, or a whole answer); an NDJSON stream is JSON by its type, so it counts too.
+ */
+function isStreamBody(contentType: string, provider: ResolvedProvider): boolean {
+  if (provider.adapter.streamFraming === 'ndjson') return !/^application\/json\b/.test(contentType);
+  return !contentType.includes('json');
 }
 
 /** Turns a parsed 2xx body into `ctx.response`, or into a stream for a stream request. */
@@ -140,7 +150,8 @@ function mapFailure(
 
 function parseJson(text: string, provider: ResolvedProvider): unknown {
   try {
-    return JSON.parse(text);
+    // DeepSeek sends blank lines before the JSON while a request waits in its queue.
+    return JSON.parse(text.trim());
   } catch {
     throw new InvalidResponseError({
       provider: provider.name,

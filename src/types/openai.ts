@@ -184,8 +184,13 @@ export interface Usage {
   [field: string]: unknown;
 }
 
-/** Why the model stopped. Providers' own values are mapped to these. */
-export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+/**
+ * Why the model stopped. Providers' own values are mapped to OpenAI's, plus `error` (the
+ * provider failed mid-answer: DeepSeek's `insufficient_system_resource`, Gemini's
+ * `MALFORMED_FUNCTION_CALL`) and `other` (anything unknown); the provider's own value is kept
+ * in the choice's `provider_finish_reason`.
+ */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call' | 'error' | 'other';
 
 /** The assistant message of a completed choice. */
 export interface ResponseMessage {
@@ -193,6 +198,8 @@ export interface ResponseMessage {
   content: string | null;
   refusal?: string | null;
   tool_calls?: ToolCall[];
+  /** Reasoning text, where the provider shows it (Anthropic thinking, DeepSeek, Gemini thought summaries). */
+  reasoning_content?: string;
   [field: string]: unknown;
 }
 
@@ -231,6 +238,8 @@ export interface ChunkDelta {
   content?: string | null;
   refusal?: string | null;
   tool_calls?: ToolCallDelta[];
+  /** A piece of reasoning text, where the provider streams it. */
+  reasoning_content?: string;
   [field: string]: unknown;
 }
 
