@@ -52,7 +52,8 @@ export function kindOfStatus(status: number): FailureKind {
   if (status === 404) return 'not_found';
   if (status === 408 || status === 504) return 'timeout';
   if (status === 429) return 'rate_limit';
-  if (status === 503 || status === 529) return 'unavailable';
+  // 529: Anthropic overloaded; 498: Groq's flex tier out of capacity.
+  if (status === 503 || status === 529 || status === 498) return 'unavailable';
   if (status >= 500) return 'server';
   return 'bad_request';
 }

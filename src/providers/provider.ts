@@ -33,6 +33,8 @@ export interface ResolvedProvider {
   apiKeyEnv: string | undefined;
   /** Headers from the provider's settings. */
   headers: Record<string, string>;
+  /** The API version, from the call or the provider's settings (Azure). */
+  apiVersion: string | undefined;
   /** The provider's settings as configured on the client. */
   options: ProviderOptions;
   /** False for an OpenAI-compatible endpoint the client named itself. */

@@ -1,16 +1,26 @@
 import type { CallOptions } from '../context/types.js';
+import { BUNDLED_PRICES } from '../cost/price-table.generated.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { Secret } from '../secrets/secret.js';
-import { BUNDLED_PRICES } from '../cost/price-table.generated.js';
 import { anthropic } from './anthropic.js';
+import { azure } from './azure.js';
+import { COMPATIBLE_PRESETS } from './compatible-presets.js';
 import { gemini } from './gemini.js';
 import { ollama } from './ollama.js';
 import { openai } from './openai.js';
 import type { ProviderAdapter, ProviderOptions, ResolvedProvider } from './provider.js';
 
 /** The built-in providers, by the prefix of `provider/model`. */
-const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = { openai, anthropic, gemini, ollama };
+const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = {
+  openai,
+  azure,
+  anthropic,
+  gemini,
+  ollama,
+  ...COMPATIBLE_PRESETS,
+  vllm: COMPATIBLE_PRESETS.hosted_vllm as ProviderAdapter,
+};
 
 /** The price table's provider names that a built-in adapter serves. */
 const TABLE_PROVIDERS: Readonly<Record<string, string>> = {
@@ -18,6 +28,13 @@ const TABLE_PROVIDERS: Readonly<Record<string, string>> = {
   'text-completion-openai': 'openai',
   anthropic: 'anthropic',
   gemini: 'gemini',
+  azure: 'azure',
+  groq: 'groq',
+  mistral: 'mistral',
+  deepseek: 'deepseek',
+  together_ai: 'together_ai',
+  openrouter: 'openrouter',
+  xai: 'xai',
   // Bare Gemini names are Vertex AI entries in the table; shallot calls them on the Gemini API.
   'vertex_ai-language-models': 'gemini',
 };
@@ -87,6 +104,7 @@ export function resolveProvider(
     apiKey,
     apiKeyEnv: builtIn ? adapter.apiKeyEnv : undefined,
     headers: settings.headers ?? {},
+    apiVersion: options.apiVersion ?? settings.apiVersion,
     options: settings,
     builtIn,
     adapter,

@@ -1,0 +1,86 @@
+import type { ChunkDelta, FinishReason, ToolCallDelta } from '../types/openai.js';
+
+/**
+ * The differences between OpenAI and the servers that speak its format, read defensively
+ * (providers.md §7): reasoning under three names, Mistral's content arrays, finish reasons
+ * of their own, tool-call deltas without an index.
+ */
+
+const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  content_filter: 'content_filter',
+  function_call: 'function_call',
+  model_length: 'length',
+  insufficient_system_resource: 'error',
+  error: 'error',
+};
+
+/** A finish reason in OpenAI's vocabulary; anything else becomes `other`. */
+export function normalizeFinishReason(raw: unknown): FinishReason | null {
+  if (typeof raw !== 'string' || raw === '') return null;
+  return FINISH_REASONS[raw] ?? 'other';
+}
+
+/** True when a finish reason had to be translated, so the raw value must be kept beside it. */
+export function isForeignFinishReason(raw: unknown): raw is string {
+  return (
+    typeof raw === 'string' && raw !== '' && !(raw in FINISH_REASONS && FINISH_REASONS[raw] === raw)
+  );
+}
+
+/**
+ * Moves a message's or a delta's reasoning into `reasoning_content` (DeepSeek and vLLM call it
+ * that; Groq, OpenRouter and Ollama's /v1 call it `reasoning`), and flattens Mistral's content
+ * arrays: text parts into `content`, thinking parts into `reasoning_content`.
+ */
+export function normalizeReasoning(target: ChunkDelta | Record<string, unknown>): void {
+  const fields = target as Record<string, unknown>;
+  if (typeof fields.reasoning === 'string' && fields.reasoning_content === undefined) {
+    fields.reasoning_content = fields.reasoning;
+    delete fields.reasoning;
+  }
+  if (Array.isArray(fields.content)) {
+    let text = '';
+    let reasoning = '';
+    for (const part of fields.content as Array<Record<string, unknown>>) {
+      if (part.type === 'text' && typeof part.text === 'string') text += part.text;
+      if (part.type === 'thinking') reasoning += textOfThinking(part.thinking);
+    }
+    fields.content = text;
+    if (reasoning !== '')
+      fields.reasoning_content = `${(fields.reasoning_content as string | undefined) ?? ''}${reasoning}`;
+  }
+}
+
+function textOfThinking(thinking: unknown): string {
+  if (typeof thinking === 'string') return thinking;
+  if (!Array.isArray(thinking)) return '';
+  return thinking.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
+}
+
+/**
+ * Gives every streamed tool-call fragment an `index`: some servers (Gemini's OpenAI endpoint,
+ * Mistral) leave it out. A fragment with a new id starts the next call; one without an id
+ * continues the last.
+ */
+export class ToolCallIndexer {
+  readonly #ids: string[] = [];
+
+  assign(fragments: ToolCallDelta[]): void {
+    for (const fragment of fragments) {
+      if (typeof fragment.index === 'number') {
+        if (fragment.id) this.#ids[fragment.index] = fragment.id;
+        continue;
+      }
+      const known = fragment.id ? this.#ids.indexOf(fragment.id) : this.#ids.length - 1;
+      if (known >= 0) {
+        fragment.index = known;
+      } else {
+        fragment.index = this.#ids.length;
+        this.#ids.push(fragment.id ?? '');
+      }
+    }
+  }
+}

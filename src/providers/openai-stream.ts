@@ -1,0 +1,85 @@
+import { InvalidResponseError } from '../errors/invalid-response-error.js';
+import type { ChatCompletionChunk, Usage } from '../types/openai.js';
+import {
+  isForeignFinishReason,
+  normalizeFinishReason,
+  normalizeReasoning,
+  ToolCallIndexer,
+} from './openai-normalize.js';
+import type { ProviderAdapter, ResolvedProvider, StreamDecoder, WireEvent } from './provider.js';
+
+/**
+ * Decodes OpenAI's data-only SSE, and the variations of the servers that copy it: `[DONE]`
+ * or none, usage on the finish chunk or in Groq's `x_groq`, `choices` null or missing,
+ * reasoning and Mistral's content arrays, tool-call deltas without an index, and an
+ * `{"error": ...}` event after the 200.
+ */
+export class OpenAIStreamDecoder implements StreamDecoder {
+  done = false;
+  #sawFinish = false;
+  readonly #provider: ResolvedProvider;
+  readonly #adapter: ProviderAdapter;
+  readonly #indexer = new ToolCallIndexer();
+
+  constructor(provider: ResolvedProvider, adapter: ProviderAdapter) {
+    this.#provider = provider;
+    this.#adapter = adapter;
+  }
+
+  /** Complete at `[DONE]`, or after a finish reason for servers that skip `[DONE]`. */
+  get complete(): boolean {
+    return this.done || this.#sawFinish;
+  }
+
+  decode(event: WireEvent): ChatCompletionChunk | undefined {
+    const data = event.data;
+    if (data === '[DONE]') {
+      this.done = true;
+      return undefined;
+    }
+    const chunk = this.#parse(data);
+    if (chunk.error !== undefined && chunk.error !== null) {
+      throw this.#adapter.mapError({
+        status: 0,
+        body: chunk,
+        text: data,
+        headers: {},
+        provider: this.#provider.name,
+        model: this.#provider.model,
+        apiKeyEnv: this.#provider.apiKeyEnv,
+      });
+    }
+    if (!Array.isArray(chunk.choices)) chunk.choices = [];
+    const groqUsage = (chunk.x_groq as { usage?: Usage } | undefined)?.usage;
+    if (!chunk.usage && groqUsage) chunk.usage = groqUsage;
+    for (const choice of chunk.choices) {
+      if (choice.delta) {
+        normalizeReasoning(choice.delta);
+        if (choice.delta.tool_calls) this.#indexer.assign(choice.delta.tool_calls);
+      } else {
+        choice.delta = {};
+      }
+      const raw = choice.finish_reason as unknown;
+      if (raw) this.#sawFinish = true;
+      if (isForeignFinishReason(raw)) {
+        choice.provider_finish_reason = raw;
+        choice.finish_reason = normalizeFinishReason(raw);
+      }
+    }
+    return chunk;
+  }
+
+  #parse(data: string): ChatCompletionChunk & { error?: unknown; x_groq?: unknown } {
+    try {
+      return JSON.parse(data);
+    } catch {
+      const { name, model } = this.#provider;
+      throw new InvalidResponseError({
+        provider: name,
+        model,
+        body: data.slice(0, 500),
+        message: `${name}/${model}: a stream event is not valid JSON: ${JSON.stringify(data.slice(0, 80))}.`,
+      });
+    }
+  }
+}
