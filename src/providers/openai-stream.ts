@@ -49,6 +49,8 @@ export class OpenAIStreamDecoder implements StreamDecoder {
         apiKeyEnv: this.#provider.apiKeyEnv,
       });
     }
+    // Azure's first chunk has an empty `object`; the caller always gets OpenAI's shape.
+    if (chunk.object !== 'chat.completion.chunk') chunk.object = 'chat.completion.chunk';
     if (!Array.isArray(chunk.choices)) chunk.choices = [];
     const groqUsage = (chunk.x_groq as { usage?: Usage } | undefined)?.usage;
     if (!chunk.usage && groqUsage) chunk.usage = groqUsage;
