@@ -38,7 +38,12 @@ export function priceCall(ctx: Context, prices: PriceBook): PricedCall {
   };
   // An endpoint the client named itself is priced only by name: its models are its own.
   const candidates = provider && !provider.builtIn ? [names.requested] : priceCandidates(names);
-  const found = findPrice(names, { ...ctx.options, prices }, candidates);
+  const found =
+    findPrice(names, { ...ctx.options, prices }, candidates) ??
+    // A model on a local runtime (Ollama, LM Studio, vLLM) has no per-token bill.
+    (provider?.adapter.localRuntime
+      ? { key: `${provider.name}/*`, price: { input: 0, output: 0 } }
+      : undefined);
   if (found === undefined) {
     return {
       cost: nothing(unpriced(ctx.request.model).reason, estimated),

@@ -59,6 +59,7 @@ export const COMPATIBLE_PRESETS: Readonly<Record<string, ProviderAdapter>> = {
     apiKeyEnv: 'HOSTED_VLLM_API_KEY',
     apiBaseEnv: ['HOSTED_VLLM_API_BASE', 'VLLM_API_BASE'],
     keyRequired: false,
+    localRuntime: true,
   }),
   /** LM Studio: no key; errors can come as a string inside a 200. */
   lm_studio: openAICompatible({
@@ -67,5 +68,6 @@ export const COMPATIBLE_PRESETS: Readonly<Record<string, ProviderAdapter>> = {
     apiKeyEnv: 'LM_STUDIO_API_KEY',
     apiBaseEnv: ['LM_STUDIO_API_BASE'],
     keyRequired: false,
+    localRuntime: true,
   }),
 };

@@ -33,6 +33,8 @@ export interface CompatibleProfile {
   renamedParams?: Readonly<Record<string, string>>;
   /** The server's word for `tool_choice: 'required'` (Mistral: `any`). */
   requiredToolChoice?: string;
+  /** A local runtime: tokens cost nothing unless priced otherwise. */
+  localRuntime?: boolean;
   /** Builds the URL (Azure puts the deployment and api-version in it). */
   url?(provider: ResolvedProvider): string;
   /** The auth header (Azure: `api-key`). @default Authorization: Bearer */
@@ -57,6 +59,7 @@ export function openAICompatible(profile: CompatibleProfile): ProviderAdapter {
     defaultApiBase: profile.defaultApiBase,
     apiKeyEnv: profile.apiKeyEnv,
     apiBaseEnv: profile.apiBaseEnv ?? [],
+    localRuntime: profile.localRuntime ?? false,
     requiresKey(apiBase) {
       return profile.keyRequired ?? apiBase.startsWith(profile.defaultApiBase);
     },

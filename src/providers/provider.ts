@@ -97,6 +97,8 @@ export interface ProviderAdapter {
   requiresKey(apiBase: string): boolean;
   /** How a stream is framed on the wire. @default 'sse' */
   readonly streamFraming?: 'sse' | 'ndjson';
+  /** A local runtime (Ollama, LM Studio, vLLM): tokens cost nothing unless priced otherwise. */
+  readonly localRuntime?: boolean;
   buildRequest(input: BuildRequestInput): ProviderRequest;
   /** Turns a parsed 2xx body into a `chat.completion`. */
   parseResponse(body: unknown, provider: ResolvedProvider): ChatCompletion;

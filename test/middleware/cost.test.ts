@@ -225,4 +225,15 @@ describe('the cost layer', () => {
     expect(costs[0]).toMatchObject({ estimated: false });
     expect(costs[0]?.total).toBeCloseTo(50 * 2.5e-6 + 2 * 1e-5, 15);
   });
+
+  it('prices a model on a local runtime (Ollama) at 0, without a warning', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    fake.reply({ body: fixture('written-ollama-chat.json') });
+    const { client, costs } = costClient({ providers: { ollama: { apiBase: fake.url } } });
+    await client.completion({ model: 'ollama/llama3.2', messages });
+    expect(costs[0]).toMatchObject({ total: 0, estimated: false, reason: null });
+    expect(costs[0]?.breakdown?.priceKey).toBe('ollama/*');
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
 });
