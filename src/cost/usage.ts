@@ -30,7 +30,8 @@ export function normalizeUsage(usage: unknown): NormalizedUsage | undefined {
   if ('cache_read_input_tokens' in raw || 'cache_creation_input_tokens' in raw)
     return fromAnthropic(raw);
   if ('input_tokens' in raw || 'output_tokens' in raw) {
-    return 'input_tokens_details' in raw || 'output_tokens_details' in raw || 'total_tokens' in raw
+    // Responses usage has input details or a total; Anthropic's has neither.
+    return 'input_tokens_details' in raw || 'total_tokens' in raw
       ? fromOpenAIResponses(raw)
       : fromAnthropic(raw);
   }

@@ -12,13 +12,20 @@ interface ToolCallState {
   id: string;
   name: string;
   arguments: string;
+  /** Fields a provider adds to a call (Gemini's `thought_signature`), kept for the next turn. */
+  extra: Record<string, unknown> | null;
 }
+
+/** The fields of a tool-call fragment that the assembler folds; any other is kept as is. */
+const TOOL_CALL_FIELDS = new Set(['index', 'id', 'type', 'function']);
 
 interface ChoiceState {
   index: number;
   content: string | null;
   refusal: string | null;
   reasoning: string | null;
+  /** Anthropic's thinking blocks, with their signatures, to send back on the next turn. */
+  thinkingBlocks: unknown[] | null;
   toolCalls: ToolCallState[];
   /** The slot of the last tool call, for servers that omit `index` on later fragments. */
   lastToolSlot: number;
@@ -72,6 +79,10 @@ export class StreamAssembler {
       if (typeof delta.reasoning_content === 'string') {
         state.reasoning = (state.reasoning ?? '') + delta.reasoning_content;
       }
+      if (Array.isArray(delta.thinking_blocks)) {
+        state.thinkingBlocks ??= [];
+        state.thinkingBlocks.push(...delta.thinking_blocks);
+      }
       if (delta.tool_calls) {
         for (const fragment of delta.tool_calls) this.#addToolCall(state, fragment);
       }
@@ -82,7 +93,8 @@ export class StreamAssembler {
       state.logprobs.push(...logprobs.content);
     }
     if (choice.finish_reason) state.finishReason = choice.finish_reason;
-    if (typeof choice.provider_finish_reason === 'string') state.providerFinishReason = choice.provider_finish_reason;
+    if (typeof choice.provider_finish_reason === 'string')
+      state.providerFinishReason = choice.provider_finish_reason;
   }
 
   #choice(index: number): ChoiceState {
@@ -93,6 +105,7 @@ export class StreamAssembler {
         content: null,
         refusal: null,
         reasoning: null,
+        thinkingBlocks: null,
         toolCalls: [],
         lastToolSlot: -1,
         finishReason: null,
@@ -117,10 +130,16 @@ export class StreamAssembler {
     state.lastToolSlot = slot;
     let call = state.toolCalls[slot];
     if (call === undefined) {
-      call = { id: '', name: '', arguments: '' };
+      call = { id: '', name: '', arguments: '', extra: null };
       state.toolCalls[slot] = call;
     }
     if (fragment.id) call.id = fragment.id;
+    for (const field of Object.keys(fragment)) {
+      if (!TOOL_CALL_FIELDS.has(field)) {
+        call.extra ??= {};
+        call.extra[field] = (fragment as unknown as Record<string, unknown>)[field];
+      }
+    }
     const fn = fragment.function;
     if (fn) {
       if (fn.name) call.name = fn.name;
@@ -152,6 +171,7 @@ function buildChoice(state: ChoiceState): Choice {
   for (const call of state.toolCalls) {
     if (call !== undefined) {
       toolCalls.push({
+        ...call.extra,
         id: call.id,
         type: 'function',
         function: { name: call.name, arguments: call.arguments },
@@ -161,6 +181,7 @@ function buildChoice(state: ChoiceState): Choice {
   const message: Choice['message'] = { role: 'assistant', content: state.content };
   if (state.refusal !== null) message.refusal = state.refusal;
   if (state.reasoning !== null) message.reasoning_content = state.reasoning;
+  if (state.thinkingBlocks !== null) message.thinking_blocks = state.thinkingBlocks;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   const choice: Choice = {
     index: state.index,
@@ -168,6 +189,7 @@ function buildChoice(state: ChoiceState): Choice {
     finish_reason: state.finishReason,
     logprobs: state.logprobs === null ? null : { content: state.logprobs },
   };
-  if (state.providerFinishReason !== null) choice.provider_finish_reason = state.providerFinishReason;
+  if (state.providerFinishReason !== null)
+    choice.provider_finish_reason = state.providerFinishReason;
   return choice;
 }

@@ -190,7 +190,14 @@ export interface Usage {
  * `MALFORMED_FUNCTION_CALL`) and `other` (anything unknown); the provider's own value is kept
  * in the choice's `provider_finish_reason`.
  */
-export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call' | 'error' | 'other';
+export type FinishReason =
+  | 'stop'
+  | 'length'
+  | 'tool_calls'
+  | 'content_filter'
+  | 'function_call'
+  | 'error'
+  | 'other';
 
 /** The assistant message of a completed choice. */
 export interface ResponseMessage {

@@ -26,11 +26,15 @@ export function parseArguments(json: string, field: string): Record<string, unkn
   if (json.trim() === '') return {};
   try {
     const value: unknown = JSON.parse(json);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // reported below
   }
-  throw ValidationError.forField(field, `expected a JSON object in a string, received ${JSON.stringify(json.slice(0, 60))}. Pass the arguments the model produced, unchanged.`);
+  throw ValidationError.forField(
+    field,
+    `expected a JSON object in a string, received ${JSON.stringify(json.slice(0, 60))}. Pass the arguments the model produced, unchanged.`,
+  );
 }
 
 /** A tool call id for providers that send none (Gemini, Ollama): `call_` and 24 random characters. */

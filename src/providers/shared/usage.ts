@@ -17,10 +17,13 @@ export function toOpenAIUsage(native: unknown): Usage | undefined {
   if (usage.cachedTokens > 0 || usage.cacheWriteTokens > 0 || usage.cacheWrite1hTokens > 0) {
     result.prompt_tokens_details = { cached_tokens: usage.cachedTokens };
     if (usage.cacheWriteTokens + usage.cacheWrite1hTokens > 0) {
-      result.prompt_tokens_details.cache_write_tokens = usage.cacheWriteTokens + usage.cacheWrite1hTokens;
+      result.prompt_tokens_details.cache_write_tokens =
+        usage.cacheWriteTokens + usage.cacheWrite1hTokens;
     }
-    if (usage.cacheWrite1hTokens > 0) result.prompt_tokens_details.cache_write_1h_tokens = usage.cacheWrite1hTokens;
+    if (usage.cacheWrite1hTokens > 0)
+      result.prompt_tokens_details.cache_write_1h_tokens = usage.cacheWrite1hTokens;
   }
-  if (usage.reasoningTokens > 0) result.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
+  if (usage.reasoningTokens > 0)
+    result.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
   return result;
 }

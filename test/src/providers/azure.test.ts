@@ -93,7 +93,9 @@ describe('Azure OpenAI', () => {
     // As recorded, except that the first chunk's empty `object` is made OpenAI's.
     const recorded = fixtureEvents<ChatCompletionChunk>('azure-chat-stream-content-filter.sse');
     expect(recorded[0]?.object).toBe('');
-    expect(chunks).toEqual(recorded.map((chunk) => ({ ...chunk, object: 'chat.completion.chunk' })));
+    expect(chunks).toEqual(
+      recorded.map((chunk) => ({ ...chunk, object: 'chat.completion.chunk' })),
+    );
     const final = await stream.finalResponse();
     expect(final.id).not.toBe('');
     expect(final.choices[0]?.finish_reason).toBe('stop');

@@ -51,7 +51,7 @@ const rateLimited: FakeReply = {
   }),
 };
 
-export const PROVIDER_CASES: ProviderCase[] = [
+const PROVIDER_CASES: ProviderCase[] = [
   {
     provider: 'openai',
     model: 'openai/gpt-4o',
@@ -66,6 +66,33 @@ export const PROVIDER_CASES: ProviderCase[] = [
     plain: { body: fixture('openai-chat.json') },
     stream: { body: fixture('azure-chat-stream-content-filter.sse') },
     failure: rateLimited,
+  },
+  {
+    provider: 'anthropic',
+    model: 'anthropic/claude-sonnet-4-5',
+    plain: { body: fixture('anthropic-messages.json') },
+    stream: { body: fixture('anthropic-messages-stream-tool-use.sse') },
+    failure: {
+      status: 529,
+      body: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+    },
+  },
+  {
+    provider: 'gemini',
+    model: 'gemini/gemini-2.5-flash',
+    plain: { body: fixture('gemini-generate-content-tool-call.json') },
+    stream: { body: fixture('gemini-stream.sse') },
+    failure: { status: 429, body: fixture('gemini-error-429.json') },
+  },
+  {
+    provider: 'ollama',
+    model: 'ollama/llama3.2',
+    plain: { body: fixture('written-ollama-chat.json') },
+    stream: {
+      body: fixture('written-ollama-stream.ndjson'),
+      headers: { 'content-type': 'application/x-ndjson' },
+    },
+    failure: { status: 404, body: fixture('written-ollama-error-404.json') },
   },
   ...[
     'groq',

@@ -181,7 +181,9 @@ describe('the shared stream mechanism', () => {
     const chunks = await collect(stream);
     const recorded = fixtureEvents<ChatCompletionChunk>('azure-chat-stream-content-filter.sse');
     // As recorded, except that the first chunk's empty `object` is made OpenAI's.
-    expect(chunks).toEqual(recorded.map((chunk) => ({ ...chunk, object: 'chat.completion.chunk' })));
+    expect(chunks).toEqual(
+      recorded.map((chunk) => ({ ...chunk, object: 'chat.completion.chunk' })),
+    );
     const final = await stream.finalResponse();
     const firstReal = recorded.find((chunk) => chunk.id !== '');
     expect(final.id).toBe(firstReal?.id);
