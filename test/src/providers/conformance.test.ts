@@ -74,7 +74,10 @@ const PROVIDER_CASES: ProviderCase[] = [
     stream: { body: fixture('anthropic-messages-stream-tool-use.sse') },
     failure: {
       status: 529,
-      body: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+      body: JSON.stringify({
+        type: 'error',
+        error: { type: 'overloaded_error', message: 'Overloaded' },
+      }),
     },
   },
   {
