@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerNatively } from './native-echo.js';
 
 /** A running local OpenAI-compatible server. */
 export interface EchoServer {
@@ -12,10 +13,14 @@ export interface EchoServer {
  * A tiny OpenAI-compatible server on 127.0.0.1 for the examples: it answers
  * "You said: <last user message>", as JSON or as an SSE stream with a usage chunk, like
  * OpenAI's wire format. A message containing "please fail" gets a 429 with retry-after.
+ * Anthropic's, Gemini's and Ollama's paths get plain answers in their own formats.
  */
 export async function startEchoServer(): Promise<EchoServer> {
   const server = createServer((request, response) => {
-    void readJson(request).then((body) => answer(body, response));
+    void readJson(request).then((body) => {
+      if (!answerNatively(request.url ?? '', body as unknown as Record<string, unknown>, response))
+        answer(body, response);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

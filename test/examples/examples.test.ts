@@ -76,4 +76,19 @@ describe.concurrent('examples', () => {
       '  success: cache_hit=false response_cost=0.000029 saved=-',
     ]);
   });
+
+  it('providers sends one request to five providers in their own wire formats and gets one shape back', async () => {
+    expect((await example('providers')).trimEnd().split('\n')).toEqual([
+      'openai/gpt-4o-mini             → You said: Which layer am I? (stop)',
+      '  openai: 20 tokens, $0.000006, sent model/messages/max_tokens',
+      'anthropic/claude-haiku-4-5     → You said: Which layer am I? (stop)',
+      '  anthropic: 20 tokens, $0.000048, sent model/system/messages/max_tokens',
+      'gemini/gemini-2.5-flash        → You said: Which layer am I? (stop)',
+      '  gemini: 20 tokens, $0.000021, sent contents/systemInstruction/generationConfig',
+      'ollama/llama3.2                → You said: Which layer am I? (stop)',
+      '  ollama: 20 tokens, $0.000000, sent model/messages/options/stream',
+      'groq/llama-3.3-70b-versatile   → You said: Which layer am I? (stop)',
+      '  groq: 20 tokens, $0.000013, sent model/messages/max_tokens',
+    ]);
+  });
 });
