@@ -124,4 +124,30 @@ describe('provider resolution', () => {
     await client.completion({ model: 'openai/gpt-4o-mini', messages });
     expect(seen).toEqual([{ name: 'openai', model: 'gpt-4o-mini', apiBase: fake.url }]);
   });
+
+  it.each([
+    ['claude-3-haiku-20240307', 'anthropic', 'x-api-key'],
+    ['claude-haiku-4-5', 'anthropic', 'x-api-key'],
+    ['gemini-2.5-flash', 'gemini', 'x-goog-api-key'],
+    ['gpt-4o', 'openai', 'authorization'],
+  ])(
+    'routes the bare name %s to %s through the price table or its prefix',
+    async (model, provider, keyHeader) => {
+      const seen: string[] = [];
+      const client = createClient({
+        providers: { [provider]: { apiKey: 'sk-bare-123456', apiBase: fake.url } },
+        middleware: [
+          async (ctx, next) => {
+            seen.push(ctx.provider.name);
+            await next();
+          },
+        ],
+      });
+      await client.completion({ model, messages, mockResponse: 'ok' });
+      expect(seen).toEqual([provider]);
+      const sent = await client.completion({ model, messages }).catch(() => undefined);
+      expect(sent).toBeUndefined();
+      expect(fake.requests.at(-1)?.headers[keyHeader]).toBeDefined();
+    },
+  );
 });
