@@ -6,8 +6,9 @@ import type {
   LogEventType,
   Middleware,
 } from '../../index.js';
+import { secretsOfCall as secretsOf } from '../../src/secrets/call-secrets.js';
 import { deepCopy } from './copy.js';
-import { EventRun, secretsOf } from './invoke.js';
+import { EventRun } from './invoke.js';
 import { buildKwargs } from './kwargs.js';
 import { type CallbackEvent, type Invocation, planCallbacks } from './plan.js';
 

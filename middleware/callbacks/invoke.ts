@@ -41,17 +41,6 @@ export class EventRun {
   }
 }
 
-/** The call's raw key: masked wherever it turns up in what a callback receives. */
-export function secretsOf(ctx: Context): string[] {
-  try {
-    const key = ctx.provider.apiKey?.reveal();
-    return key ? [key] : [];
-  } catch {
-    // an unknown provider has no key to hide
-    return [];
-  }
-}
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }

@@ -13,7 +13,7 @@ export interface CacheOptions extends MemoryStoreOptions, RedisStoreOptions {
   ttl?: number;
   /** Prefix of every key, to keep apps or tenants apart. */
   namespace?: string;
-  /** Milliseconds a read may take before it counts as a miss. @default 500 */
+  /** Milliseconds a read may take before it counts as a miss. @default 500, 1000 for Redis */
   timeoutMs?: number;
 }
 
@@ -35,7 +35,7 @@ export class Cache {
     checkOptions(options);
     this.ttl = options.ttl;
     this.namespace = options.namespace;
-    this.timeoutMs = options.timeoutMs ?? 500;
+    this.timeoutMs = options.timeoutMs ?? (options.type === 'redis' && !options.store ? 1000 : 500);
     if (options.store) {
       this.type = 'custom';
       this.store = options.store;

@@ -26,7 +26,7 @@ export interface RedisStoreOptions {
 /**
  * A Redis store (ioredis) that many processes and machines share. Commands fail fast when
  * Redis is unreachable rather than queueing, so a Redis outage becomes cache misses, not
- * hanging calls. ioredis is loaded on first use.
+ * hanging calls. ioredis is loaded, and the connection opened, when the store is created.
  */
 export class RedisStore implements CacheStore {
   readonly #options: RedisStoreOptions;
@@ -34,6 +34,8 @@ export class RedisStore implements CacheStore {
 
   constructor(options: RedisStoreOptions = {}) {
     this.#options = options;
+    // Connect now, so the first call does not wait for the connection.
+    this.#redis().catch(() => {});
   }
 
   async get(key: string): Promise<CacheEntry | undefined> {

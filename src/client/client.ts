@@ -81,6 +81,7 @@ export class Client {
       resolveProvider: (model, callOptions) => resolveProvider(model, callOptions, this.#providers),
       report: this.#report,
       background: this.#background,
+      redaction: checked.redact,
     };
     this.#builtIn = builtIn ? builtIn(this) : [];
     this.#attempts = new AttemptChain(

@@ -5,6 +5,7 @@ import type { PriceInput } from '../cost/price-book.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ProviderOptions } from '../providers/provider.js';
 import { PROVIDER_NAMES } from '../providers/registry.js';
+import type { RedactionPolicy } from '../record/redact.js';
 import { describeIssues } from '../validation/describe-issues.js';
 
 /** What a failing callback, listener or sink reports: never seen by the call itself. */
@@ -45,6 +46,8 @@ export interface ClientOptions {
    * createClient({ pricing: { 'local/llama3': { inputCostPerToken: 0, outputCostPerToken: 0 } } })
    */
   pricing?: Record<string, PriceInput>;
+  /** What this client's call records hide, over the process default: `{ messages, response }`. */
+  redact?: RedactionPolicy;
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
@@ -67,6 +70,9 @@ const clientOptionsSchema = z.object({
     .optional(),
   onCallbackError: z.custom<CallbackErrorHandler>(isFunction).optional(),
   pricing: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  redact: z
+    .object({ messages: z.boolean().optional(), response: z.boolean().optional() })
+    .optional(),
 });
 
 /** Checks `createClient` options once, at construction. @throws ValidationError */

@@ -2,6 +2,7 @@ import type { CacheControls } from '../cache/types.js';
 import type { Middleware } from '../call/middleware.js';
 import type { Metadata, MockResponse } from '../context/types.js';
 import type { PriceInput } from '../cost/price-book.js';
+import type { RedactionPolicy } from '../record/redact.js';
 import type { ChatRequest } from '../types/openai.js';
 
 /** shallot's own options of `completion()`, camelCase; never sent to the provider. */
@@ -32,6 +33,8 @@ export interface CompletionOptions {
   outputCostPerToken?: number;
   /** A whole price entry for this call, such as `{ inputCostPerToken, outputCostPerToken, cacheReadInputTokenCost }`. */
   pricing?: PriceInput;
+  /** What this call's record (and every log of it) hides: `{ messages, response }`, over the client's choice. */
+  redact?: RedactionPolicy;
   /** This call's cache controls, with LiteLLM's meanings: `{ noCache, noStore, ttl, sMaxAge, namespace }`. */
   cache?: CacheControls & { 'no-cache'?: boolean; 'no-store'?: boolean; 's-maxage'?: number };
 }

@@ -4,6 +4,11 @@ import type { Background, WorkLabel } from '../client/background.js';
 import type { CallCost } from '../cost/types.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
+import {
+  type RedactionPolicy,
+  type ResolvedRedaction,
+  resolveRedaction,
+} from '../record/redact.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../types/openai.js';
 import type {
@@ -49,6 +54,8 @@ export interface Context {
   cacheStatus: CacheStatus;
   /** The cache key hash of the request, once a cache layer computed it. */
   cacheKey: string | undefined;
+  /** What the call record hides: the call's `redact`, else the client's, else the process default. */
+  readonly redaction: ResolvedRedaction;
   /** The complete answer: set after the chain for plain calls, and at the end of a stream. */
   response: ChatCompletion | undefined;
   /** The stream handed to the caller, once the response head arrived. */
@@ -99,6 +106,8 @@ export interface ContextServices {
   /** Hands an observer's failure to the client's error hook. */
   report: (error: unknown, label: WorkLabel) => void;
   background: Background;
+  /** The client's redaction, under the call's. */
+  redaction: RedactionPolicy | undefined;
 }
 
 /** The implementation behind {@link Context}. Its extra members are internal. */
@@ -115,6 +124,7 @@ export class CallContext implements Context {
   status: CallStatus = 'pending';
   cacheStatus: CacheStatus = 'none';
   cacheKey: string | undefined = undefined;
+  readonly redaction: ResolvedRedaction;
   response: ChatCompletion | undefined = undefined;
   stream: CompletionStream | undefined = undefined;
   usage: Usage | undefined = undefined;
@@ -150,6 +160,7 @@ export class CallContext implements Context {
     this.isStream = request.stream === true;
     this.signal = this.#controller.signal;
     this.#services = services;
+    this.redaction = resolveRedaction(options.redact, services.redaction);
   }
 
   get provider(): ResolvedProvider {

@@ -1,5 +1,6 @@
 import type { CacheControls } from '../cache/types.js';
 import type { ShallotError } from '../errors/shallot-error.js';
+import type { RedactionPolicy } from '../record/redact.js';
 import type { HeaderValue, Secret } from '../secrets/secret.js';
 import type { ChatCompletion, ChatCompletionChunk, JsonObject } from '../types/openai.js';
 
@@ -50,6 +51,8 @@ export interface CallOptions {
   pricing?: Record<string, unknown>;
   /** This call's cache controls. */
   cache?: CacheControls;
+  /** What this call's record hides, over the client's choice. */
+  redact?: RedactionPolicy;
 }
 
 /** The HTTP request an attempt sends to the provider, built by the provider's transform. */

@@ -1,10 +1,13 @@
 import type { Context } from '../context/context.js';
 import { normalizeUsage } from '../cost/usage.js';
+import { secretsOfCall } from '../secrets/call-secrets.js';
+import { scrubJson } from '../secrets/mask.js';
 import type { ChatCompletion, ChatRequest, Usage } from '../types/openai.js';
 import { toJsonSafe } from './json-safe.js';
 import { CALL_RECORD_VERSION, type CallRecord } from './schema.js';
 
 const records = new WeakMap<Context, CallRecord>();
+const REDACTED = '[redacted]' as const;
 
 /**
  * The call record of a finished call, built once and shared by every reader. Built from an
@@ -13,7 +16,7 @@ const records = new WeakMap<Context, CallRecord>();
 export function callRecordOf(ctx: Context): CallRecord {
   let record = records.get(ctx);
   if (record === undefined) {
-    record = buildCallRecord(ctx);
+    record = scrubJson(buildCallRecord(ctx), secretsOfCall(ctx)) as CallRecord;
     records.set(ctx, record);
   }
   return record;
@@ -52,8 +55,13 @@ function buildCallRecord(ctx: Context): CallRecord {
     tags: tagsOf(metadata),
     user: typeof ctx.request.user === 'string' ? ctx.request.user : null,
     params: paramsOf(ctx.request),
-    messages: toJsonSafe(ctx.request.messages) as unknown[],
-    response: response ? (toJsonSafe(response) as Record<string, unknown>) : null,
+    messages: ctx.redaction.messages ? REDACTED : (toJsonSafe(ctx.request.messages) as unknown[]),
+    response:
+      response === undefined
+        ? null
+        : ctx.redaction.response
+          ? REDACTED
+          : (toJsonSafe(response) as Record<string, unknown>),
     finish_reason: finishReasonOf(response),
     request_id: ctx.providerResponse?.requestId ?? null,
     error: error

@@ -61,6 +61,7 @@ export function parseCompletionParams(params: unknown): ParsedParams {
     callOptions.outputCostPerToken = parsed.outputCostPerToken;
   if (parsed.pricing !== undefined) callOptions.pricing = parsed.pricing;
   if (parsed.cache !== undefined) callOptions.cache = cacheControls(parsed.cache);
+  if (parsed.redact !== undefined) callOptions.redact = parsed.redact;
   if (parsed.mockResponse !== undefined) {
     // The original, not zod's copy: an Error must stay the caller's instance.
     callOptions.mockResponse = optionsInput.mockResponse as MockResponse;

@@ -109,6 +109,9 @@ export const optionsSchema = z.object({
   inputCostPerToken: z.number().nonnegative().optional(),
   outputCostPerToken: z.number().nonnegative().optional(),
   pricing: z.record(z.string(), z.unknown()).optional(),
+  redact: z
+    .object({ messages: z.boolean().optional(), response: z.boolean().optional() })
+    .optional(),
   cache: z
     .object({
       noCache: z.boolean().optional(),
