@@ -61,7 +61,10 @@ export { CustomLogger, type CustomLoggerHook } from './src/legacy/custom-logger.
 export type { CallbackKwargs, LogEventType } from './src/legacy/kwargs.js';
 export type { CallbackFunction, CallbackSource, LegacyCallback } from './src/legacy/types.js';
 export type { ProviderOptions, ResolvedProvider } from './src/providers/provider.js';
+export { callRecordOf } from './src/record/build-record.js';
+export { type RedactionPolicy, setDefaultRedaction } from './src/record/redact.js';
 export { CALL_RECORD_VERSION, type CallRecord, callRecordSchema } from './src/record/schema.js';
+export { createSink, type Sink, type SinkOptions } from './src/record/sink.js';
 export { maskHeaders, maskSecret } from './src/secrets/mask.js';
 export { Secret } from './src/secrets/secret.js';
 export { CompletionStream } from './src/stream/completion-stream.js';
