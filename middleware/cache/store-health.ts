@@ -1,6 +1,7 @@
 import type { Context } from '../../index.js';
 import type { Cache } from '../../src/cache/cache.js';
 import type { CacheEntry } from '../../src/cache/types.js';
+import { TimeoutError } from '../../src/errors/timeout-error.js';
 
 /**
  * Reads and writes a cache so that a failing or slow store never fails a call: a read that
@@ -47,7 +48,10 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`the cache store took longer than ${ms} ms to ${what}`)),
+      () =>
+        reject(
+          new TimeoutError({ message: `the cache store took longer than ${ms} ms to ${what}` }),
+        ),
       ms,
     );
     timer.unref?.();

@@ -27,6 +27,7 @@ export {
   type ShallotErrorOptions,
 } from './shallot-error.js';
 export { isShutdownError, ShutdownError } from './shutdown-error.js';
+export { isSinkError, SinkError, type SinkErrorOptions } from './sink-error.js';
 export { isTimeoutError, TimeoutError } from './timeout-error.js';
 export { isUnexpectedError, UnexpectedError } from './unexpected-error.js';
 export { isValidationError, ValidationError, type ValidationIssue } from './validation-error.js';

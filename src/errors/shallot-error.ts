@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'aborted'
   | 'validation'
   | 'shutdown'
+  | 'sink_delivery'
+  | 'sink_overflow'
   | 'unexpected';
 
 /** The evidence an error carries. Every field but `message` is optional. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ValidationIssue } from '../errors/validation-error.js';
+import { describeValue } from './describe-value.js';
 
 /** How to fix each field, keyed by its path with array indexes written as `[]`. */
 const FIXES: Record<string, string> = {
@@ -105,15 +106,4 @@ function withArticle(expected: string): string {
 
 function quote(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return `string ${JSON.stringify(shown)}`;
-  }
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 }

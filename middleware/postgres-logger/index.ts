@@ -1,0 +1,155 @@
+/**
+ * postgresLogger: a spend log in PostgreSQL, one row per finished call, to query with SQL.
+ *
+ * The table (default `shallot_spend_log`) is created if missing before the first insert:
+ *
+ * | column | type | from the call record |
+ * | --- | --- | --- |
+ * | id | text primary key | `id` (the call id) |
+ * | trace_id | text | `trace_id` |
+ * | start_time, end_time | timestamptz | `start_time` (not null), `end_time` |
+ * | status | text | `success` or `failure` |
+ * | model, provider, provider_model | text | the model as named, its provider, the provider's id |
+ * | stream | boolean | `stream` |
+ * | prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens | integer | `usage` (null without usage) |
+ * | response_cost, saved_cost | numeric(20,10) | US dollars; null when unpriced / not a cache hit |
+ * | cache_hit | boolean | `cache_hit` |
+ * | latency_ms | integer | `latency_ms` |
+ * | user_id | text | `user`, else `metadata.user`, else `metadata.user_id` |
+ * | tags | text[] | `tags` (`metadata.tags`) |
+ * | metadata | jsonb | `metadata` (credential-like keys masked) |
+ * | error_class, error_message | text | `error.class`, `error.message` |
+ * | record | jsonb | the whole record, redacted as the call asked |
+ *
+ * Indexes: `<table>_start_time_idx`, `<table>_model_idx`, `<table>_user_id_idx`.
+ *
+ * ```sql
+ * -- spend per model over the last day
+ * SELECT model, count(*) AS calls, sum(response_cost) AS usd
+ * FROM shallot_spend_log WHERE start_time > now() - interval '1 day'
+ * GROUP BY model ORDER BY usd DESC NULLS LAST;
+ * -- spend per user this month, and what the cache saved
+ * SELECT user_id, sum(response_cost) AS usd, sum(saved_cost) AS saved
+ * FROM shallot_spend_log WHERE start_time >= date_trunc('month', now()) GROUP BY user_id;
+ * -- failures by class
+ * SELECT error_class, count(*) FROM shallot_spend_log WHERE status = 'failure' GROUP BY 1;
+ * ```
+ */
+
+import { SinkError } from '../../src/errors/sink-error.js';
+import { createSink, type Sink } from '../../src/record/sink.js';
+import { resolveOptions } from './options.js';
+import { createTableSql, insertSql, qualifiedName, rowOf, type TableName } from './table.js';
+
+/** What the logger needs of a pool: node-postgres's `Pool` (or `Client`) fits. */
+export interface PostgresPool {
+  /** Runs one statement with `$1`-style parameters. */
+  query(text: string, values?: unknown[]): Promise<unknown>;
+}
+
+/** Options of {@link postgresLogger}: `connectionString` or `pool`, not both. */
+export interface PostgresLoggerOptions {
+  /** Where to log, as node-postgres reads it: `postgres://user:password@host:5432/database`. */
+  connectionString?: string;
+  /** A pool of your own instead (a `pg` Pool). The logger never ends it: you do. */
+  pool?: PostgresPool;
+  /** The table: lower-case letters, digits and underscores, at most 48. @default 'shallot_spend_log' */
+  table?: string;
+  /** The table's schema, which must exist. @default the connection's search_path (`public`) */
+  schema?: string;
+  /** Rows per INSERT: records wait until this many are in (or `maxWaitMs` passes). @default 100 */
+  batchSize?: number;
+  /** The longest a record waits for its batch to fill, in milliseconds. @default 1000 */
+  maxWaitMs?: number;
+  /** Create the table and its indexes if missing, before the first insert. @default true */
+  createTable?: boolean;
+  /** How long to wait for a connection before the write fails, in milliseconds. @default 5000 */
+  connectionTimeoutMs?: number;
+}
+
+/**
+ * Logs every finished call (after its last chunk for streams) as one row of a PostgreSQL
+ * table, so spend can be queried with SQL: batched multi-row parameterised INSERTs, off the
+ * hot path, into a table created if missing and indexed by time, model and user. A row is the
+ * call record (redacted as the call asks, no key in it) plus columns taken from it.
+ *
+ * A failed write (server down, wrong table) goes to the client's `onCallbackError`; calls
+ * never fail. `pg` is loaded on the first write, and a pool made from `connectionString`
+ * (one connection, which does not keep the process alive when idle) is ended by
+ * `client.shutdown()`; a `pool` of your own is not.
+ *
+ * @example
+ * const client = createClient({
+ *   middleware: [postgresLogger({ connectionString: process.env.DATABASE_URL })],
+ * });
+ * await client.completion({ model: 'gpt-4o-mini', messages, metadata: { user: 'ada' } });
+ * await client.shutdown(); // writes what is left, then ends the pool
+ * // SELECT model, sum(response_cost) FROM shallot_spend_log GROUP BY model;
+ */
+export function postgresLogger(options: PostgresLoggerOptions): Sink {
+  const settings = resolveOptions(options);
+  const name: TableName = { table: settings.table, schema: settings.schema };
+  const target = qualifiedName(name);
+  let pool = settings.pool;
+  let ownPool: { end(): Promise<void> } | undefined;
+  let tableReady = !settings.createTable;
+
+  const poolOf = async (): Promise<PostgresPool> => {
+    if (pool !== undefined) return pool;
+    const { Pool } = await import('pg');
+    const created = new Pool({
+      connectionString: settings.connectionString,
+      // Writes never overlap, so one connection is all the logger uses.
+      max: 1,
+      connectionTimeoutMillis: settings.connectionTimeoutMs,
+      allowExitOnIdle: true,
+    });
+    // An idle connection that drops is discarded by the pool; the next write reconnects, and
+    // reports the failure if the server is really gone. Unhandled, the event would crash.
+    created.on('error', () => {});
+    pool = created;
+    ownPool = created;
+    return created;
+  };
+
+  return createSink({
+    name: 'postgresLogger',
+    batchSize: settings.batchSize,
+    maxWaitMs: settings.maxWaitMs,
+    write: async (records) => {
+      try {
+        const connection = await poolOf();
+        if (!tableReady) {
+          await connection.query(createTableSql(name));
+          tableReady = true;
+        }
+        await connection.query(insertSql(name, records.length), records.flatMap(rowOf));
+      } catch (error) {
+        throw new SinkError('sink_delivery', {
+          sink: 'postgresLogger',
+          message: `postgresLogger could not write ${records.length} call record(s) to ${target}: ${reasonOf(error)}`,
+          cause: error,
+        });
+      }
+    },
+    close: async () => {
+      const owned = ownPool;
+      ownPool = undefined;
+      if (owned === undefined) return;
+      pool = undefined;
+      await owned.end();
+    },
+  });
+}
+
+/** An error's message; Node's AggregateError (every address refused) has an empty one. */
+function reasonOf(error: unknown): string {
+  if (error instanceof AggregateError && error.message === '') {
+    return error.errors.map(reasonOf).join('; ');
+  }
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return error.message !== '' ? error.message : typeof code === 'string' ? code : error.name;
+  }
+  return String(error);
+}

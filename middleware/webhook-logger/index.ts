@@ -1,0 +1,100 @@
+import type { Dispatcher } from 'undici';
+import type { Middleware, Secret } from '../../index.js';
+import { createSink, type Sink } from '../../src/record/sink.js';
+import { checkOptions } from './options.js';
+import { Outbox, type WebhookStats } from './outbox.js';
+import type { WebhookRetry } from './retry.js';
+
+export {
+  isWebhookDeliveryError,
+  isWebhookOverflowError,
+  WebhookDeliveryError,
+  WebhookOverflowError,
+} from './errors.js';
+export type { WebhookStats } from './outbox.js';
+export type { WebhookRetry } from './retry.js';
+
+/** Options of {@link webhookLogger}. */
+export interface WebhookLoggerOptions {
+  /** Where the records are POSTed: an `http://` or `https://` URL, without credentials in it. */
+  url: string;
+  /**
+   * Headers sent with every POST, such as `authorization`. Values may be credentials: they
+   * are never logged, and masked out of every error message. A `Secret` works too.
+   * `content-type: application/json` is added unless you set it.
+   * @default {}
+   */
+  headers?: Record<string, string | Secret>;
+  /** Records per POST. @default 100 */
+  batchSize?: number;
+  /** The longest a record waits for its batch to fill, in milliseconds. @default 1000 */
+  maxWaitMs?: number;
+  /**
+   * The most records that wait for a POST (the batch being sent aside). When it is full, the
+   * oldest records are dropped and counted in `stats().dropped`, and the first drop of each
+   * episode (until the queue empties) is reported to the client's `onCallbackError`.
+   * @default 10000
+   */
+  maxQueue?: number;
+  /** POSTs per batch, the first included, before it is given up on and reported. @default 5 */
+  maxAttempts?: number;
+  /** The wait before the first retry; it doubles with each retry. @default 500 */
+  backoffMs?: number;
+  /** The longest wait before a retry, a webhook's `retry-after` included. @default 30000 */
+  maxBackoffMs?: number;
+  /** The share of each backoff taken off at random, so that many senders spread out. @default 0.5 */
+  jitter?: number;
+  /** The longest wait for the webhook's answer head, then between pieces of its body, per POST. @default 10000 */
+  timeoutMs?: number;
+  /** The undici dispatcher to send with (a proxy agent, a MockAgent in tests). @default shallot's shared keep-alive agent */
+  dispatcher?: Dispatcher;
+  /** Called before each retry, with why and how long it waits; a throw is reported. @default none */
+  onRetry?: (retry: WebhookRetry) => void;
+}
+
+/** A webhook sink: a {@link Sink} with delivery counters. */
+export interface WebhookSink extends Sink {
+  /** What the sink has done so far: records waiting, being sent, delivered, failed and dropped. */
+  stats(): WebhookStats;
+}
+
+/**
+ * POSTs the record of every finished call (after the last chunk, for streams) to a webhook,
+ * in batches, as JSON: `{ "records": [record, ...] }`, oldest first. A batch that meets a
+ * 408, a 429, a 5xx or a connection error is retried with exponential backoff and jitter,
+ * honouring `retry-after`, up to `maxAttempts`; batches go one at a time, in order. Other
+ * statuses, and a batch out of attempts, are reported to the client's `onCallbackError`. The
+ * queue is bounded: past `maxQueue`, the oldest records are dropped and counted. Calls never
+ * wait for the webhook and never fail because of it; `client.flush()` resolves once every
+ * record is delivered or given up on, and no timer of the sink keeps the process alive.
+ *
+ * @example
+ * const hook = webhookLogger({ url: 'https://logs.example.com/llm', headers: { authorization: `Bearer ${token}` } });
+ * const client = createClient({ middleware: [hook] });
+ * // ... calls ...
+ * await client.flush();
+ * console.log(hook.stats()); // { waiting: 0, sending: 0, delivered: 42, failed: 0, dropped: 0, requests: 1 }
+ */
+export function webhookLogger(options: WebhookLoggerOptions): WebhookSink {
+  const checked = checkOptions(options);
+  // Drops and given-up batches happen outside a write, so they are reported through the
+  // error hook of the calls this sink has seen.
+  let report = (_error: unknown, _event: string): void => {};
+  const outbox = new Outbox({ ...checked, report: (error, event) => report(error, event) });
+  const base = createSink({
+    name: 'webhookLogger',
+    batchSize: checked.batchSize,
+    maxWaitMs: checked.maxWaitMs,
+    write: (records) => outbox.enqueue(records),
+  });
+  const sink: Middleware = function webhookLogger(ctx, next) {
+    report = (error, event) => ctx.report(error, { callback: 'webhookLogger', event });
+    return base(ctx, next);
+  };
+  const flush = async () => {
+    await base.flush();
+    await outbox.idle();
+  };
+  // The dispatcher is shared (or the caller's): closing the sink delivers, and leaves it open.
+  return Object.assign(sink, { flush, close: flush, stats: () => outbox.stats() });
+}

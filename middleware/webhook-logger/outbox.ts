@@ -1,0 +1,154 @@
+import type { CallRecord } from '../../index.js';
+import { WebhookOverflowError } from './errors.js';
+import { postOnce, type Target } from './post.js';
+import { deliveryError, type RetryPolicy, retryDelay, type WebhookRetry } from './retry.js';
+
+/** The counters of a webhook sink. */
+export interface WebhookStats {
+  /** Records queued for a later POST (a batch still filling, before `maxWaitMs`, is not counted). */
+  waiting: number;
+  /** Records in the batch being POSTed or waiting to be retried. */
+  sending: number;
+  /** Records the webhook accepted. */
+  delivered: number;
+  /** Records given up on: refused, or every attempt failed. Each batch is reported. */
+  failed: number;
+  /** The oldest records dropped because the queue was full. */
+  dropped: number;
+  /** POSTs made, retries included. */
+  requests: number;
+}
+
+/** What an outbox is made of. */
+export interface OutboxOptions {
+  target: Target;
+  batchSize: number;
+  maxQueue: number;
+  retry: RetryPolicy;
+  onRetry: ((retry: WebhookRetry) => void) | undefined;
+  /** Hands a failure to the client's error hook. */
+  report: (error: unknown, event: string) => void;
+}
+
+/**
+ * A bounded queue of records and the one loop that POSTs them, a batch at a time and in
+ * order, retrying a batch before the next one goes. When the queue is full the oldest records
+ * make room; `idle()` resolves once everything queued is delivered or given up on.
+ */
+export class Outbox {
+  readonly #options: OutboxOptions;
+  #waiting: CallRecord[] = [];
+  #sending = 0;
+  #running = false;
+  #overflowing = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #idleWaiters: Array<() => void> = [];
+  #counts = { delivered: 0, failed: 0, dropped: 0, requests: 0 };
+
+  constructor(options: OutboxOptions) {
+    this.#options = options;
+  }
+
+  stats(): WebhookStats {
+    return { waiting: this.#waiting.length, sending: this.#sending, ...this.#counts };
+  }
+
+  /** Queues records for delivery, dropping the oldest beyond `maxQueue`. */
+  enqueue(records: readonly CallRecord[]): void {
+    for (const record of records) this.#waiting.push(record);
+    const excess = this.#waiting.length - this.#options.maxQueue;
+    if (excess > 0) this.#drop(excess);
+    if (!this.#running) void this.#run();
+  }
+
+  /** Resolves once nothing is queued or being sent; meanwhile, a backoff keeps the process up. */
+  idle(): Promise<void> {
+    if (!this.#running && this.#waiting.length === 0) return Promise.resolve();
+    this.#timer?.ref?.();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #drop(count: number): void {
+    this.#waiting.splice(0, count);
+    this.#counts.dropped += count;
+    if (this.#overflowing) return;
+    this.#overflowing = true;
+    const { maxQueue, target } = this.#options;
+    this.#options.report(
+      new WebhookOverflowError(
+        `webhookLogger: the queue of ${maxQueue} records for ${target.shown} is full, so the oldest records are being dropped until it empties (stats().dropped counts them). The webhook is slower than the calls, or failing: check it, or raise maxQueue or batchSize.`,
+        maxQueue,
+      ),
+      'drop',
+    );
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#waiting.length > 0) {
+        const batch = this.#waiting.splice(0, this.#options.batchSize);
+        // The backlog is gone: a later overflow is a new episode, and is reported again.
+        if (this.#waiting.length === 0) this.#overflowing = false;
+        this.#sending = batch.length;
+        await this.#deliver(batch);
+        this.#sending = 0;
+      }
+    } catch (error) {
+      this.#options.report(error, 'write');
+    } finally {
+      this.#sending = 0;
+      this.#running = false;
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** POSTs one batch until it is accepted, refused, or out of attempts. */
+  async #deliver(batch: CallRecord[]): Promise<void> {
+    const { target, retry } = this.#options;
+    const body = JSON.stringify({ records: batch });
+    for (let attempt = 1; ; attempt++) {
+      this.#counts.requests++;
+      const outcome = await postOnce(target, body);
+      if (outcome.ok) {
+        this.#counts.delivered += batch.length;
+        return;
+      }
+      if (!outcome.retryable || attempt >= retry.maxAttempts) {
+        this.#counts.failed += batch.length;
+        this.#options.report(deliveryError(outcome, attempt, batch.length, target), 'write');
+        return;
+      }
+      const delayMs = retryDelay(attempt, retry, outcome.retryAfterMs);
+      this.#announce({
+        attempt: attempt + 1,
+        delayMs,
+        status: outcome.status,
+        reason: outcome.problem,
+        records: batch.length,
+      });
+      await this.#sleep(delayMs);
+    }
+  }
+
+  #announce(retry: WebhookRetry): void {
+    try {
+      this.#options.onRetry?.(retry);
+    } catch (error) {
+      this.#options.report(error, 'retry');
+    }
+  }
+
+  /** Waits without keeping the process alive, unless someone is waiting on `idle()`. */
+  #sleep(delayMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        resolve();
+      }, delayMs);
+      if (this.#idleWaiters.length === 0) this.#timer.unref?.();
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { WebhookDeliveryError } from './errors.js';
+import type { PostOutcome, Target } from './post.js';
+
+/** A retry about to happen, as `onRetry` sees it. */
+export interface WebhookRetry {
+  /** The attempt about to be made: 2 for the first retry. */
+  attempt: number;
+  /** How long the sink waits first: the backoff, or the webhook's `retry-after`. */
+  delayMs: number;
+  /** The failed attempt's HTTP status; undefined for a connection error. */
+  status: number | undefined;
+  /** What went wrong, without any header value. */
+  reason: string;
+  /** How many records the batch holds. */
+  records: number;
+}
+
+/** The retry policy, with its defaults applied. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  jitter: number;
+}
+
+/**
+ * How long to wait before attempt `failed + 1`: the webhook's `retry-after` when it sent one,
+ * else `backoffMs` doubled per failed attempt, less up to `jitter` of it at random; both
+ * capped at `maxBackoffMs`.
+ */
+export function retryDelay(failed: number, policy: RetryPolicy, retryAfterMs?: number): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxBackoffMs);
+  const exponential = Math.min(policy.backoffMs * 2 ** (failed - 1), policy.maxBackoffMs);
+  return Math.round(exponential * (1 - policy.jitter * Math.random()));
+}
+
+/** The error that reports a batch given up on: refused, or out of attempts. */
+export function deliveryError(
+  outcome: Exclude<PostOutcome, { ok: true }>,
+  attempts: number,
+  records: number,
+  target: Target,
+): WebhookDeliveryError {
+  const what = `${records} record${records === 1 ? '' : 's'}`;
+  const message = outcome.retryable
+    ? `webhookLogger: gave up on ${what} for ${target.shown} after ${attempts} attempt${attempts === 1 ? '' : 's'}; the last failed with ${outcome.problem}. Check that the webhook is up, or raise maxAttempts.`
+    : `webhookLogger: ${target.shown} refused ${what} with ${outcome.problem}, which a retry would not fix. Check the url and the headers given to webhookLogger.`;
+  return new WebhookDeliveryError({
+    message,
+    status: outcome.status,
+    attempts,
+    records,
+    retryable: outcome.retryable,
+  });
+}
