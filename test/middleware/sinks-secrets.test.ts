@@ -1,0 +1,157 @@
+/**
+ * Every logging sink at once, fed the same calls made with a known API key, on the success
+ * and the failure paths: nothing any of them wrote holds a trace of the key.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import pg from 'pg';
+import pino from 'pino';
+import { createClient, type Middleware } from 'shallot';
+import { consoleLogger } from 'shallot/middleware/console-logger';
+import { jsonlLogger } from 'shallot/middleware/jsonl-logger';
+import { otelLogger } from 'shallot/middleware/otel-logger';
+import { pinoLogger } from 'shallot/middleware/pino-logger';
+import { postgresLogger } from 'shallot/middleware/postgres-logger';
+import { webhookLogger } from 'shallot/middleware/webhook-logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeProvider, fixture, startFakeProvider } from '../support/fake-provider.js';
+import { explainPostgresSkip, POSTGRES_URL, postgresIsUp } from '../support/postgres.js';
+import { collect } from '../support/streams.js';
+
+const KEY = 'sk-every-sink-7d3f9a1c5e2b4680';
+const KEY_TAIL = KEY.slice(8);
+const messages = [{ role: 'user' as const, content: 'Keep my key out of the logs.' }];
+const postgresUp = await postgresIsUp();
+explainPostgresSkip(postgresUp, 'the PostgreSQL part of the secrets test');
+
+let fake: FakeProvider;
+let folder: string;
+const webhookBodies: string[] = [];
+let webhookUrl = '';
+const webhookServer = createServer((request, response) => {
+  let body = '';
+  request.on('data', (piece) => {
+    body += piece;
+  });
+  request.on('end', () => {
+    webhookBodies.push(body);
+    response.end('ok');
+  });
+});
+
+beforeAll(async () => {
+  fake = await startFakeProvider();
+  folder = mkdtempSync(join(tmpdir(), 'shallot-secrets-'));
+  await new Promise<void>((resolve) => webhookServer.listen(0, '127.0.0.1', resolve));
+  webhookUrl = `http://127.0.0.1:${(webhookServer.address() as AddressInfo).port}/hook`;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+});
+afterAll(async () => {
+  await fake.close();
+  rmSync(folder, { recursive: true, force: true });
+  webhookServer.close();
+  context.disable();
+});
+
+describe('no logging sink ever writes the API key', () => {
+  it('holds for console, JSON lines, pino, OpenTelemetry, webhook and PostgreSQL, on success and failure', async () => {
+    const consoleText: string[] = [];
+    const pinoText: string[] = [];
+    const spans = new InMemorySpanExporter();
+    const metricsOut = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({
+      exporter: metricsOut,
+      exportIntervalMillis: 3_600_000,
+    });
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(spans)],
+    });
+    const table = `shallot_secrets_${process.pid}_${Date.now()}`;
+    const sinks: Middleware[] = [
+      consoleLogger({ stream: { write: (text: string) => consoleText.push(text) }, colors: false }),
+      jsonlLogger({ path: join(folder, 'calls.jsonl') }),
+      pinoLogger(pino({ level: 'info' }, { write: (line: string) => pinoText.push(line) })),
+      otelLogger({ tracerProvider, meterProvider, captureContent: true }),
+      webhookLogger({ url: webhookUrl, headers: { authorization: 'Bearer webhook-token' } }),
+      ...(postgresUp ? [postgresLogger({ connectionString: POSTGRES_URL, table })] : []),
+    ];
+    const client = createClient({
+      providers: { openai: { apiKey: KEY, apiBase: fake.url } },
+      middleware: sinks,
+    });
+    const metadata = { api_key: KEY, note: `my key is ${KEY}` };
+
+    fake.reply({ body: fixture('openai-chat.json') });
+    await client.completion({ model: 'gpt-4.1-nano', messages, metadata });
+    fake.reply({ body: fixture('openai-chat-stream-usage.sse') });
+    await collect(await client.completion({ model: 'gpt-4o', messages, metadata, stream: true }));
+    fake.reply({
+      status: 401,
+      body: JSON.stringify({
+        error: { message: `Incorrect API key provided: ${KEY}`, code: 'invalid_api_key' },
+      }),
+    });
+    await client.completion({ model: 'gpt-4o', messages, metadata }).catch(() => {});
+    await client
+      .completion({
+        model: 'gpt-4o',
+        messages,
+        metadata,
+        mockResponse: new Error(`refused ${KEY}`),
+      })
+      .catch(() => {});
+    expect(await client.flush()).toBe(true);
+    await reader.forceFlush();
+
+    const outputs: Record<string, string> = {
+      console: consoleText.join(''),
+      jsonl: readFileSync(join(folder, 'calls.jsonl'), 'utf8'),
+      pino: pinoText.join(''),
+      otel: JSON.stringify(
+        spans
+          .getFinishedSpans()
+          .map((span) => ({
+            name: span.name,
+            attributes: span.attributes,
+            events: span.events,
+            status: span.status,
+          })),
+      ),
+      metrics: JSON.stringify(metricsOut.getMetrics()),
+      webhook: webhookBodies.join('\n'),
+    };
+    if (postgresUp) {
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      const rows = await admin.query(`select t::text as row from ${table} t`);
+      outputs.postgres = rows.rows.map((row: { row: string }) => row.row).join('\n');
+      await admin.query(`drop table if exists ${table}`);
+      await admin.end();
+    }
+    await client.shutdown();
+
+    for (const [sink, text] of Object.entries(outputs)) {
+      expect(text.length, `${sink} wrote nothing`).toBeGreaterThan(0);
+      expect(text.includes(KEY) || text.includes(KEY_TAIL), `${sink} holds the key`).toBe(false);
+    }
+    expect(outputs.jsonl?.trim().split('\n')).toHaveLength(4);
+    expect(outputs.webhook).not.toContain('webhook-token');
+  });
+});
