@@ -125,14 +125,12 @@ describe('no logging sink ever writes the API key', () => {
       jsonl: readFileSync(join(folder, 'calls.jsonl'), 'utf8'),
       pino: pinoText.join(''),
       otel: JSON.stringify(
-        spans
-          .getFinishedSpans()
-          .map((span) => ({
-            name: span.name,
-            attributes: span.attributes,
-            events: span.events,
-            status: span.status,
-          })),
+        spans.getFinishedSpans().map((span) => ({
+          name: span.name,
+          attributes: span.attributes,
+          events: span.events,
+          status: span.status,
+        })),
       ),
       metrics: JSON.stringify(metricsOut.getMetrics()),
       webhook: webhookBodies.join('\n'),
