@@ -7,6 +7,7 @@
 import { cache } from './middleware/cache/index.js';
 import { callbacks } from './middleware/callbacks/index.js';
 import { cost } from './middleware/cost/index.js';
+import { resilience } from './middleware/resilience/index.js';
 import { Client } from './src/client/client.js';
 import type { ClientOptions } from './src/client/options.js';
 
@@ -22,9 +23,16 @@ export type {
   CallbackErrorHandler,
   CallbackErrorInfo,
   ClientOptions,
+  RetrySettings,
 } from './src/client/options.js';
 export type { CompletionOptions, CompletionParams, StreamingParams } from './src/client/params.js';
-export type { Context } from './src/context/context.js';
+export type {
+  AttemptFailure,
+  AttemptFailureListener,
+  Context,
+  StreamRecovery,
+} from './src/context/context.js';
+export type { Fallbacks, FallbackTarget } from './src/context/resilience-types.js';
 export type {
   CacheStatus,
   CallOptions,
@@ -73,17 +81,18 @@ export type * from './src/types/openai.js';
 /**
  * Creates a client with its own middleware, providers and callback arrays. Its chain is: the
  * `middleware` given here and added with `use()`, then per-call middleware, then the
- * built-in layers (the callback arrays, cost, then the cache), then the attempt chain.
+ * built-in layers (the callback arrays, cost, the cache, then resilience), then the attempt chain.
  *
  * @example
  * const client = createClient({ middleware: [logRequests], providers: { openai: { apiKey } } });
  * client.successCallback.push((kwargs) => console.log(kwargs.model, kwargs.response_cost));
  */
 export function createClient(options?: ClientOptions): Client {
-  return new Client(options, (client) => [
+  return new Client(options, (client, checked) => [
     callbacks(client),
     cost({ prices: client.prices }),
     cache({ cache: () => client.cache }),
+    resilience({ numRetries: checked.numRetries, ...checked.retry }),
   ]);
 }
 

@@ -10,14 +10,34 @@ export interface EchoServer {
 }
 
 /**
+ * A failure the echo server answers with instead of echoing: an OpenAI-style error with this
+ * status and code, or `'stall'`, a stream's head and then silence.
+ */
+export type EchoFault = { status: number; code: string; message: string } | 'stall';
+
+/** Options of {@link startEchoServer}. */
+export interface EchoServerOptions {
+  /**
+   * Picks a fault for a request, or none: `count` is how many requests this model has had,
+   * this one included. For the resilience examples.
+   */
+  fault?: (request: { model: string; stream: boolean; count: number }) => EchoFault | undefined;
+}
+
+/**
  * A tiny OpenAI-compatible server on 127.0.0.1 for the examples: it answers
  * "You said: <last user message>", as JSON or as an SSE stream with a usage chunk, like
  * OpenAI's wire format. A message containing "please fail" gets a 429 with retry-after.
  * Anthropic's, Gemini's and Ollama's paths get plain answers in their own formats.
  */
-export async function startEchoServer(): Promise<EchoServer> {
+export async function startEchoServer(options: EchoServerOptions = {}): Promise<EchoServer> {
+  const counts = new Map<string, number>();
   const server = createServer((request, response) => {
     void readJson(request).then((body) => {
+      const count = (counts.get(body.model) ?? 0) + 1;
+      counts.set(body.model, count);
+      const fault = options.fault?.({ model: body.model, stream: body.stream === true, count });
+      if (fault !== undefined) return answerFault(fault, response);
       if (!answerNatively(request.url ?? '', body as unknown as Record<string, unknown>, response))
         answer(body, response);
     });
@@ -32,6 +52,18 @@ export async function startEchoServer(): Promise<EchoServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+function answerFault(fault: EchoFault, response: ServerResponse): void {
+  if (fault === 'stall') {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write(': the model is thinking\n\n');
+    return;
+  }
+  response.writeHead(fault.status, { 'content-type': 'application/json' });
+  response.end(
+    JSON.stringify({ error: { message: fault.message, type: 'server_error', code: fault.code } }),
+  );
 }
 
 interface RequestBody {

@@ -1,4 +1,5 @@
 import type {
+  AttemptFailure,
   CallbackKwargs,
   CallbackSource,
   ChatCompletionChunk,
@@ -37,6 +38,9 @@ export function callbacks(source: CallbackSource = {}): Middleware {
     const hasApiHooks = plan.pre_api_call.length > 0 || plan.post_api_call.length > 0;
     if (!hasTerminal && !hasApiHooks && plan.stream_event.length === 0) return next();
     if (hasApiHooks) ctx.useAttempt(apiHooks(plan));
+    if (plan.failed_api_call.length > 0) {
+      ctx.onAttemptFailure((failure) => attemptFailureEvent(ctx, plan.failed_api_call, failure));
+    }
     try {
       await next();
     } finally {
@@ -112,6 +116,25 @@ function terminalEvent(ctx: Context, plan: Record<CallbackEvent, Invocation[]>):
     },
     { callback: 'callbacks', event },
   );
+}
+
+/**
+ * A failed attempt that another follows: a failure event with `will_retry: true`, run at
+ * once, with kwargs taken while the context still describes that attempt. The next attempt
+ * waits for it (alongside the backoff), so it comes before that attempt's pre-API event.
+ */
+function attemptFailureEvent(
+  ctx: Context,
+  invocations: Invocation[],
+  failure: AttemptFailure,
+): Promise<unknown> | undefined {
+  const secrets = secretsOf(ctx);
+  const base = buildKwargs(ctx, 'failed_api_call', failure);
+  const run = new EventRun(ctx, 'failed_api_call');
+  for (const invocation of invocations) {
+    run.call(invocation, deepCopy(base, secrets), null, base.start_time, base.end_time ?? null);
+  }
+  return run.settled();
 }
 
 async function runInline(

@@ -1,11 +1,12 @@
 import type {
+  AttemptFailure,
   CacheStatus,
   CallbackKwargs,
   Context,
   LogEventType,
   ResolvedProvider,
 } from '../../index.js';
-import { callRecordOf } from '../../src/record/build-record.js';
+import { attemptRecordOf, callRecordOf } from '../../src/record/build-record.js';
 import { scrubText } from '../../src/secrets/mask.js';
 import { showHeaders } from '../../src/secrets/secret.js';
 
@@ -13,7 +14,11 @@ import { showHeaders } from '../../src/secrets/secret.js';
  * LiteLLM's `kwargs` for one event, built from the context. The result shares objects
  * with the context: every callback gets a deep copy of it, never this object itself.
  */
-export function buildKwargs(ctx: Context, event: LogEventType): CallbackKwargs {
+export function buildKwargs(
+  ctx: Context,
+  event: LogEventType,
+  attemptFailure?: AttemptFailure,
+): CallbackKwargs {
   const prepared = ctx.providerRequest;
   const provider = prepared ? ctx.provider : resolvedOrUndefined(ctx);
   const body = prepared?.body;
@@ -48,21 +53,34 @@ export function buildKwargs(ctx: Context, event: LogEventType): CallbackKwargs {
         : {},
     response_cost: ctx.cost?.total ?? null,
     cache_hit: cacheHit(ctx.cacheStatus),
+    will_retry: attemptFailure !== undefined,
   };
   if (event === 'pre_api_call') return kwargs;
   kwargs.original_response = ctx.isStream ? null : originalResponse(ctx, provider, event);
   if (event === 'post_api_call') return kwargs;
   const end = ctx.timings.end ?? Date.now();
   kwargs.end_time = new Date(end);
+  if (attemptFailure) {
+    // A failed attempt that another follows: the record is that attempt's, not the call's.
+    kwargs.attempt = attemptFailure.attempt;
+    kwargs.exception = attemptFailure.error;
+    kwargs.traceback_exception = tracebackOf(attemptFailure.error);
+    kwargs.standard_logging_object = attemptRecordOf(ctx, attemptFailure);
+    return kwargs;
+  }
   kwargs.standard_logging_object = callRecordOf(ctx);
   if (event === 'successful_api_call') {
     kwargs.completion_start_time = new Date(ctx.timings.firstToken ?? end);
     if (ctx.isStream && ctx.response) kwargs.complete_streaming_response = ctx.response;
   } else if (ctx.error) {
     kwargs.exception = ctx.error;
-    kwargs.traceback_exception = ctx.error.stack ?? `${ctx.error.name}: ${ctx.error.message}`;
+    kwargs.traceback_exception = tracebackOf(ctx.error);
   }
   return kwargs;
+}
+
+function tracebackOf(error: Error): string {
+  return error.stack ?? `${error.name}: ${error.message}`;
 }
 
 /** The raw response text, the key scrubbed; a cache hit's answer as JSON. */

@@ -95,7 +95,8 @@ export class Background {
   }
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+/** True for a promise, or anything with a `then`. */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&
     (typeof value === 'object' || typeof value === 'function') &&

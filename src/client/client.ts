@@ -70,7 +70,10 @@ export class Client {
    * Prefer {@link createClient}, which adds the built-in layers (the callback arrays among
    * them). `builtIn` makes those layers: they run inside the client's own middleware.
    */
-  constructor(options?: ClientOptions, builtIn?: (client: Client) => Middleware[]) {
+  constructor(
+    options?: ClientOptions,
+    builtIn?: (client: Client, options: ClientOptions) => Middleware[],
+  ) {
     const checked = checkClientOptions(options);
     this.#middleware = [...(checked.middleware ?? [])];
     this.#providers = { ...checked.providers };
@@ -82,8 +85,9 @@ export class Client {
       report: this.#report,
       background: this.#background,
       redaction: checked.redact,
+      runAttempt: (ctx) => this.#attempts.run(ctx),
     };
-    this.#builtIn = builtIn ? builtIn(this) : [];
+    this.#builtIn = builtIn ? builtIn(this, checked) : [];
     this.#attempts = new AttemptChain(
       [...(checked.attemptMiddleware ?? [])],
       transport({
@@ -219,8 +223,7 @@ export class Client {
   }
 
   #compose(perCall: readonly Middleware[]): Chain {
-    const attempts = this.#attempts;
-    const runAttempt: Middleware = (ctx) => attempts.run(ctx as CallContext);
+    const runAttempt: Middleware = (ctx) => ctx.runAttempt();
     return compose<CallContext>([...this.#middleware, ...perCall, ...this.#builtIn, runAttempt]);
   }
 

@@ -48,6 +48,22 @@ export interface ClientOptions {
   pricing?: Record<string, PriceInput>;
   /** What this client's call records hide, over the process default: `{ messages, response }`. */
   redact?: RedactionPolicy;
+  /** Retries of a retryable failure, per model, for calls that set none. @default 0, as in LiteLLM */
+  numRetries?: number;
+  /** How long to wait between attempts. */
+  retry?: RetrySettings;
+}
+
+/** The waits between attempts. */
+export interface RetrySettings {
+  /** The first wait, in milliseconds; each next one doubles. @default 500 */
+  baseDelayMs?: number;
+  /** The longest computed wait. @default 8000 */
+  maxDelayMs?: number;
+  /** The longest `retry-after` honoured. @default 60000 */
+  maxRetryAfterMs?: number;
+  /** The share of each wait taken off at random. @default 0.25 */
+  jitter?: number;
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
@@ -72,6 +88,15 @@ const clientOptionsSchema = z.object({
   pricing: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   redact: z
     .object({ messages: z.boolean().optional(), response: z.boolean().optional() })
+    .optional(),
+  numRetries: z.number().int().nonnegative().optional(),
+  retry: z
+    .object({
+      baseDelayMs: z.number().nonnegative().optional(),
+      maxDelayMs: z.number().nonnegative().optional(),
+      maxRetryAfterMs: z.number().nonnegative().optional(),
+      jitter: z.number().min(0).max(1).optional(),
+    })
     .optional(),
 });
 

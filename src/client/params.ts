@@ -1,5 +1,6 @@
 import type { CacheControls } from '../cache/types.js';
 import type { Middleware } from '../call/middleware.js';
+import type { Fallbacks } from '../context/resilience-types.js';
 import type { Metadata, MockResponse } from '../context/types.js';
 import type { PriceInput } from '../cost/price-book.js';
 import type { RedactionPolicy } from '../record/redact.js';
@@ -33,6 +34,22 @@ export interface CompletionOptions {
   outputCostPerToken?: number;
   /** A whole price entry for this call, such as `{ inputCostPerToken, outputCostPerToken, cacheReadInputTokenCost }`. */
   pricing?: PriceInput;
+  /** Retries of a retryable failure (429, 408, 409, 5xx, a reset connection, a timeout), per model. @default the client's, 2 */
+  numRetries?: number;
+  /**
+   * Models to try, in order, when this one fails after its retries: a list, or lists by kind of failure.
+   *
+   * @example
+   * { fallbacks: ['anthropic/claude-haiku-4-5'] }
+   * { fallbacks: { contextWindow: ['openai/gpt-4.1'], default: ['openai/gpt-4o-mini'] } }
+   */
+  fallbacks?: Fallbacks;
+  /** Milliseconds for the whole call, retries, waits and stream included. */
+  totalTimeout?: number;
+  /** Milliseconds from a stream's response head to its first chunk; a miss is retried like any timeout. */
+  firstChunkTimeout?: number;
+  /** Milliseconds a stream may go without a chunk. */
+  chunkTimeout?: number;
   /** What this call's record (and every log of it) hides: `{ messages, response }`, over the client's choice. */
   redact?: RedactionPolicy;
   /** This call's cache controls, with LiteLLM's meanings: `{ noCache, noStore, ttl, sMaxAge, namespace }`. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from '../call/middleware.js';
-import type { Background, WorkLabel } from '../client/background.js';
+import { type Background, isPromiseLike, type WorkLabel } from '../client/background.js';
 import type { CallCost } from '../cost/types.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
@@ -95,7 +95,51 @@ export interface Context {
   defer(task: () => unknown, label?: WorkLabel): void;
   /** Hands an observer's failure to the client's `onCallbackError`; the call is unaffected. */
   report(error: unknown, label: WorkLabel): void;
+  /**
+   * Runs the attempt chain once more: a new attempt number, a fresh provider request (for the
+   * current `request.model`), pre and post API events. A resilience layer calls it instead of
+   * `next()` to retry or fall back; it throws the attempt's typed error.
+   */
+  runAttempt(): Promise<void>;
+  /**
+   * Says how a stream that fails before its first chunk reached the caller may be recovered:
+   * `recover` runs another attempt and resolves `true` once `ctx.stream` is a new stream, whose
+   * chunks the caller's stream then carries; or it throws the error to end with.
+   */
+  setStreamRecovery(recover: StreamRecovery): void;
+  /** Cancels the call with `reason`: its request, its stream and any wait end, and the call fails with it. */
+  abort(reason: ShallotError): void;
+  /**
+   * Calls `listener` for every failed attempt that another attempt follows. The next attempt
+   * starts once the backoff wait has passed and every listener's promise has settled, so
+   * events stay in order: this attempt's failure before the next attempt's pre-API event.
+   */
+  onAttemptFailure(listener: AttemptFailureListener): void;
+  /**
+   * Tells the attempt-failure listeners about a failed attempt that another follows; resolves
+   * once they have all settled (a listener's failure goes to `onCallbackError`). @internal
+   */
+  emitAttemptFailure(failure: AttemptFailure): Promise<void>;
 }
+
+/** A failed attempt that another attempt follows. */
+export interface AttemptFailure {
+  error: ShallotError;
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  /** The model that attempt used. */
+  model: string;
+  /** The model of the next attempt (a fallback when it differs). */
+  nextModel: string;
+  /** Milliseconds before the next attempt. */
+  delayMs: number;
+}
+
+/** A listener for attempt failures; a promise it returns is waited for before the next attempt. */
+export type AttemptFailureListener = (failure: AttemptFailure) => unknown;
+
+/** Recovers a stream that failed before its first chunk; see {@link Context.setStreamRecovery}. */
+export type StreamRecovery = (error: ShallotError) => Promise<boolean>;
 
 /** How a context resolves its provider; supplied by the client. */
 export type ProviderResolver = (model: string, options: CallOptions) => ResolvedProvider;
@@ -108,6 +152,8 @@ export interface ContextServices {
   background: Background;
   /** The client's redaction, under the call's. */
   redaction: RedactionPolicy | undefined;
+  /** Runs the client's attempt chain once for this context. */
+  runAttempt: (ctx: CallContext) => Promise<void>;
 }
 
 /** The implementation behind {@link Context}. Its extra members are internal. */
@@ -138,6 +184,9 @@ export class CallContext implements Context {
   readonly chunkListeners: ChunkListener[] = [];
   /** @internal */
   readonly attemptMiddleware: Middleware[] = [];
+  /** @internal */
+  streamRecovery: StreamRecovery | undefined;
+  readonly #attemptFailureListeners: AttemptFailureListener[] = [];
   readonly #endListeners: EndListener[] = [];
   readonly #controller = new AbortController();
   readonly #services: ContextServices;
@@ -185,6 +234,37 @@ export class CallContext implements Context {
     this.attemptMiddleware.push(middleware);
   }
 
+  runAttempt(): Promise<void> {
+    return this.#services.runAttempt(this);
+  }
+
+  setStreamRecovery(recover: StreamRecovery): void {
+    this.streamRecovery = recover;
+  }
+
+  onAttemptFailure(listener: AttemptFailureListener): void {
+    this.#attemptFailureListeners.push(listener);
+  }
+
+  emitAttemptFailure(failure: AttemptFailure): Promise<void> {
+    const pending: Array<PromiseLike<unknown>> = [];
+    for (const listener of this.#attemptFailureListeners) {
+      const label = { callback: listenerName(listener), event: 'attempt failure' };
+      try {
+        const result = listener(failure);
+        if (isPromiseLike(result)) {
+          this.#services.background.track(result, label);
+          pending.push(result);
+        }
+      } catch (error) {
+        this.report(error, label);
+      }
+    }
+    if (pending.length === 0) return Promise.resolve();
+    // The background reports a rejected listener; here it only has to be waited for.
+    return Promise.allSettled(pending).then(() => undefined);
+  }
+
   defer(task: () => unknown, label: WorkLabel = { callback: 'deferred task', event: 'end' }): void {
     this.#services.background.defer(task, label);
   }
@@ -198,7 +278,6 @@ export class CallContext implements Context {
     else this.#endListeners.push(listener);
   }
 
-  /** Aborts the call's signal with `reason`. @internal */
   abort(reason: ShallotError): void {
     if (!this.#controller.signal.aborted) this.#controller.abort(reason);
   }

@@ -3,6 +3,7 @@ import type { ShallotError } from '../errors/shallot-error.js';
 import type { RedactionPolicy } from '../record/redact.js';
 import type { HeaderValue, Secret } from '../secrets/secret.js';
 import type { ChatCompletion, ChatCompletionChunk, JsonObject } from '../types/openai.js';
+import type { Fallbacks } from './resilience-types.js';
 
 /**
  * The typed state bag that middleware extend by declaration merging, as hono's
@@ -53,6 +54,16 @@ export interface CallOptions {
   cache?: CacheControls;
   /** What this call's record hides, over the client's choice. */
   redact?: RedactionPolicy;
+  /** Retries of a retryable failure, per model. */
+  numRetries?: number;
+  /** Models to try when this one fails. */
+  fallbacks?: Fallbacks;
+  /** Milliseconds for the whole call: every attempt, every wait between them, and the stream. */
+  totalTimeout?: number;
+  /** Milliseconds from a stream's response head to its first chunk. */
+  firstChunkTimeout?: number;
+  /** Milliseconds a stream may go without a chunk. */
+  chunkTimeout?: number;
 }
 
 /** The HTTP request an attempt sends to the provider, built by the provider's transform. */

@@ -1,4 +1,8 @@
 export { AbortError, isAbortError } from './abort-error.js';
+export {
+  AllFallbacksFailedError,
+  isAllFallbacksFailedError,
+} from './all-fallbacks-failed-error.js';
 export { APIConnectionError, isAPIConnectionError } from './api-connection-error.js';
 export { AuthenticationError, isAuthenticationError } from './authentication-error.js';
 export { BadRequestError, isBadRequestError } from './bad-request-error.js';

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'shutdown'
   | 'sink_delivery'
   | 'sink_overflow'
+  | 'all_fallbacks_failed'
   | 'unexpected';
 
 /** The evidence an error carries. Every field but `message` is optional. */

@@ -61,6 +61,8 @@ export interface CallbackKwargs {
   response_cost: number | null;
   /** True for an answer from the cache, false for a miss, null when no cache layer ran. */
   cache_hit: boolean | null;
+  /** True on the failure event of an attempt that another attempt follows (a retry, a fallback); false otherwise. */
+  will_retry: boolean;
   /** The failure, on the failure event. */
   exception?: ShallotError;
   /** The failure's stack, on the failure event. */

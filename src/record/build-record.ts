@@ -1,4 +1,4 @@
-import type { Context } from '../context/context.js';
+import type { AttemptFailure, Context } from '../context/context.js';
 import { normalizeUsage } from '../cost/usage.js';
 import { secretsOfCall } from '../secrets/call-secrets.js';
 import { scrubJson } from '../secrets/mask.js';
@@ -22,21 +22,30 @@ export function callRecordOf(ctx: Context): CallRecord {
   return record;
 }
 
-function buildCallRecord(ctx: Context): CallRecord {
+/**
+ * The record of one failed attempt that another attempt follows (a retry, a fallback): the
+ * call so far, with that attempt's number and error. Built fresh each time, never the call's.
+ */
+export function attemptRecordOf(ctx: Context, failed: AttemptFailure): CallRecord {
+  const record = buildCallRecord(ctx, failed);
+  return scrubJson(record, secretsOfCall(ctx)) as CallRecord;
+}
+
+function buildCallRecord(ctx: Context, failed?: AttemptFailure): CallRecord {
   const { start, firstToken, end = Date.now() } = ctx.timings;
   const prepared = ctx.providerRequest !== undefined;
   const provider = prepared ? ctx.provider : undefined;
   const metadata = (toJsonSafe(ctx.metadata) ?? {}) as Record<string, unknown>;
-  const error = ctx.error;
+  const error = failed?.error ?? ctx.error;
   const response = ctx.response;
   return {
     schema_version: CALL_RECORD_VERSION,
     id: ctx.callId,
     trace_id: ctx.traceId,
-    attempt: ctx.attempt,
-    status: ctx.status === 'success' ? 'success' : 'failure',
+    attempt: failed?.attempt ?? ctx.attempt,
+    status: failed === undefined && ctx.status === 'success' ? 'success' : 'failure',
     call_type: 'completion',
-    model: ctx.request.model,
+    model: failed?.model ?? ctx.request.model,
     provider: provider?.name ?? null,
     provider_model: provider?.model ?? null,
     api_base: provider?.apiBase ?? null,

@@ -2,6 +2,7 @@ import type { CallContext } from '../context/context.js';
 import { AbortError } from '../errors/abort-error.js';
 import { toShallotError } from '../errors/normalize.js';
 import type { ShallotError } from '../errors/shallot-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../types/openai.js';
 import { StreamAssembler } from './assembler.js';
@@ -25,7 +26,10 @@ export class CompletionStream
   implements AsyncIterable<ChatCompletionChunk>, AsyncIterator<ChatCompletionChunk, undefined>
 {
   readonly #ctx: CallContext;
-  readonly #source: AsyncIterator<ChatCompletionChunk>;
+  #source: AsyncIterator<ChatCompletionChunk>;
+  #cancelAttempt: ((reason: ShallotError) => void) | undefined;
+  #createdAt = Date.now();
+  #recoveryError: unknown;
   readonly #assembler = new StreamAssembler();
   #iterated = false;
   #finished = false;
@@ -36,10 +40,18 @@ export class CompletionStream
     this.#fail(this.#ctx.signal.reason);
   };
 
-  /** @internal Created by the transport, the mock or a cache replay; sets `ctx.stream`. */
-  constructor(ctx: CallContext, source: AsyncIterator<ChatCompletionChunk>) {
+  /**
+   * @internal Created by the transport, the mock or a cache replay; sets `ctx.stream`.
+   * `cancelAttempt` stops the attempt's request (a chunk timeout), leaving the call alive.
+   */
+  constructor(
+    ctx: CallContext,
+    source: AsyncIterator<ChatCompletionChunk>,
+    cancelAttempt?: (reason: ShallotError) => void,
+  ) {
     this.#ctx = ctx;
     this.#source = source;
+    this.#cancelAttempt = cancelAttempt;
     ctx.stream = this;
     ctx.status = 'streaming';
     if (ctx.signal.aborted) this.#onAbort();
@@ -61,10 +73,13 @@ export class CompletionStream
   async next(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
     if (this.#finished) return this.#afterEnd();
     let result: IteratorResult<ChatCompletionChunk>;
-    try {
-      result = await this.#source.next();
-    } catch (error) {
-      throw this.#fail(error);
+    for (;;) {
+      try {
+        result = await this.#read();
+        break;
+      } catch (error) {
+        if (!(await this.#recover(error))) throw this.#fail(this.#recoveryError ?? error);
+      }
     }
     if (this.#finished) return this.#afterEnd();
     if (result.done) {
@@ -76,6 +91,78 @@ export class CompletionStream
     this.#assembler.add(chunk);
     this.#ctx.emitChunk(chunk);
     return { done: false, value: chunk };
+  }
+
+  /**
+   * The source's next chunk, within the call's `firstChunkTimeout` (counted from the response
+   * head) or `chunkTimeout` (counted from the last chunk) when it has them.
+   */
+  #read(): Promise<IteratorResult<ChatCompletionChunk>> {
+    const { firstChunkTimeout, chunkTimeout } = this.#ctx.options;
+    const first = this.#assembler.chunkCount === 0;
+    const limit = first ? firstChunkTimeout : chunkTimeout;
+    if (limit === undefined) return this.#source.next();
+    const wait = first ? Math.max(0, this.#createdAt + limit - Date.now()) : limit;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const error = new TimeoutError({
+          model: this.#ctx.request.model,
+          message: `${this.#ctx.request.model}: ${first ? `no first chunk within firstChunkTimeout (${limit} ms)` : `no chunk for chunkTimeout (${limit} ms)`}.`,
+        });
+        this.#cancelAttempt?.(error);
+        reject(error);
+      }, wait);
+      this.#source.next().then(
+        (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * Before the first chunk reached the caller, a failure may be recovered (a retry or a
+   * fallback): the context's recovery runs another attempt, whose stream this one adopts.
+   */
+  async #recover(error: unknown): Promise<boolean> {
+    const ctx = this.#ctx;
+    const recover = ctx.streamRecovery;
+    if (
+      recover === undefined ||
+      this.#finished ||
+      this.#assembler.chunkCount > 0 ||
+      ctx.signal.aborted
+    ) {
+      return false;
+    }
+    ctx.stream = undefined;
+    let recovered = false;
+    try {
+      recovered = await recover(toShallotError(error, this.#scope()));
+    } catch (finalError) {
+      this.#recoveryError = finalError;
+    }
+    const replacement = ctx.stream as CompletionStream | undefined;
+    ctx.stream = this;
+    if (!recovered || replacement === undefined || replacement === this || this.#finished)
+      return false;
+    this.#adopt(replacement);
+    ctx.status = 'streaming';
+    return true;
+  }
+
+  /** Takes over another stream's source: the caller keeps reading the same stream object. */
+  #adopt(other: CompletionStream): void {
+    other.#finished = true;
+    this.#ctx.signal.removeEventListener('abort', other.#onAbort);
+    this.#source = other.#source;
+    this.#cancelAttempt = other.#cancelAttempt;
+    this.#createdAt = other.#createdAt;
   }
 
   /** Stops the stream early (what `break` calls): the call ends with an `AbortError`. */

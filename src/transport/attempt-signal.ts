@@ -1,4 +1,5 @@
 import type { CallContext } from '../context/context.js';
+import type { ShallotError } from '../errors/shallot-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 
 /**
@@ -37,6 +38,12 @@ export class AttemptSignal {
   stopTimer(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  /** Ends this attempt's request, leaving the call alive (a chunk timeout). */
+  cancel(reason: ShallotError): void {
+    this.release();
+    this.#controller.abort(reason);
   }
 
   /** Unlinks from the call; run when the attempt is over. */

@@ -53,7 +53,9 @@ export async function sendHttp(
       const decoder = provider.adapter.createStreamDecoder(provider);
       const origin = { provider: provider.name, model: provider.model };
       const read = provider.adapter.streamFraming === 'ndjson' ? readNdjson : readServerSentEvents;
-      new CompletionStream(ctx, read(response.body, decoder, origin));
+      new CompletionStream(ctx, read(response.body, decoder, origin), (reason) =>
+        attempt.cancel(reason),
+      );
       streaming = true;
       ctx.onEnd(() => attempt.release());
       return;

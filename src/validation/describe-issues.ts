@@ -37,6 +37,14 @@ const FIXES: Record<string, string> = {
     'Pass a string, a chat.completion object, an Error to raise, or an array of chunks to stream.',
   middleware: 'Pass an array of async (ctx, next) => {} functions.',
   traceId: 'Pass a non-empty string.',
+  cache: 'Pass { noCache?, noStore?, ttl?, sMaxAge?, namespace? } (seconds for ttl and sMaxAge).',
+  redact: 'Pass { messages?: boolean, response?: boolean }.',
+  numRetries: 'Pass a whole number of retries, 0 for none.',
+  fallbacks:
+    "Pass a list of models, such as ['openai/gpt-4o-mini'], or { default, contextWindow, contentPolicy, rateLimit } lists.",
+  totalTimeout: 'Pass a positive number of milliseconds.',
+  firstChunkTimeout: 'Pass a positive number of milliseconds.',
+  chunkTimeout: 'Pass a positive number of milliseconds.',
   inputCostPerToken: 'Pass US dollars per token, such as 0.0000025 for $2.50 per million.',
   outputCostPerToken: 'Pass US dollars per token, such as 0.00001 for $10 per million.',
   pricing:

@@ -62,6 +62,13 @@ export function parseCompletionParams(params: unknown): ParsedParams {
   if (parsed.pricing !== undefined) callOptions.pricing = parsed.pricing;
   if (parsed.cache !== undefined) callOptions.cache = cacheControls(parsed.cache);
   if (parsed.redact !== undefined) callOptions.redact = parsed.redact;
+  if (parsed.numRetries !== undefined) callOptions.numRetries = parsed.numRetries;
+  if (parsed.fallbacks !== undefined)
+    callOptions.fallbacks = parsed.fallbacks as CallOptions['fallbacks'];
+  if (parsed.totalTimeout !== undefined) callOptions.totalTimeout = parsed.totalTimeout;
+  if (parsed.firstChunkTimeout !== undefined)
+    callOptions.firstChunkTimeout = parsed.firstChunkTimeout;
+  if (parsed.chunkTimeout !== undefined) callOptions.chunkTimeout = parsed.chunkTimeout;
   if (parsed.mockResponse !== undefined) {
     // The original, not zod's copy: an Error must stay the caller's instance.
     callOptions.mockResponse = optionsInput.mockResponse as MockResponse;

@@ -86,6 +86,7 @@ export const requestSchema = z.looseObject({
 });
 
 const isFunction = (value: unknown) => typeof value === 'function';
+const fallbackTarget = z.union([z.string().min(1), z.looseObject({ model: z.string().min(1) })]);
 
 /** shallot's own options, which are never sent to the provider. */
 export const optionsSchema = z.object({
@@ -109,6 +110,21 @@ export const optionsSchema = z.object({
   inputCostPerToken: z.number().nonnegative().optional(),
   outputCostPerToken: z.number().nonnegative().optional(),
   pricing: z.record(z.string(), z.unknown()).optional(),
+  numRetries: z.number().int().nonnegative().optional(),
+  fallbacks: z
+    .union([
+      z.array(fallbackTarget),
+      z.object({
+        default: z.array(fallbackTarget).optional(),
+        contextWindow: z.array(fallbackTarget).optional(),
+        contentPolicy: z.array(fallbackTarget).optional(),
+        rateLimit: z.array(fallbackTarget).optional(),
+      }),
+    ])
+    .optional(),
+  totalTimeout: z.number().positive().optional(),
+  firstChunkTimeout: z.number().positive().optional(),
+  chunkTimeout: z.number().positive().optional(),
   redact: z
     .object({ messages: z.boolean().optional(), response: z.boolean().optional() })
     .optional(),

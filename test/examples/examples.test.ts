@@ -91,4 +91,37 @@ describe.concurrent('examples', () => {
       '  groq: 20 tokens, $0.000013, sent model/messages/max_tokens',
     ]);
   });
+
+  it('resilience retries, falls back by kind of failure, recovers a stalled stream and tells every attempt to the callbacks', async () => {
+    const output = await example('resilience');
+    const sections = output.split(/\n(?=\d\. )/);
+    expect(sections[0]?.split('\n').slice(1)).toEqual([
+      '  pre     attempt 1 gpt-4o-mini',
+      '  failure attempt 1 gpt-4o-mini: ServiceUnavailableError (another attempt follows)',
+      '  pre     attempt 2 gpt-4o-mini',
+      '  failure attempt 2 gpt-4o-mini: ServiceUnavailableError (another attempt follows)',
+      '  pre     attempt 3 gpt-4o-mini',
+      '  success attempt 3 gpt-4o-mini, $0.000005',
+      '  → You said: Are you there?',
+    ]);
+    expect(sections[1]).toContain(
+      '  failure attempt 1 gpt-4o: ServiceUnavailableError (another attempt follows)\n  pre     attempt 2 gpt-4.1-mini\n  success attempt 2 gpt-4.1-mini',
+    );
+    expect(sections[2]).toContain(
+      '  pre     attempt 2 gpt-4.1-nano\n  success attempt 2 gpt-4.1-nano',
+    );
+    expect(sections[3]).toContain(
+      '  failure attempt 1 gpt-5-mini: TimeoutError (another attempt follows)',
+    );
+    expect(sections[3]).toContain('  → You said: Are you there?');
+    expect(sections[4]).toContain('  failure attempt 4 gpt-4.1: AllFallbacksFailedError\n');
+    expect(sections[4]).toContain('  → AllFallbacksFailedError: 4 attempts');
+    expect(sections[5]?.split('\n').slice(1)).toEqual([
+      '  pre     attempt 1 gpt-4o',
+      '  failure attempt 1 gpt-4o: ServiceUnavailableError (another attempt follows)',
+      '  failure attempt 1 gpt-4o: AbortError',
+      '  → AbortError: no attempt after the cancel',
+      '',
+    ]);
+  });
 });
