@@ -37,9 +37,20 @@ export function priceCall(ctx: Context, prices: PriceBook): PricedCall {
     responseModel: answer?.model || undefined,
   };
   // An endpoint the client named itself is priced only by name: its models are its own.
-  const candidates = provider && !provider.builtIn ? [names.requested] : priceCandidates(names);
+  const byNameOnly = provider !== undefined && !provider.builtIn;
+  const options = ctx.options;
+  const perCall =
+    options.pricing !== undefined ||
+    options.inputCostPerToken !== undefined ||
+    options.outputCostPerToken !== undefined;
   const found =
-    findPrice(names, { ...ctx.options, prices }, candidates) ??
+    (perCall
+      ? findPrice(
+          names,
+          { ...options, prices },
+          byNameOnly ? [names.requested] : priceCandidates(names),
+        )
+      : prices.findFor(names, byNameOnly)) ??
     // A model on a local runtime (Ollama, LM Studio, vLLM) has no per-token bill.
     (provider?.adapter.localRuntime
       ? { key: `${provider.name}/*`, price: { input: 0, output: 0 } }

@@ -208,7 +208,7 @@ export class Client {
     const failure = toShallotError(error, {
       provider: ctx.providerRequest ? ctx.provider.name : undefined,
       model: ctx.request.model,
-      signal: ctx.signal,
+      signal: ctx.aborts,
       midStream: false,
     });
     // A layer failed after the stream was created: stop it, and end the call with this error.

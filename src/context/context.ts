@@ -11,6 +11,7 @@ import {
 } from '../record/redact.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../types/openai.js';
+import { CallAbort } from './call-abort.js';
 import type {
   CacheStatus,
   CallOptions,
@@ -178,7 +179,8 @@ export class CallContext implements Context {
   error: ShallotError | undefined = undefined;
   providerRequest: ProviderRequest | undefined = undefined;
   providerResponse: ProviderResponse | undefined = undefined;
-  readonly signal: AbortSignal;
+  /** The call's abort state, which internal code listens to without an `AbortSignal`. @internal */
+  readonly aborts = new CallAbort();
 
   /** @internal */
   readonly chunkListeners: ChunkListener[] = [];
@@ -188,7 +190,6 @@ export class CallContext implements Context {
   streamRecovery: StreamRecovery | undefined;
   readonly #attemptFailureListeners: AttemptFailureListener[] = [];
   readonly #endListeners: EndListener[] = [];
-  readonly #controller = new AbortController();
   readonly #services: ContextServices;
   #resolvedFor: string | undefined;
   #resolved: ResolvedProvider | undefined;
@@ -207,9 +208,12 @@ export class CallContext implements Context {
     this.metadata = metadata;
     this.traceId = traceId ?? this.callId;
     this.isStream = request.stream === true;
-    this.signal = this.#controller.signal;
     this.#services = services;
     this.redaction = resolveRedaction(options.redact, services.redaction);
+  }
+
+  get signal(): AbortSignal {
+    return this.aborts.signal;
   }
 
   get provider(): ResolvedProvider {
@@ -279,7 +283,7 @@ export class CallContext implements Context {
   }
 
   abort(reason: ShallotError): void {
-    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    this.aborts.abort(reason);
   }
 
   /** Registers the teardown of timers and signal links, run once when the call ends. @internal */

@@ -3,6 +3,26 @@ import { fromLiteLLMEntry, type LiteLLMPriceEntry } from './from-litellm.js';
 import { BUNDLED_PRICES } from './price-table.generated.js';
 import type { ModelPrice } from './types.js';
 
+/** A price found, and the name it was found by. */
+export interface FoundPrice {
+  key: string;
+  price: ModelPrice;
+}
+
+/** The names a call's model goes by. */
+export interface PriceNames {
+  /** As the caller wrote it (`openai/gpt-4o`, or `gpt-4o`). */
+  requested: string;
+  /** The provider it resolved to. */
+  provider?: string | undefined;
+  /** The model id the provider received. */
+  providerModel?: string | undefined;
+  /** The model the response named. */
+  responseModel?: string | undefined;
+}
+
+const MAX_REMEMBERED = 1024;
+
 /** Prices a caller supplies: LiteLLM's snake_case entry, or shallot's camelCase names. */
 export type PriceInput = LiteLLMPriceEntry;
 
@@ -12,6 +32,8 @@ export type PriceInput = LiteLLMPriceEntry;
  */
 export class PriceBook {
   readonly #own = new Map<string, ModelPrice>();
+  /** What `findFor` found, per distinct set of names; emptied by `register`. */
+  readonly #found = new Map<string, FoundPrice | null>();
 
   /**
    * Adds or replaces prices for these models, LiteLLM's `register_model` style.
@@ -22,10 +44,27 @@ export class PriceBook {
   register(models: Readonly<Record<string, PriceInput>>): void {
     for (const [name, entry] of Object.entries(models))
       this.#own.set(name, toModelPrice(name, entry));
+    this.#found.clear();
+  }
+
+  /**
+   * The price of a call by its names (see {@link priceCandidates}), or by the name it was
+   * called with alone when `byNameOnly` (an endpoint the client named itself). Remembered per
+   * distinct set of names: a client calls few models, and pricing runs on every call.
+   */
+  findFor(names: PriceNames, byNameOnly: boolean): FoundPrice | undefined {
+    const key = `${byNameOnly ? '1' : '0'}\u0000${names.requested}\u0000${names.provider ?? ''}\u0000${names.providerModel ?? ''}\u0000${names.responseModel ?? ''}`;
+    let found = this.#found.get(key);
+    if (found === undefined) {
+      found = this.find(byNameOnly ? [names.requested] : priceCandidates(names)) ?? null;
+      if (this.#found.size >= MAX_REMEMBERED) this.#found.clear();
+      this.#found.set(key, found);
+    }
+    return found ?? undefined;
   }
 
   /** The first candidate with a price, and its key. */
-  find(candidates: readonly string[]): { key: string; price: ModelPrice } | undefined {
+  find(candidates: readonly string[]): FoundPrice | undefined {
     for (const key of candidates) {
       const own = this.#own.get(key);
       if (own) return { key, price: own };
@@ -53,12 +92,7 @@ export function toModelPrice(name: string, entry: PriceInput): ModelPrice {
  * it, and as the response named the model (Azure answers with the underlying model; dated
  * snapshots fall back to their family).
  */
-export function priceCandidates(names: {
-  requested: string;
-  provider?: string;
-  providerModel?: string;
-  responseModel?: string;
-}): string[] {
+export function priceCandidates(names: PriceNames): string[] {
   const candidates: string[] = [names.requested];
   const add = (name: string | undefined) => {
     if (name && !candidates.includes(name)) candidates.push(name);

@@ -6,12 +6,18 @@ import { ShallotError } from './shallot-error.js';
 import { TimeoutError } from './timeout-error.js';
 import { UnexpectedError } from './unexpected-error.js';
 
+/** What an abort left behind: an `AbortSignal`, or shallot's lighter equivalents. */
+export interface AbortState {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
 /** Where an error happened, so that it can be classified and described. */
 export interface ErrorScope {
   provider: string | undefined;
   model: string | undefined;
-  /** The call's signal: when it aborted, its reason explains the error. */
-  signal: AbortSignal | undefined;
+  /** The call's or the attempt's abort state: when it aborted, its reason explains the error. */
+  signal: AbortState | undefined;
   /** True once a stream's response head arrived: a cut connection is then a truncation. */
   midStream: boolean;
   /** What a stream delivered so far. */

@@ -3,8 +3,9 @@ import type { MockResponse } from '../context/types.js';
 import { InternalServerError } from '../errors/internal-server-error.js';
 import { ShallotError } from '../errors/shallot-error.js';
 import { StreamAssembler } from '../stream/assembler.js';
+import { ReplaySource } from '../stream/chunk-source.js';
 import { CompletionStream } from '../stream/completion-stream.js';
-import { completionToChunks, replayChunks, wordPieces } from '../stream/to-chunks.js';
+import { completionToChunks, wordPieces } from '../stream/to-chunks.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -37,7 +38,7 @@ export async function answerFromMock(ctx: CallContext, mock: MockResponse): Prom
   const completion = isChunkList(mock) ? undefined : toCompletion(mock, ctx);
   if (ctx.isStream) {
     const replay = chunks ?? completionToChunks(completion as ChatCompletion, wordPieces);
-    new CompletionStream(ctx, replayChunks(replay));
+    new CompletionStream(ctx, new ReplaySource(replay));
     return;
   }
   const answer = completion ?? assemble(chunks as ChatCompletionChunk[]);

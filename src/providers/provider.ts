@@ -46,7 +46,7 @@ export interface ResolvedProvider {
 /** One server-sent event or NDJSON line, as the transport hands it to a decoder. */
 export interface WireEvent {
   /** The SSE `event:` field; undefined when the server sent none. */
-  event: string | undefined;
+  event?: string | undefined;
   /** The `data:` payload (SSE) or the whole line (NDJSON). */
   data: string;
 }

@@ -6,6 +6,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../types/openai.js';
 import { StreamAssembler } from './assembler.js';
+import type { ChunkSource } from './chunk-source.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -26,7 +27,7 @@ export class CompletionStream
   implements AsyncIterable<ChatCompletionChunk>, AsyncIterator<ChatCompletionChunk, undefined>
 {
   readonly #ctx: CallContext;
-  #source: AsyncIterator<ChatCompletionChunk>;
+  #source: ChunkSource;
   #cancelAttempt: ((reason: ShallotError) => void) | undefined;
   #createdAt = Date.now();
   #recoveryError: unknown;
@@ -36,8 +37,9 @@ export class CompletionStream
   #failure: ShallotError | undefined;
   #failureDelivered = false;
   #settled: Promise<ChatCompletion> | undefined;
-  readonly #onAbort = () => {
-    this.#fail(this.#ctx.signal.reason);
+  #unlinkAbort: (() => void) | undefined;
+  readonly #onAbort = (reason: ShallotError) => {
+    this.#fail(reason);
   };
 
   /**
@@ -46,7 +48,7 @@ export class CompletionStream
    */
   constructor(
     ctx: CallContext,
-    source: AsyncIterator<ChatCompletionChunk>,
+    source: ChunkSource,
     cancelAttempt?: (reason: ShallotError) => void,
   ) {
     this.#ctx = ctx;
@@ -54,8 +56,7 @@ export class CompletionStream
     this.#cancelAttempt = cancelAttempt;
     ctx.stream = this;
     ctx.status = 'streaming';
-    if (ctx.signal.aborted) this.#onAbort();
-    else ctx.signal.addEventListener('abort', this.#onAbort, { once: true });
+    this.#unlinkAbort = ctx.aborts.onAbort(this.#onAbort);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk, undefined> {
@@ -70,7 +71,22 @@ export class CompletionStream
   }
 
   /** The next chunk. Prefer `for await`. */
-  async next(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
+  next(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
+    if (!this.#finished) {
+      // A chunk the source has already decoded goes out without waiting on anything.
+      const chunk = this.#source.poll();
+      if (chunk !== undefined) {
+        try {
+          return Promise.resolve(this.#deliver(chunk));
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+    }
+    return this.#nextAsync();
+  }
+
+  async #nextAsync(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
     if (this.#finished) return this.#afterEnd();
     let result: IteratorResult<ChatCompletionChunk>;
     for (;;) {
@@ -86,7 +102,11 @@ export class CompletionStream
       this.#succeed();
       return DONE;
     }
-    const chunk = result.value;
+    return this.#deliver(result.value);
+  }
+
+  /** Hands a chunk to the caller: assembled, and shown to every chunk listener. */
+  #deliver(chunk: ChatCompletionChunk): IteratorYieldResult<ChatCompletionChunk> {
     if (this.#assembler.chunkCount === 0) this.#ctx.timings.firstToken = Date.now();
     this.#assembler.add(chunk);
     this.#ctx.emitChunk(chunk);
@@ -136,7 +156,7 @@ export class CompletionStream
       recover === undefined ||
       this.#finished ||
       this.#assembler.chunkCount > 0 ||
-      ctx.signal.aborted
+      ctx.aborts.aborted
     ) {
       return false;
     }
@@ -159,7 +179,7 @@ export class CompletionStream
   /** Takes over another stream's source: the caller keeps reading the same stream object. */
   #adopt(other: CompletionStream): void {
     other.#finished = true;
-    this.#ctx.signal.removeEventListener('abort', other.#onAbort);
+    other.#unlinkAbort?.();
     this.#source = other.#source;
     this.#cancelAttempt = other.#cancelAttempt;
     this.#createdAt = other.#createdAt;
@@ -220,7 +240,7 @@ export class CompletionStream
 
   #succeed(): void {
     this.#finished = true;
-    this.#ctx.signal.removeEventListener('abort', this.#onAbort);
+    this.#unlinkAbort?.();
     const response = this.#assembler.build();
     this.#ctx.response = response;
     this.#ctx.usage = response.usage;
@@ -234,7 +254,7 @@ export class CompletionStream
     }
     this.#finished = true;
     const ctx = this.#ctx;
-    ctx.signal.removeEventListener('abort', this.#onAbort);
+    this.#unlinkAbort?.();
     const partialResponse = this.#assembler.build();
     const failure = toShallotError(error, { ...this.#scope(), partialResponse });
     this.#failure = failure;
@@ -251,7 +271,7 @@ export class CompletionStream
     return {
       provider: ctx.providerRequest ? ctx.provider.name : undefined,
       model: ctx.request.model,
-      signal: ctx.signal,
+      signal: ctx.aborts,
       midStream: true,
     };
   }

@@ -1,7 +1,7 @@
 import type { CallContext, Context } from '../context/context.js';
 import type { ChatCompletionChunk } from '../types/openai.js';
+import { ReplaySource } from './chunk-source.js';
 import { CompletionStream } from './completion-stream.js';
-import { replayChunks } from './to-chunks.js';
 
 /**
  * Answers a streamed call with chunks a layer already has (a cache hit, say): the caller gets
@@ -11,5 +11,5 @@ export function replayStream(
   ctx: Context,
   chunks: readonly ChatCompletionChunk[],
 ): CompletionStream {
-  return new CompletionStream(ctx as CallContext, replayChunks(chunks));
+  return new CompletionStream(ctx as CallContext, new ReplaySource(chunks));
 }

@@ -43,10 +43,3 @@ export function completionToChunks(
 export function wordPieces(text: string): string[] {
   return text.match(/\s*\S+/g) ?? [text];
 }
-
-/** Yields the given chunks one by one, as a stream source. */
-export async function* replayChunks(
-  chunks: readonly ChatCompletionChunk[],
-): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-  for (const chunk of chunks) yield chunk;
-}

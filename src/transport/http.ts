@@ -5,12 +5,13 @@ import { toShallotError } from '../errors/normalize.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
 import { scrubJson, scrubText } from '../secrets/mask.js';
+import { ReplaySource } from '../stream/chunk-source.js';
 import { CompletionStream } from '../stream/completion-stream.js';
-import { completionToChunks, replayChunks } from '../stream/to-chunks.js';
+import { completionToChunks } from '../stream/to-chunks.js';
 import { AttemptSignal } from './attempt-signal.js';
 import { flattenHeaders, requestIdOf, revealHeaders } from './headers.js';
-import { readNdjson } from './ndjson.js';
-import { readServerSentEvents } from './sse.js';
+import { NdjsonSource } from './ndjson.js';
+import { SseSource } from './sse.js';
 
 type Body = Dispatcher.ResponseData['body'];
 
@@ -38,7 +39,7 @@ export async function sendHttp(
       method: request.method,
       headers: revealHeaders(request.headers),
       body: JSON.stringify(request.body),
-      signal: attempt.signal,
+      signal: attempt,
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
@@ -52,8 +53,8 @@ export async function sendHttp(
       attempt.stopTimer();
       const decoder = provider.adapter.createStreamDecoder(provider);
       const origin = { provider: provider.name, model: provider.model };
-      const read = provider.adapter.streamFraming === 'ndjson' ? readNdjson : readServerSentEvents;
-      new CompletionStream(ctx, read(response.body, decoder, origin), (reason) =>
+      const Source = provider.adapter.streamFraming === 'ndjson' ? NdjsonSource : SseSource;
+      new CompletionStream(ctx, new Source(response.body, decoder, origin), (reason) =>
         attempt.cancel(reason),
       );
       streaming = true;
@@ -67,7 +68,7 @@ export async function sendHttp(
     throw toShallotError(error, {
       provider: provider.name,
       model: provider.model,
-      signal: attempt.signal,
+      signal: attempt,
       midStream: false,
     });
   } finally {
@@ -100,7 +101,7 @@ function answer(
   const completion = provider.adapter.parseResponse(json, provider);
   if (ctx.isStream) {
     // A server that answered a stream request with one JSON body: replay it as chunks.
-    new CompletionStream(ctx, replayChunks(completionToChunks(completion)));
+    new CompletionStream(ctx, new ReplaySource(completionToChunks(completion)));
     return;
   }
   ctx.timings.firstToken = Date.now();

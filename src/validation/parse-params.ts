@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { CacheControls } from '../cache/types.js';
 import type { Middleware } from '../call/middleware.js';
 import type { CallOptions, Metadata, MockResponse } from '../context/types.js';
@@ -5,6 +6,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import { Secret } from '../secrets/secret.js';
 import type { ChatRequest } from '../types/openai.js';
 import { describeIssues } from './describe-issues.js';
+import { parseCommonParams } from './fast-params.js';
 import { OPTION_KEYS, optionsSchema, requestSchema } from './request-schema.js';
 
 /** `completion()` parameters, split and validated. */
@@ -18,10 +20,14 @@ export interface ParsedParams {
 
 const PARSE_OPTIONS = { reportInput: true } as const;
 
+/** shallot's options as the schema describes them. */
+type ParsedOptions = z.infer<typeof optionsSchema>;
+
 /**
- * Validates `completion()` parameters with zod before any network call, and splits
- * shallot's own options from the OpenAI request. The caller's object is never changed: the
- * request is zod's copy.
+ * Validates `completion()` parameters before any network call, and splits shallot's own
+ * options from the OpenAI request. The common call is checked by hand (`fast-params.ts`);
+ * everything else by the zod schemas, which name every bad field. The caller's object is
+ * never changed: the request is a copy.
  *
  * @throws ValidationError naming every bad field and its fix.
  */
@@ -32,10 +38,21 @@ export function parseCompletionParams(params: unknown): ParsedParams {
       "expected an object such as { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] }.",
     );
   }
+  const common = parseCommonParams(params as Record<string, unknown>);
+  if (common !== undefined)
+    return assemble(common.request, common.options as ParsedOptions, common.options);
+  return parseWithZod(params as Record<string, unknown>);
+}
+
+/**
+ * The zod path: every parameter checked against the schemas, every bad field named. Exported
+ * for the test that holds the fast path to the same answers. @internal
+ */
+export function parseWithZod(params: Record<string, unknown>): ParsedParams {
   const requestInput: Record<string, unknown> = {};
   const optionsInput: Record<string, unknown> = {};
   for (const key of Object.keys(params)) {
-    const value = (params as Record<string, unknown>)[key];
+    const value = params[key];
     if (value === undefined) continue;
     if (OPTION_KEYS.has(key)) optionsInput[key] = value;
     else requestInput[key] = value;
@@ -47,7 +64,15 @@ export function parseCompletionParams(params: unknown): ParsedParams {
     const model = typeof requestInput.model === 'string' ? requestInput.model : undefined;
     throw new ValidationError(describeIssues(issues), model);
   }
-  const parsed = options.data;
+  return assemble(request.data, options.data, optionsInput);
+}
+
+/** The parsed parameters from a validated request and options (`raw`: the caller's own values). */
+function assemble(
+  request: Record<string, unknown>,
+  parsed: ParsedOptions,
+  raw: Record<string, unknown>,
+): ParsedParams {
   const callOptions: CallOptions = {};
   if (parsed.apiKey !== undefined) callOptions.apiKey = new Secret(parsed.apiKey);
   if (parsed.apiBase !== undefined) callOptions.apiBase = parsed.apiBase;
@@ -71,10 +96,10 @@ export function parseCompletionParams(params: unknown): ParsedParams {
   if (parsed.chunkTimeout !== undefined) callOptions.chunkTimeout = parsed.chunkTimeout;
   if (parsed.mockResponse !== undefined) {
     // The original, not zod's copy: an Error must stay the caller's instance.
-    callOptions.mockResponse = optionsInput.mockResponse as MockResponse;
+    callOptions.mockResponse = raw.mockResponse as MockResponse;
   }
   return {
-    request: request.data as ChatRequest,
+    request: request as unknown as ChatRequest,
     options: callOptions,
     metadata: parsed.metadata ?? {},
     traceId: parsed.traceId,

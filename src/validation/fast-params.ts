@@ -1,0 +1,110 @@
+/**
+ * The fast path of parameter validation: the common call (string-content messages, the usual
+ * sampling parameters, the usual options) checked by hand in well under a microsecond. Any
+ * parameter it does not know, and any value it does not accept, sends the call to the zod
+ * schemas instead, which stay the one definition of what is valid and the one source of
+ * error messages. So the fast path never rejects and never accepts what zod would not: it
+ * only answers early for the cases it is sure of. `fast-params.test.ts` holds it to that.
+ */
+
+type Check = (value: unknown) => boolean;
+
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+const between =
+  (low: number, high: number): Check =>
+  (value) =>
+    isFiniteNumber(value) && value >= low && value <= high;
+const positiveInteger: Check = (value) =>
+  isFiniteNumber(value) && Number.isInteger(value) && value > 0;
+const nonNegativeInteger: Check = (value) =>
+  isFiniteNumber(value) && Number.isInteger(value) && value >= 0;
+const positiveNumber: Check = (value) => isFiniteNumber(value) && value > 0;
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const isString: Check = (value) => typeof value === 'string';
+const nonEmptyString: Check = (value) => typeof value === 'string' && value !== '';
+
+/** Request parameters the fast path checks (others go to zod). */
+const REQUEST_CHECKS: Readonly<Record<string, Check>> = {
+  model: nonEmptyString,
+  messages: areSimpleMessages,
+  temperature: between(0, 2),
+  top_p: between(0, 1),
+  max_tokens: positiveInteger,
+  max_completion_tokens: positiveInteger,
+  n: positiveInteger,
+  seed: (value) => isFiniteNumber(value) && Number.isInteger(value),
+  user: isString,
+  stream: isBoolean,
+  logprobs: isBoolean,
+  parallel_tool_calls: isBoolean,
+  presence_penalty: between(-2, 2),
+  frequency_penalty: between(-2, 2),
+};
+
+/** shallot options the fast path checks (others go to zod). */
+const OPTION_CHECKS: Readonly<Record<string, Check>> = {
+  apiKey: nonEmptyString,
+  traceId: nonEmptyString,
+  metadata: isPlainObject,
+  timeout: positiveNumber,
+  totalTimeout: positiveNumber,
+  firstChunkTimeout: positiveNumber,
+  chunkTimeout: positiveNumber,
+  numRetries: nonNegativeInteger,
+  signal: (value) => value instanceof AbortSignal,
+  mockResponse: isString,
+};
+
+const SIMPLE_ROLES = new Set(['system', 'developer', 'user', 'assistant']);
+
+/** Messages of the simplest shape: a known role other than tool, and string content. */
+function areSimpleMessages(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (const message of value) {
+    if (!isPlainObject(message)) return false;
+    const { role, content } = message as { role?: unknown; content?: unknown };
+    if (typeof role !== 'string' || !SIMPLE_ROLES.has(role) || typeof content !== 'string') {
+      return false;
+    }
+    if ((message as { tool_calls?: unknown }).tool_calls !== undefined) return false;
+  }
+  return true;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** The common call's request and options, split and copied; `undefined` sends it to zod. */
+export function parseCommonParams(
+  params: Record<string, unknown>,
+): { request: Record<string, unknown>; options: Record<string, unknown> } | undefined {
+  const request: Record<string, unknown> = {};
+  const options: Record<string, unknown> = {};
+  for (const key in params) {
+    if (!Object.hasOwn(params, key)) continue;
+    const value = params[key];
+    if (value === undefined) continue;
+    const requestCheck = REQUEST_CHECKS[key];
+    if (requestCheck !== undefined && Object.hasOwn(REQUEST_CHECKS, key)) {
+      if (!requestCheck(value)) return undefined;
+      request[key] = value;
+      continue;
+    }
+    const optionCheck = OPTION_CHECKS[key];
+    if (optionCheck === undefined || !Object.hasOwn(OPTION_CHECKS, key) || !optionCheck(value)) {
+      return undefined;
+    }
+    options[key] = value;
+  }
+  if (request.model === undefined || request.messages === undefined) return undefined;
+  // Copies, as zod's parse gives: a layer that edits the request never edits the caller's.
+  request.messages = (request.messages as Array<Record<string, unknown>>).map((message) => ({
+    ...message,
+  }));
+  if (options.metadata !== undefined) options.metadata = { ...(options.metadata as object) };
+  return { request, options };
+}

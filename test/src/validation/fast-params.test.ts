@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { parseCompletionParams, parseWithZod } from '../../../src/validation/parse-params.js';
+
+const messages = [
+  { role: 'system', content: 'Be brief.' },
+  { role: 'user', content: 'Hi', name: 'ada' },
+  { role: 'assistant', content: 'Hello!' },
+];
+const signal = new AbortController().signal;
+
+/** Calls the fast path takes, calls it hands to zod, and calls zod refuses. */
+const CASES: Record<string, Record<string, unknown>> = {
+  minimal: { model: 'gpt-4o-mini', messages },
+  'every checked parameter': {
+    model: 'openai/gpt-4o',
+    messages,
+    temperature: 2,
+    top_p: 0,
+    max_tokens: 10,
+    max_completion_tokens: 5,
+    n: 1,
+    seed: -3,
+    user: 'u-1',
+    stream: true,
+    logprobs: false,
+    parallel_tool_calls: true,
+    presence_penalty: -2,
+    frequency_penalty: 2,
+  },
+  'every checked option': {
+    model: 'gpt-4o-mini',
+    messages,
+    apiKey: 'sk-test-0123456789',
+    traceId: 't-1',
+    metadata: { user: 'ada', nested: { a: 1 } },
+    timeout: 1.5,
+    totalTimeout: 10,
+    firstChunkTimeout: 3,
+    chunkTimeout: 4,
+    numRetries: 0,
+    signal,
+    mockResponse: 'hi',
+  },
+  'undefined values are left out': { model: 'gpt-4o-mini', messages, temperature: undefined },
+  'an unknown parameter (zod passes it through)': { model: 'm', messages, reasoning_effort: 'low' },
+  'a tool message': {
+    model: 'm',
+    messages: [...messages, { role: 'tool', tool_call_id: 'c1', content: '42' }],
+  },
+  'content parts': {
+    model: 'm',
+    messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
+  },
+  'assistant with tool calls': {
+    model: 'm',
+    messages: [
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
+    ],
+  },
+  tools: {
+    model: 'm',
+    messages,
+    tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+  },
+  'a mock error': { model: 'm', messages, mockResponse: new Error('boom') },
+  'temperature above 2': { model: 'm', messages, temperature: 2.01 },
+  'temperature NaN': { model: 'm', messages, temperature: Number.NaN },
+  'max_tokens Infinity': { model: 'm', messages, max_tokens: Number.POSITIVE_INFINITY },
+  'max_tokens 0': { model: 'm', messages, max_tokens: 0 },
+  'n 1.5': { model: 'm', messages, n: 1.5 },
+  'seed 1.5': { model: 'm', messages, seed: 1.5 },
+  'empty model': { model: '', messages },
+  'no model': { messages },
+  'no messages': { model: 'm' },
+  'empty messages': { model: 'm', messages: [] },
+  'unknown role': { model: 'm', messages: [{ role: 'wizard', content: 'x' }] },
+  'numeric content': { model: 'm', messages: [{ role: 'user', content: 5 }] },
+  'a message that is not an object': { model: 'm', messages: ['hi'] },
+  'stream as a string': { model: 'm', messages, stream: 'yes' },
+  'negative numRetries': { model: 'm', messages, numRetries: -1 },
+  'timeout 0': { model: 'm', messages, timeout: 0 },
+  'empty apiKey': { model: 'm', messages, apiKey: '' },
+  'metadata as a class instance': { model: 'm', messages, metadata: new Map() },
+  'metadata as an array': { model: 'm', messages, metadata: ['a'] },
+  'signal that is not an AbortSignal': { model: 'm', messages, signal: { aborted: false } },
+};
+
+function outcome(parse: () => unknown): unknown {
+  try {
+    return { ok: parse() };
+  } catch (error) {
+    return { error: (error as Error).name, message: (error as Error).message };
+  }
+}
+
+describe('parameter validation: the fast path and zod agree', () => {
+  it.each(Object.entries(CASES))(
+    '%s: the same request, options and errors either way',
+    (_name, params) => {
+      expect(outcome(() => parseCompletionParams(params))).toEqual(
+        outcome(() => parseWithZod(params)),
+      );
+    },
+  );
+
+  it('the request is a copy: editing its messages leaves the caller’s untouched', () => {
+    const input = [{ role: 'user' as const, content: 'Hi' }];
+    const metadata = { user: 'ada' };
+    const parsed = parseCompletionParams({ model: 'm', messages: input, metadata });
+    parsed.request.messages[0] = { role: 'user', content: 'changed' };
+    expect(input).toEqual([{ role: 'user', content: 'Hi' }]);
+    expect(parsed.request.messages).not.toBe(input);
+    parsed.metadata.user = 'eve';
+    expect(metadata).toEqual({ user: 'ada' });
+  });
+
+  it('a message object is copied too, not shared with the caller', () => {
+    const message = { role: 'user' as const, content: 'Hi' };
+    const parsed = parseCompletionParams({ model: 'm', messages: [message] });
+    expect(parsed.request.messages[0]).toEqual(message);
+    expect(parsed.request.messages[0]).not.toBe(message);
+  });
+});
