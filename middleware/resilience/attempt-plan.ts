@@ -47,10 +47,15 @@ export class AttemptPlan {
     }
   }
 
-  /** A stream failed before its first chunk: try again where the plan allows; throws when not. */
-  async recover(error: ShallotError): Promise<boolean> {
+  /** The first attempt failed with `error`: try again where the plan allows; throws when not. */
+  async runAfter(error: unknown): Promise<void> {
     await this.#afterFailure(error);
     await this.run();
+  }
+
+  /** A stream failed before its first chunk: try again where the plan allows; throws when not. */
+  async recover(error: ShallotError): Promise<boolean> {
+    await this.runAfter(error);
     return true;
   }
 

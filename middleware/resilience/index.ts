@@ -35,8 +35,15 @@ export interface ResilienceOptions {
 export function resilience(options: ResilienceOptions = {}): Middleware {
   const defaults = checkOptions(options);
   return async function resilience(ctx) {
-    const settings = { ...defaults, numRetries: ctx.options.numRetries ?? defaults.numRetries };
-    const plan = new AttemptPlan(ctx, settings);
+    // The plan is made at the first failure: a call that succeeds at once pays for none of it.
+    let plan: AttemptPlan | undefined;
+    const planOf = (): AttemptPlan => {
+      plan ??= new AttemptPlan(ctx, {
+        ...defaults,
+        numRetries: ctx.options.numRetries ?? defaults.numRetries,
+      });
+      return plan;
+    };
     const totalTimeout = ctx.options.totalTimeout;
     if (totalTimeout !== undefined) {
       const timer = setTimeout(() => {
@@ -49,8 +56,12 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
       }, totalTimeout);
       ctx.onEnd(() => clearTimeout(timer));
     }
-    if (ctx.isStream) ctx.setStreamRecovery((error) => plan.recover(error));
-    await plan.run();
+    if (ctx.isStream) ctx.setStreamRecovery((error) => planOf().recover(error));
+    try {
+      await ctx.runAttempt();
+    } catch (error) {
+      await planOf().runAfter(error);
+    }
   };
 }
 

@@ -22,6 +22,16 @@ export interface PriceNames {
 }
 
 const MAX_REMEMBERED = 1024;
+const MAX_VARIANTS = 16;
+
+/** One lookup `findFor` remembers. */
+interface Remembered {
+  byNameOnly: boolean;
+  provider: string | undefined;
+  providerModel: string | undefined;
+  responseModel: string | undefined;
+  found: FoundPrice | undefined;
+}
 
 /** Prices a caller supplies: LiteLLM's snake_case entry, or shallot's camelCase names. */
 export type PriceInput = LiteLLMPriceEntry;
@@ -32,8 +42,8 @@ export type PriceInput = LiteLLMPriceEntry;
  */
 export class PriceBook {
   readonly #own = new Map<string, ModelPrice>();
-  /** What `findFor` found, per distinct set of names; emptied by `register`. */
-  readonly #found = new Map<string, FoundPrice | null>();
+  /** What `findFor` found, by the model as called; emptied by `register`. */
+  readonly #found = new Map<string, Remembered[]>();
 
   /**
    * Adds or replaces prices for these models, LiteLLM's `register_model` style.
@@ -53,14 +63,33 @@ export class PriceBook {
    * distinct set of names: a client calls few models, and pricing runs on every call.
    */
   findFor(names: PriceNames, byNameOnly: boolean): FoundPrice | undefined {
-    const key = `${byNameOnly ? '1' : '0'}\u0000${names.requested}\u0000${names.provider ?? ''}\u0000${names.providerModel ?? ''}\u0000${names.responseModel ?? ''}`;
-    let found = this.#found.get(key);
-    if (found === undefined) {
-      found = this.find(byNameOnly ? [names.requested] : priceCandidates(names)) ?? null;
+    let remembered = this.#found.get(names.requested);
+    if (remembered === undefined) {
       if (this.#found.size >= MAX_REMEMBERED) this.#found.clear();
-      this.#found.set(key, found);
+      remembered = [];
+      this.#found.set(names.requested, remembered);
     }
-    return found ?? undefined;
+    for (const entry of remembered) {
+      if (
+        entry.byNameOnly === byNameOnly &&
+        entry.provider === names.provider &&
+        entry.providerModel === names.providerModel &&
+        entry.responseModel === names.responseModel
+      ) {
+        return entry.found;
+      }
+    }
+    const found = this.find(byNameOnly ? [names.requested] : priceCandidates(names));
+    if (remembered.length < MAX_VARIANTS) {
+      remembered.push({
+        byNameOnly,
+        provider: names.provider,
+        providerModel: names.providerModel,
+        responseModel: names.responseModel,
+        found,
+      });
+    }
+    return found;
   }
 
   /** The first candidate with a price, and its key. */

@@ -93,10 +93,9 @@ export function resolveProvider(
     settings.apiBase ??
     (builtIn ? firstSet(env, adapter.apiBaseEnv) : undefined) ??
     adapter.defaultApiBase;
-  const envKey = builtIn && adapter.apiKeyEnv ? env[adapter.apiKeyEnv] : undefined;
   const apiKey =
     options.apiKey ??
-    (settings.apiKey ? new Secret(settings.apiKey) : envKey ? new Secret(envKey) : undefined);
+    (settings.apiKey ? new Secret(settings.apiKey) : keyFromEnvironment(env, builtIn, adapter));
   return {
     name,
     model: id,
@@ -109,6 +108,16 @@ export function resolveProvider(
     builtIn,
     adapter,
   };
+}
+
+/** The key in the provider's environment variable, read only when nothing else gave one. */
+function keyFromEnvironment(
+  env: Environment,
+  builtIn: boolean,
+  adapter: ProviderAdapter,
+): Secret | undefined {
+  const value = builtIn && adapter.apiKeyEnv ? env[adapter.apiKeyEnv] : undefined;
+  return value ? new Secret(value) : undefined;
 }
 
 /**

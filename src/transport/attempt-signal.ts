@@ -2,6 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { CallContext } from '../context/context.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
+import { CoarseDeadlines, type Deadline } from './deadlines.js';
+
+/** Timeouts this long share one coarse timer; shorter ones get a timer each, to the millisecond. */
+const COARSE_FROM_MS = 10_000;
+const deadlines = new CoarseDeadlines();
 
 /**
  * The signal of one HTTP attempt, handed to undici (which takes an `EventEmitter` with
@@ -10,13 +15,15 @@ import { TimeoutError } from '../errors/timeout-error.js';
  * itself alive, so that a later retry can run. An emitter rather than an `AbortController`:
  * on Node 20 an `AbortSignal` and its listeners cost several microseconds per attempt.
  */
-export class AttemptSignal extends EventEmitter {
+export class AttemptSignal extends EventEmitter implements Deadline {
   aborted = false;
   reason: ShallotError | undefined = undefined;
+  readonly at: number;
   readonly #timeout: number;
   readonly #what: string;
   readonly #model: string;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #coarse = false;
   #unlink: (() => void) | undefined;
 
   constructor(ctx: CallContext, timeout: number, what: string) {
@@ -24,14 +31,23 @@ export class AttemptSignal extends EventEmitter {
     this.#timeout = timeout;
     this.#what = what;
     this.#model = ctx.request.model;
+    this.at = Date.now() + timeout;
     this.#unlink = ctx.aborts.onAbort(this.#abort);
-    if (!this.aborted) this.#timer = setTimeout(this.#expire, timeout);
+    if (this.aborted) return;
+    if (timeout >= COARSE_FROM_MS) {
+      this.#coarse = true;
+      deadlines.add(this);
+    } else {
+      this.#timer = setTimeout(this.expire, timeout);
+    }
   }
 
   /** The deadline no longer applies (a stream's head arrived; idle gaps are undici's bodyTimeout). */
   stopTimer(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#coarse) deadlines.delete(this);
+    this.#coarse = false;
   }
 
   /** Ends this attempt's request, leaving the call alive (a chunk timeout). */
@@ -54,8 +70,10 @@ export class AttemptSignal extends EventEmitter {
     this.emit('abort');
   };
 
-  readonly #expire = (): void => {
+  /** The deadline passed. @internal */
+  readonly expire = (): void => {
     this.#timer = undefined;
+    this.#coarse = false;
     this.#abort(
       new TimeoutError({
         model: this.#model,

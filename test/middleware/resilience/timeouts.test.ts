@@ -49,6 +49,25 @@ describe('timeouts', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it('a long timeout (10 s and more, kept by one shared timer) still ends the attempt, within a second of its deadline', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+    fake.reply({ hang: true }, ok);
+    const { client, failures } = resilientClient(fake, retryOnce);
+    const answer = client.completion({ model: 'gpt-4o', messages, timeout: 30_000 });
+    await until(() => fake.requests.length === 1, 'the first request arrives');
+    await vi.advanceTimersByTimeAsync(29_000);
+    await settle();
+    expect(failures).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await until(() => failures.length === 1, 'the first attempt times out');
+    expect(failures[0]?.error).toBeInstanceOf(TimeoutError);
+    expect(failures[0]?.error.message).toContain('timeout of 30000 ms');
+    await vi.advanceTimersByTimeAsync(500);
+    expect((await answer).choices[0]?.message.content).toBeTruthy();
+  });
+
   it('firstChunkTimeout: a stream with no first chunk in time is retried, and the caller keeps reading the same stream', async () => {
     fake.reply({ body: keepalive, holdOpen: true }, { body: streamed });
     const { client, failures } = resilientClient(fake, retryOnce);
