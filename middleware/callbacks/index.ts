@@ -10,7 +10,7 @@ import type {
 import { secretsOfCall as secretsOf } from '../../src/secrets/call-secrets.js';
 import { deepCopy } from './copy.js';
 import { EventRun } from './invoke.js';
-import { buildKwargs } from './kwargs.js';
+import { buildKwargs, kwargsFor, recordSource } from './kwargs.js';
 import { type CallbackEvent, type Invocation, planCallbacks } from './plan.js';
 
 export type { CallbackEvent } from './plan.js';
@@ -104,13 +104,15 @@ function terminalEvent(ctx: Context, plan: Record<CallbackEvent, Invocation[]>):
   ctx.defer(
     () => {
       const base = buildKwargs(ctx, event);
+      const record = recordSource(ctx, event);
       const start = base.start_time;
       const end = base.end_time ?? null;
       const payload = event === 'successful_api_call' ? ctx.response : null;
       const secrets = secretsOf(ctx);
       const run = new EventRun(ctx, event);
       for (const invocation of invocations) {
-        run.call(invocation, deepCopy(base, secrets), deepCopy(payload, secrets), start, end);
+        const kwargs = kwargsFor(base, record, secrets);
+        run.call(invocation, kwargs, deepCopy(payload, secrets), start, end);
       }
       return run.settled();
     },
@@ -130,9 +132,11 @@ function attemptFailureEvent(
 ): Promise<unknown> | undefined {
   const secrets = secretsOf(ctx);
   const base = buildKwargs(ctx, 'failed_api_call', failure);
+  const record = recordSource(ctx, 'failed_api_call', failure);
   const run = new EventRun(ctx, 'failed_api_call');
   for (const invocation of invocations) {
-    run.call(invocation, deepCopy(base, secrets), null, base.start_time, base.end_time ?? null);
+    const kwargs = kwargsFor(base, record, secrets);
+    run.call(invocation, kwargs, null, base.start_time, base.end_time ?? null);
   }
   return run.settled();
 }

@@ -2,6 +2,7 @@ import type {
   AttemptFailure,
   CacheStatus,
   CallbackKwargs,
+  CallRecord,
   Context,
   LogEventType,
   ResolvedProvider,
@@ -9,10 +10,12 @@ import type {
 import { attemptRecordOf, callRecordOf } from '../../src/record/build-record.js';
 import { scrubText } from '../../src/secrets/mask.js';
 import { showHeaders } from '../../src/secrets/secret.js';
+import { deepCopy } from './copy.js';
 
 /**
- * LiteLLM's `kwargs` for one event, built from the context. The result shares objects
- * with the context: every callback gets a deep copy of it, never this object itself.
+ * LiteLLM's `kwargs` for one event, built from the context, without its record (see
+ * {@link kwargsFor}). The result shares objects with the context: every callback gets a deep
+ * copy of it, never this object itself.
  */
 export function buildKwargs(
   ctx: Context,
@@ -65,10 +68,8 @@ export function buildKwargs(
     kwargs.attempt = attemptFailure.attempt;
     kwargs.exception = attemptFailure.error;
     kwargs.traceback_exception = tracebackOf(attemptFailure.error);
-    kwargs.standard_logging_object = attemptRecordOf(ctx, attemptFailure);
     return kwargs;
   }
-  kwargs.standard_logging_object = callRecordOf(ctx);
   if (event === 'successful_api_call') {
     kwargs.completion_start_time = new Date(ctx.timings.firstToken ?? end);
     if (ctx.isStream && ctx.response) kwargs.complete_streaming_response = ctx.response;
@@ -77,6 +78,62 @@ export function buildKwargs(
     kwargs.traceback_exception = tracebackOf(ctx.error);
   }
   return kwargs;
+}
+
+/**
+ * The call record an event's kwargs carry as `standard_logging_object`: the call's (built
+ * once, when first read), or for a failed attempt that another follows, that attempt's
+ * (taken now, while the context still describes it). None for the pre and post API events.
+ */
+export function recordSource(
+  ctx: Context,
+  event: LogEventType,
+  attemptFailure?: AttemptFailure,
+): (() => CallRecord) | undefined {
+  if (event === 'pre_api_call' || event === 'post_api_call') return undefined;
+  if (attemptFailure) {
+    const record = attemptRecordOf(ctx, attemptFailure);
+    return () => record;
+  }
+  return () => callRecordOf(ctx);
+}
+
+/**
+ * One callback's own kwargs: a deep copy of `base` with `secrets` masked, and its
+ * `standard_logging_object` copied from `record` when the callback first reads it. Most
+ * callbacks never read the record; they pay nothing for it.
+ */
+export function kwargsFor(
+  base: CallbackKwargs,
+  record: (() => CallRecord) | undefined,
+  secrets: readonly string[],
+): CallbackKwargs {
+  const kwargs = deepCopy(base, secrets);
+  if (record !== undefined) {
+    Object.defineProperty(kwargs, 'standard_logging_object', {
+      configurable: true,
+      enumerable: true,
+      get(this: CallbackKwargs) {
+        // The record is masked already: copying it is enough.
+        const copy = deepCopy(record());
+        setOwn(this, copy);
+        return copy;
+      },
+      set(this: CallbackKwargs, value: CallRecord | undefined) {
+        setOwn(this, value);
+      },
+    });
+  }
+  return kwargs;
+}
+
+function setOwn(kwargs: CallbackKwargs, record: CallRecord | undefined): void {
+  Object.defineProperty(kwargs, 'standard_logging_object', {
+    configurable: true,
+    enumerable: true,
+    writable: true,
+    value: record,
+  });
 }
 
 function tracebackOf(error: Error): string {

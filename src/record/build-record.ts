@@ -1,7 +1,6 @@
 import type { AttemptFailure, Context } from '../context/context.js';
 import { normalizeUsage } from '../cost/usage.js';
 import { secretsOfCall } from '../secrets/call-secrets.js';
-import { scrubJson } from '../secrets/mask.js';
 import type { ChatCompletion, ChatRequest, Usage } from '../types/openai.js';
 import { toJsonSafe } from './json-safe.js';
 import { CALL_RECORD_VERSION, type CallRecord } from './schema.js';
@@ -16,7 +15,7 @@ const REDACTED = '[redacted]' as const;
 export function callRecordOf(ctx: Context): CallRecord {
   let record = records.get(ctx);
   if (record === undefined) {
-    record = scrubJson(buildCallRecord(ctx), secretsOfCall(ctx)) as CallRecord;
+    record = toJsonSafe(buildCallRecord(ctx), secretsOfCall(ctx)) as CallRecord;
     records.set(ctx, record);
   }
   return record;
@@ -27,15 +26,18 @@ export function callRecordOf(ctx: Context): CallRecord {
  * call so far, with that attempt's number and error. Built fresh each time, never the call's.
  */
 export function attemptRecordOf(ctx: Context, failed: AttemptFailure): CallRecord {
-  const record = buildCallRecord(ctx, failed);
-  return scrubJson(record, secretsOfCall(ctx)) as CallRecord;
+  return toJsonSafe(buildCallRecord(ctx, failed), secretsOfCall(ctx)) as CallRecord;
 }
 
+/**
+ * The record with the context's own objects in it (messages, response, metadata): the caller
+ * makes it JSON-safe, masked and independent of the context in one pass.
+ */
 function buildCallRecord(ctx: Context, failed?: AttemptFailure): CallRecord {
   const { start, firstToken, end = Date.now() } = ctx.timings;
   const prepared = ctx.providerRequest !== undefined;
   const provider = prepared ? ctx.provider : undefined;
-  const metadata = (toJsonSafe(ctx.metadata) ?? {}) as Record<string, unknown>;
+  const metadata = ctx.metadata as Record<string, unknown>;
   const error = failed?.error ?? ctx.error;
   const response = ctx.response;
   return {
@@ -64,13 +66,13 @@ function buildCallRecord(ctx: Context, failed?: AttemptFailure): CallRecord {
     tags: tagsOf(metadata),
     user: typeof ctx.request.user === 'string' ? ctx.request.user : null,
     params: paramsOf(ctx.request),
-    messages: ctx.redaction.messages ? REDACTED : (toJsonSafe(ctx.request.messages) as unknown[]),
+    messages: ctx.redaction.messages ? REDACTED : (ctx.request.messages as unknown[]),
     response:
       response === undefined
         ? null
         : ctx.redaction.response
           ? REDACTED
-          : (toJsonSafe(response) as Record<string, unknown>),
+          : (response as unknown as Record<string, unknown>),
     finish_reason: finishReasonOf(response),
     request_id: ctx.providerResponse?.requestId ?? null,
     error: error
@@ -104,7 +106,7 @@ function recordUsage(usage: Usage | undefined | null): CallRecord['usage'] {
 
 function paramsOf(request: ChatRequest): Record<string, unknown> {
   const { model: _model, messages: _messages, ...params } = request;
-  return (toJsonSafe(params) ?? {}) as Record<string, unknown>;
+  return params;
 }
 
 function tagsOf(metadata: Record<string, unknown>): string[] {

@@ -1,27 +1,62 @@
-import { maskSecret } from '../secrets/mask.js';
+import { maskSecret, scrubText } from '../secrets/mask.js';
 
 /** Keys whose values are credentials wherever they appear. */
 const SECRET_KEY =
   /^(api[-_]?key|authorization|password|secret|token|access[-_]?token|x-api-key)$/i;
 
+const NONE: readonly string[] = [];
+
 /**
- * A JSON-safe copy of caller-supplied data (metadata, params): functions and symbols
- * dropped, dates as ISO strings, cycles cut, and values under credential-like keys masked.
+ * A JSON-safe copy of caller-supplied data (metadata, params, messages, a whole record):
+ * functions and symbols dropped, non-finite numbers as `null`, dates as ISO strings, a cycle
+ * cut at `'[circular]'`, string values under credential-like keys masked, and every string
+ * that holds one of `secrets` masked where it does. One pass, no intermediate copies: it runs
+ * once per call record.
  */
-export function toJsonSafe(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value !== 'object') return undefined;
-  if (value instanceof Date) return value.toISOString();
-  if (seen.has(value)) return '[circular]';
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => toJsonSafe(item, seen) ?? null);
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const safe =
-      SECRET_KEY.test(key) && typeof item === 'string' ? maskSecret(item) : toJsonSafe(item, seen);
-    if (safe !== undefined) copy[key] = safe;
+export function toJsonSafe(value: unknown, secrets: readonly string[] = NONE): unknown {
+  return safe(value, secrets, []);
+}
+
+function safe(value: unknown, secrets: readonly string[], ancestors: object[]): unknown {
+  switch (typeof value) {
+    case 'string':
+      return secrets.length > 0 ? scrubText(value, secrets) : value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      break;
+    default:
+      return undefined;
   }
+  if (value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (ancestors.includes(value)) return '[circular]';
+  ancestors.push(value);
+  let copy: unknown;
+  if (Array.isArray(value)) {
+    const items = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index++) {
+      items[index] = safe(value[index], secrets, ancestors) ?? null;
+    }
+    copy = items;
+  } else {
+    const fields: Record<string, unknown> = {};
+    const source = value as Record<string, unknown>;
+    for (const key in source) {
+      if (!Object.hasOwn(source, key)) continue;
+      const item = source[key];
+      const result =
+        typeof item === 'string' && SECRET_KEY.test(key)
+          ? maskSecret(item)
+          : safe(item, secrets, ancestors);
+      if (result !== undefined) fields[key] = result;
+    }
+    copy = fields;
+  }
+  ancestors.pop();
   return copy;
 }
