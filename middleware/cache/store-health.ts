@@ -13,7 +13,8 @@ export class StoreHealth {
 
   async read(ctx: Context, cache: Cache, key: string): Promise<CacheEntry | undefined> {
     try {
-      const entry = await withTimeout(cache.get(key), cache.timeoutMs, 'read');
+      const read = cache.get(key);
+      const entry = await (cache.local ? read : withTimeout(read, cache.timeoutMs, 'read'));
       this.#failing = false;
       return isEntry(entry) ? entry : undefined;
     } catch (error) {
@@ -30,7 +31,8 @@ export class StoreHealth {
     ttl: number | undefined,
   ): Promise<void> {
     try {
-      await withTimeout(cache.set(key, entry, ttl), cache.timeoutMs * 4, 'write');
+      const written = cache.set(key, entry, ttl);
+      await (cache.local ? written : withTimeout(written, cache.timeoutMs * 4, 'write'));
       this.#failing = false;
     } catch (error) {
       this.#fail(ctx, cache, error, 'set');

@@ -6,26 +6,35 @@ const NONE: readonly string[] = [];
  * A deep copy of callback arguments, so that one callback's edits never reach another or the
  * call: plain objects, arrays and dates are copied; errors keep their class and message;
  * other class instances are shared. A cycle stays a cycle (it points at the copy of its
- * ancestor); an object reached twice by different paths is copied twice. Strings holding one
- * of `secrets` are masked.
+ * ancestor); an array reached twice stays one array in the copy, while another object reached
+ * twice by different paths is copied twice. Strings holding one of `secrets` are masked.
  */
 export function deepCopy<T>(value: T, secrets: readonly string[] = NONE): T {
-  return copy(value, secrets, [], []);
+  return copy(value, { secrets, arrays: new Map() }, [], []);
 }
 
-function copy<T>(value: T, secrets: readonly string[], path: object[], copies: unknown[]): T {
+interface CopyState {
+  secrets: readonly string[];
+  /** Arrays copied so far: kwargs holds the messages three times, and they are copied once. */
+  arrays: Map<unknown[], unknown[]>;
+}
+
+function copy<T>(value: T, state: CopyState, path: object[], copies: unknown[]): T {
   if (typeof value === 'string') {
-    return (secrets.length > 0 ? scrubText(value, secrets) : value) as T;
+    return (state.secrets.length > 0 ? scrubText(value, state.secrets) : value) as T;
   }
   if (value === null || typeof value !== 'object') return value;
   const ancestor = path.indexOf(value);
   if (ancestor >= 0) return copies[ancestor] as T;
   if (Array.isArray(value)) {
+    const known = state.arrays.get(value);
+    if (known !== undefined) return known as T;
     const items = new Array<unknown>(value.length);
+    state.arrays.set(value, items);
     path.push(value);
     copies.push(items);
     for (let index = 0; index < value.length; index++) {
-      items[index] = copy(value[index], secrets, path, copies);
+      items[index] = copy(value[index], state, path, copies);
     }
     path.pop();
     copies.pop();
@@ -33,14 +42,14 @@ function copy<T>(value: T, secrets: readonly string[], path: object[], copies: u
   }
   if (value instanceof Date) return new Date(value.getTime()) as T;
   const prototype = Object.getPrototypeOf(value);
-  if (value instanceof Error) return copyError(value, prototype, secrets, path, copies) as T;
+  if (value instanceof Error) return copyError(value, prototype, state, path, copies) as T;
   if (prototype !== Object.prototype && prototype !== null) return value;
   const fields: Record<string, unknown> = {};
   const source = value as Record<string, unknown>;
   path.push(source);
   copies.push(fields);
   for (const key in source) {
-    if (Object.hasOwn(source, key)) fields[key] = copy(source[key], secrets, path, copies);
+    if (Object.hasOwn(source, key)) fields[key] = copy(source[key], state, path, copies);
   }
   path.pop();
   copies.pop();
@@ -50,7 +59,7 @@ function copy<T>(value: T, secrets: readonly string[], path: object[], copies: u
 function copyError(
   error: Error,
   prototype: object,
-  secrets: readonly string[],
+  state: CopyState,
   path: object[],
   copies: unknown[],
 ): Error {
@@ -59,7 +68,7 @@ function copyError(
   copies.push(fields);
   for (const key of Reflect.ownKeys(error)) {
     const descriptor = Object.getOwnPropertyDescriptor(error, key) as PropertyDescriptor;
-    if ('value' in descriptor) descriptor.value = copy(descriptor.value, secrets, path, copies);
+    if ('value' in descriptor) descriptor.value = copy(descriptor.value, state, path, copies);
     Object.defineProperty(fields, key, descriptor);
   }
   path.pop();

@@ -48,6 +48,11 @@ export class Cache {
     }
   }
 
+  /** True when the store answers in this process without I/O; see {@link CacheStore.local}. */
+  get local(): boolean {
+    return this.store.local === true;
+  }
+
   /** The store's key for a request hash, under a namespace. */
   keyFor(hash: string, namespace = this.namespace): string {
     return namespace ? `${namespace}:${hash}` : hash;

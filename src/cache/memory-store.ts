@@ -20,6 +20,7 @@ interface Stored {
  * checked against `Date.now()` on every read.
  */
 export class MemoryStore implements CacheStore {
+  readonly local = true;
   readonly #entries: LRUCache<string, Stored>;
 
   constructor(options: MemoryStoreOptions = {}) {

@@ -18,6 +18,11 @@ export interface CacheEntry {
  * answers as a miss.
  */
 export interface CacheStore {
+  /**
+   * True for a store that answers in this process without I/O (the memory store): its reads
+   * and writes are not raced against a timeout, which would cost more than the work itself.
+   */
+  readonly local?: boolean;
   get(key: string): Promise<CacheEntry | undefined>;
   /** Stores an entry; `ttlSeconds` undefined keeps it until evicted. */
   set(key: string, entry: CacheEntry, ttlSeconds?: number): Promise<void>;
