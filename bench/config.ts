@@ -1,0 +1,69 @@
+/** The workloads, by the names `--only` takes. */
+export const WORKLOAD_IDS = [
+  'plain',
+  'stream20',
+  'stream2000',
+  'overhead',
+  'cache-hit',
+  'memory',
+] as const;
+
+/** One workload's name. */
+export type WorkloadId = (typeof WORKLOAD_IDS)[number];
+
+/** The contenders, by the names `--contenders` takes; the floor, `undici`, always runs. */
+export const CONTENDER_IDS = [
+  'undici',
+  'shallot-bare',
+  'shallot-full',
+  'openai',
+  'ai-sdk',
+] as const;
+
+/** One contender's name on the command line. */
+export type ContenderId = (typeof CONTENDER_IDS)[number];
+
+/** How much work each workload does: the full run's sizes, or `--quick`'s. */
+export interface BenchConfig {
+  mode: 'full' | 'quick';
+  /** Rounds of the contender workloads. */
+  rounds: number;
+  /** Calls in flight at once in the concurrent workloads. */
+  concurrency: number;
+  /** Longest any one measured run may take before the benchmark fails. */
+  runTimeoutMs: number;
+  plain: { warmUpCalls: number; calls: number };
+  stream20: { warmUpCalls: number; calls: number };
+  stream2000: { warmUpCalls: number; calls: number };
+  overhead: { warmUpCalls: number; calls: number; rounds: number; layers: number };
+  cacheHit: { warmUpCalls: number; runs: number; hitsPerRun: number };
+  memory: { warmUpCalls: number; calls: number; step: number; settledSteps: number };
+}
+
+/** The default run: about 3 to 6 minutes on a 2-core machine. */
+export const FULL: BenchConfig = {
+  mode: 'full',
+  rounds: 5,
+  concurrency: 64,
+  runTimeoutMs: 120_000,
+  plain: { warmUpCalls: 4_000, calls: 6_000 },
+  stream20: { warmUpCalls: 800, calls: 1_500 },
+  stream2000: { warmUpCalls: 10, calls: 40 },
+  overhead: { warmUpCalls: 5_000, calls: 5_000, rounds: 15, layers: 10 },
+  cacheHit: { warmUpCalls: 5_000, runs: 5, hitsPerRun: 10_000 },
+  memory: { warmUpCalls: 2_000, calls: 100_000, step: 10_000, settledSteps: 2 },
+};
+
+/** `--quick`: the same workloads, small, as a smoke check. */
+export const QUICK: BenchConfig = {
+  mode: 'quick',
+  rounds: 2,
+  concurrency: 64,
+  runTimeoutMs: 60_000,
+  plain: { warmUpCalls: 800, calls: 1_000 },
+  stream20: { warmUpCalls: 200, calls: 300 },
+  stream2000: { warmUpCalls: 2, calls: 3 },
+  overhead: { warmUpCalls: 2_000, calls: 3_000, rounds: 3, layers: 10 },
+  cacheHit: { warmUpCalls: 1_000, runs: 2, hitsPerRun: 5_000 },
+  memory: { warmUpCalls: 500, calls: 10_000, step: 2_000, settledSteps: 2 },
+};

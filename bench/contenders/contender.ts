@@ -1,0 +1,21 @@
+/** Where a contender sends its calls. */
+export interface ContenderSetup {
+  /** The OpenAI-style base URL of the fake server, ending in `/v1`. */
+  apiBase: string;
+}
+
+/** One way of calling the fake server, as the workloads drive it. */
+export interface Contender {
+  /** The name printed in the tables. */
+  readonly name: string;
+  /** One non-streamed call with this user message; resolves to the answer's text. */
+  plain(prompt: string): Promise<string | null>;
+  /** One streamed call read to the end; resolves to the number of non-empty text pieces. */
+  stream(prompt: string): Promise<number>;
+  /** Work that belongs to the calls but may still be running, finished inside the timed run. */
+  settle?(): Promise<void>;
+  /** Untimed housekeeping between two measured runs. */
+  reset?(): Promise<void>;
+  /** Releases connections, clients and files. */
+  close(): Promise<void>;
+}

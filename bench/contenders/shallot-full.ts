@@ -1,0 +1,83 @@
+import { rm, truncate } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cache, createClient } from 'shallot';
+import { jsonlLogger } from 'shallot/middleware/jsonl-logger';
+import { benchAgent } from '../agent.js';
+import { API_KEY, MODEL } from '../wire.js';
+import type { Contender, ContenderSetup } from './contender.js';
+
+/**
+ * shallot with the whole default stack at work: a success callback, the cost layer, an
+ * in-memory cache that every call misses (each prompt is new), and a JSON-lines log in the
+ * temporary folder. `settle()` is `client.flush()`, timed with the calls; it also checks that
+ * the success callback ran once per call.
+ */
+export function shallotFull(setup: ContenderSetup): Contender {
+  const name = 'shallot full';
+  const dispatcher = benchAgent();
+  const logPath = join(tmpdir(), `shallot-bench-${process.pid}-${Date.now()}.jsonl`);
+  const client = createClient({
+    dispatcher,
+    providers: { openai: { apiKey: API_KEY, apiBase: setup.apiBase } },
+    middleware: [jsonlLogger({ path: logPath })],
+  });
+  client.cache = new Cache();
+  let calls = 0;
+  let successes = 0;
+  client.successCallback.push(function countSuccess() {
+    successes++;
+  });
+  // A failing sink or callback must fail the run, not print a line and carry on.
+  let callbackFailure: Error | undefined;
+  client.onCallbackError = (error, info) => {
+    callbackFailure ??= new Error(`${name}: ${info.callback} failed on ${info.event}`, {
+      cause: error,
+    });
+  };
+
+  return {
+    name,
+    async plain(prompt) {
+      calls++;
+      const answer = await client.completion({
+        model: `openai/${MODEL}`,
+        messages: [{ role: 'user', content: prompt }],
+      });
+      return answer.choices[0]?.message.content ?? null;
+    },
+    async stream(prompt) {
+      calls++;
+      const stream = await client.completion({
+        model: `openai/${MODEL}`,
+        messages: [{ role: 'user', content: prompt }],
+        stream: true,
+      });
+      let pieces = 0;
+      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) pieces++;
+      return pieces;
+    },
+    async settle() {
+      if (!(await client.flush({ timeoutMs: 60_000 }))) {
+        throw new Error(`${name}: client.flush() did not finish within 60 s`);
+      }
+      if (callbackFailure) throw callbackFailure;
+      if (successes !== calls) {
+        throw new Error(`${name}: ${calls} calls but ${successes} success callbacks`);
+      }
+    },
+    async reset() {
+      // Keeps the log from filling the disk over hundreds of thousands of calls.
+      await truncate(logPath, 0).catch(ignoreMissing);
+    },
+    async close() {
+      await client.shutdown();
+      await dispatcher.close();
+      await rm(logPath, { force: true });
+    },
+  };
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
+}

@@ -1,0 +1,60 @@
+/**
+ * The fake OpenAI-compatible server, run in its own process (`fork`) so that its work never
+ * counts as the client's. It listens on 127.0.0.1 at a free port, tells the parent the port
+ * over IPC, answers from precomputed buffers, and exits when the parent says 'stop' or goes.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LONG_STREAM_MARKER } from '../wire.js';
+import { buildResponses, type CannedResponse } from './responses.js';
+
+const responses = buildResponses();
+const ENDPOINT = '/v1/chat/completions';
+
+const server = createServer({ noDelay: true }, (request, response) => {
+  if (request.method !== 'POST' || request.url !== ENDPOINT) {
+    request.resume();
+    send(response, responses.notFound);
+    return;
+  }
+  readBody(request, (body) => send(response, choose(body)));
+});
+// Clients keep their connections for the whole run; never let the server drop them first.
+server.keepAliveTimeout = 600_000;
+server.requestTimeout = 0;
+
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  process.send?.({ port });
+});
+
+process.on('message', (message) => {
+  if (message === 'stop') stop();
+  // The parent's measure of the server's own load: CPU time used so far, in microseconds.
+  else if (message === 'cpu') {
+    const usage = process.cpuUsage();
+    process.send?.({ cpuMicros: usage.user + usage.system });
+  }
+});
+process.on('disconnect', stop);
+
+function choose(body: Buffer): CannedResponse {
+  if (!body.includes('"stream":true')) return responses.plain;
+  return body.includes(LONG_STREAM_MARKER) ? responses.longStream : responses.shortStream;
+}
+
+function readBody(request: IncomingMessage, done: (body: Buffer) => void): void {
+  const parts: Buffer[] = [];
+  request.on('data', (part: Buffer) => parts.push(part));
+  request.on('end', () => done(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts)));
+}
+
+function send(response: ServerResponse, canned: CannedResponse): void {
+  response.writeHead(canned.status, canned.headers);
+  response.end(canned.body);
+}
+
+function stop(): void {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+}

@@ -1,0 +1,170 @@
+import type { BenchConfig } from '../config.js';
+import type { Contender } from '../contenders/index.js';
+import { type MemoryProbe, measureRun, type Run, withTimeout } from '../measure.js';
+import type { FakeServer } from '../server-process.js';
+import {
+  expectPieces,
+  expectReply,
+  LONG_STREAM_PIECES,
+  longPromptOf,
+  promptOf,
+  SHORT_STREAM_PIECES,
+} from '../wire.js';
+import { runConcurrent, runSequential } from './drivers.js';
+
+/** A workload every contender runs, round after round. */
+export interface ContenderWorkload {
+  id: 'plain' | 'stream20' | 'stream2000';
+  title: string;
+  /** What `Run.units` counts: calls, or streamed chunks. */
+  unit: 'call' | 'chunk';
+  /** Untimed calls that let the JIT and the connection pool settle; they check answers too. */
+  warmUp(contender: Contender): Promise<void>;
+  /**
+   * One timed run; every contender sends the same prompts in the same round. A repeated
+   * attempt of a disturbed run (`attempt` > 0) sends new prompts, so caches still miss.
+   */
+  run(contender: Contender, round: number, attempt: number): Promise<Run>;
+}
+
+/** What the workloads read of the fake server: its CPU time, to show it is not the bottleneck. */
+type ServerMeter = Pick<FakeServer, 'cpuMicros'>;
+
+/** One call of a workload, checked: it throws unless the whole answer arrived. */
+type Call = (contender: Contender, id: number) => Promise<void>;
+
+/** Prompt ids per round: round r uses ids r·ROUND_IDS + i, the warm-up is round 0. */
+const ROUND_IDS = 1_000_000;
+/** Rounds apart of the prompts of a repeated attempt: attempt a of round r uses round r + a·100. */
+const ATTEMPT_ROUNDS = 100;
+/** How often a concurrent run samples memory, in calls. */
+const SAMPLE_EVERY = 500;
+
+const plainCall: Call = async (contender, id) =>
+  expectReply(contender.name, await contender.plain(promptOf(id)));
+const shortStreamCall: Call = async (contender, id) =>
+  expectPieces(contender.name, await contender.stream(promptOf(id)), SHORT_STREAM_PIECES);
+const longStreamCall: Call = async (contender, id) =>
+  expectPieces(contender.name, await contender.stream(longPromptOf(id)), LONG_STREAM_PIECES);
+
+/**
+ * Non-streamed calls, `concurrency` in flight. Every prompt is new, so shallot full's
+ * cache never answers: it misses and stores, as it would for fresh traffic.
+ */
+export function plainWorkload(config: BenchConfig, server: ServerMeter): ContenderWorkload {
+  const title = `plain: non-streamed calls, ${config.concurrency} in flight`;
+  return concurrentWorkload('plain', title, config, server, config.plain, 0, plainCall);
+}
+
+/** 20-chunk streams read to the end, `concurrency` in flight. */
+export function shortStreamWorkload(config: BenchConfig, server: ServerMeter): ContenderWorkload {
+  const title = `stream20: 20-chunk streams, ${config.concurrency} in flight`;
+  // The cache key ignores `stream`, so these prompts must differ from the plain workload's.
+  return concurrentWorkload(
+    'stream20',
+    title,
+    config,
+    server,
+    config.stream20,
+    500 * ROUND_IDS,
+    shortStreamCall,
+  );
+}
+
+/** One stream of 2,000 content chunks at a time, a few in a row; measured in chunks. */
+export function longStreamWorkload(config: BenchConfig, server: ServerMeter): ContenderWorkload {
+  const { calls, warmUpCalls } = config.stream2000;
+  return {
+    id: 'stream2000',
+    title: `stream2000: one ${LONG_STREAM_PIECES}-chunk stream at a time, ${calls} per run`,
+    unit: 'chunk',
+    warmUp: (contender) =>
+      untimed(contender, config, `${contender.name} stream2000 warm-up`, () =>
+        runSequential(warmUpCalls, (index) => longStreamCall(contender, index)),
+      ),
+    run: (contender, round, attempt) =>
+      timed(
+        contender,
+        config,
+        server,
+        `${contender.name} stream2000 round ${round}`,
+        calls * LONG_STREAM_PIECES,
+        (probe) =>
+          runSequential(calls, async (index) => {
+            const id = (round + attempt * ATTEMPT_ROUNDS) * ROUND_IDS + index;
+            await longStreamCall(contender, id);
+            probe.sample();
+          }),
+      ),
+  };
+}
+
+function concurrentWorkload(
+  id: 'plain' | 'stream20',
+  title: string,
+  config: BenchConfig,
+  server: ServerMeter,
+  sizes: { warmUpCalls: number; calls: number },
+  offset: number,
+  call: Call,
+): ContenderWorkload {
+  const idOf = (round: number, index: number) => offset + round * ROUND_IDS + index;
+  return {
+    id,
+    title,
+    unit: 'call',
+    warmUp: (contender) =>
+      untimed(contender, config, `${contender.name} ${id} warm-up`, () =>
+        runConcurrent(sizes.warmUpCalls, config.concurrency, (index) =>
+          call(contender, idOf(0, index)),
+        ),
+      ),
+    run: (contender, round, attempt) =>
+      timed(
+        contender,
+        config,
+        server,
+        `${contender.name} ${id} round ${round}`,
+        sizes.calls,
+        (probe) =>
+          runConcurrent(sizes.calls, config.concurrency, async (index) => {
+            await call(contender, idOf(round + attempt * ATTEMPT_ROUNDS, index));
+            if (index % SAMPLE_EVERY === 0) probe.sample();
+          }),
+      ),
+  };
+}
+
+/** Times the calls and the contender's `settle()`; `reset()` runs after, untimed. */
+async function timed(
+  contender: Contender,
+  config: BenchConfig,
+  server: ServerMeter,
+  label: string,
+  units: number,
+  calls: (probe: MemoryProbe) => Promise<void>,
+): Promise<Run> {
+  // Read outside the timed window: the server is idle then, so the difference is the run's.
+  const serverBefore = await server.cpuMicros();
+  const run = await measureRun(label, units, config.runTimeoutMs, async (probe) => {
+    await calls(probe);
+    await contender.settle?.();
+  });
+  const serverCpuMicros = (await server.cpuMicros()) - serverBefore;
+  await contender.reset?.();
+  return { ...run, serverCpuMicros };
+}
+
+async function untimed(
+  contender: Contender,
+  config: BenchConfig,
+  label: string,
+  calls: () => Promise<void>,
+): Promise<void> {
+  const work = async () => {
+    await calls();
+    await contender.settle?.();
+  };
+  await withTimeout(work(), config.runTimeoutMs, label);
+  await contender.reset?.();
+}

@@ -1,0 +1,121 @@
+import type { BenchConfig } from '../config.js';
+import { measureRun, otherProcessesShare, steadyRun, withTimeout } from '../measure.js';
+import { builtInLayerClients, type OverheadClient, userLayerClients } from '../overhead-clients.js';
+import { type MedianAndMax, median, medianAndMax } from '../stats.js';
+import { MODEL, promptOf } from '../wire.js';
+import { runSequential } from './drivers.js';
+
+/** One client's cost per call. */
+export interface OverheadFigure {
+  label: string;
+  /** Median over the rounds of wall microseconds per call. */
+  microsPerCall: number;
+  /** Median over the rounds of CPU microseconds per call. */
+  cpuMicrosPerCall: number;
+  /**
+   * What this line adds to the line before it: the median over the rounds of the two
+   * clients' difference in the same round, so drift between rounds cancels. None for the first.
+   */
+  increment?: number;
+}
+
+/** The overhead microbenchmark: the onion's own cost, with `mockResponse` and no network. */
+export interface OverheadResult {
+  callsPerRun: number;
+  rounds: number;
+  layers: number;
+  userLayers: OverheadFigure[];
+  /** The 10-layer client's increment over the 0-layer one, divided by 10. */
+  microsPerUserLayer: number;
+  builtIn: OverheadFigure[];
+  /** Share of one core other processes used, over every kept run. */
+  otherLoad: MedianAndMax;
+  /** Disturbed runs measured again. */
+  repeats: number;
+}
+
+/**
+ * Sequential `mockResponse: 'hi'` calls through clients with 0 and 10 pass-through layers,
+ * and through clients with the built-in layers added one by one. All clients run in
+ * alternating rounds, rotating the order; each run ends with `client.flush()`, timed.
+ */
+export async function runOverhead(
+  config: BenchConfig,
+  log: (line: string) => void,
+): Promise<OverheadResult> {
+  const { calls, warmUpCalls, layers, rounds } = config.overhead;
+  const users = userLayerClients(layers);
+  const builtIns = builtInLayerClients();
+  const all = [...users, ...builtIns];
+  const perRound = new Map<OverheadClient, { micros: number[]; cpu: number[] }>(
+    all.map((entry) => [entry, { micros: [], cpu: [] }]),
+  );
+  const otherLoad: number[] = [];
+  let repeats = 0;
+  const run = async (entry: OverheadClient, firstId: number, count: number) => {
+    await runSequential(count, async (index) => {
+      await entry.client.completion({
+        model: `openai/${MODEL}`,
+        messages: [{ role: 'user', content: promptOf(firstId + index) }],
+        mockResponse: 'hi',
+      });
+    });
+    await entry.client.flush();
+  };
+  try {
+    for (const entry of all) {
+      await withTimeout(
+        run(entry, 0, warmUpCalls),
+        config.runTimeoutMs,
+        `overhead ${entry.label} warm-up`,
+      );
+    }
+    for (let round = 1; round <= rounds; round++) {
+      for (let step = 0; step < all.length; step++) {
+        const entry = all[(step + round - 1) % all.length] as OverheadClient;
+        const label = `overhead ${entry.label} round ${round}`;
+        // A repeated attempt sends new prompts, so the cache-miss client still misses.
+        const kept = await steadyRun(
+          label,
+          (attempt) =>
+            measureRun(label, calls, config.runTimeoutMs, () =>
+              run(entry, (round + attempt * 100) * 1_000_000, calls),
+            ),
+          log,
+        );
+        repeats += kept.repeats;
+        const measured = kept.run;
+        perRound.get(entry)?.micros.push((measured.seconds * 1e6) / calls);
+        perRound.get(entry)?.cpu.push(measured.cpuMicros / calls);
+        otherLoad.push(otherProcessesShare(measured));
+      }
+      log(`  overhead round ${round}/${rounds} done`);
+    }
+  } finally {
+    await Promise.all(all.map((entry) => entry.client.shutdown()));
+  }
+  const figures = (entries: readonly OverheadClient[]) =>
+    entries.map((entry, index): OverheadFigure => {
+      const own = perRound.get(entry) ?? { micros: [], cpu: [] };
+      const figure = {
+        label: entry.label,
+        microsPerCall: median(own.micros),
+        cpuMicrosPerCall: median(own.cpu),
+      };
+      const before = perRound.get(entries[index - 1] as OverheadClient);
+      if (before === undefined) return figure;
+      const differences = own.micros.map((micros, round) => micros - (before.micros[round] ?? 0));
+      return { ...figure, increment: median(differences) };
+    });
+  const userFigures = figures(users);
+  return {
+    callsPerRun: calls,
+    rounds,
+    layers,
+    userLayers: userFigures,
+    microsPerUserLayer: (userFigures[1]?.increment ?? Number.NaN) / layers,
+    builtIn: figures(builtIns),
+    otherLoad: medianAndMax(otherLoad),
+    repeats,
+  };
+}
