@@ -39,6 +39,10 @@ const ROUND_IDS = 1_000_000;
 const ATTEMPT_ROUNDS = 100;
 /** How often a concurrent run samples memory, in calls. */
 const SAMPLE_EVERY = 500;
+/** Index offset of the priming calls of a run, past any run's own calls, so caches still miss. */
+const PRIME_IDS = 900_000;
+/** Untimed calls right before a timed concurrent run; see `measureRun`. */
+const PRIME_CALLS = 1_000;
 
 const plainCall: Call = async (contender, id) =>
   expectReply(contender.name, await contender.plain(promptOf(id)));
@@ -95,6 +99,7 @@ export function longStreamWorkload(config: BenchConfig, server: ServerMeter): Co
             await longStreamCall(contender, id);
             probe.sample();
           }),
+        () => longStreamCall(contender, (round + attempt * ATTEMPT_ROUNDS) * ROUND_IDS + PRIME_IDS),
       ),
   };
 }
@@ -131,6 +136,10 @@ function concurrentWorkload(
             await call(contender, idOf(round + attempt * ATTEMPT_ROUNDS, index));
             if (index % SAMPLE_EVERY === 0) probe.sample();
           }),
+        () =>
+          runConcurrent(Math.min(PRIME_CALLS, sizes.calls), config.concurrency, (index) =>
+            call(contender, idOf(round + attempt * ATTEMPT_ROUNDS, PRIME_IDS + index)),
+          ),
       ),
   };
 }
@@ -143,13 +152,23 @@ async function timed(
   label: string,
   units: number,
   calls: (probe: MemoryProbe) => Promise<void>,
+  prime: () => Promise<void>,
 ): Promise<Run> {
   // Read outside the timed window: the server is idle then, so the difference is the run's.
   const serverBefore = await server.cpuMicros();
-  const run = await measureRun(label, units, config.runTimeoutMs, async (probe) => {
-    await calls(probe);
-    await contender.settle?.();
-  });
+  const run = await measureRun(
+    label,
+    units,
+    config.runTimeoutMs,
+    async (probe) => {
+      await calls(probe);
+      await contender.settle?.();
+    },
+    async () => {
+      await prime();
+      await contender.settle?.();
+    },
+  );
   const serverCpuMicros = (await server.cpuMicros()) - serverBefore;
   await contender.reset?.();
   return { ...run, serverCpuMicros };
