@@ -1,10 +1,10 @@
 import { Cache, createClient, type Middleware } from 'shallot';
+import { Client } from 'shallot/src/client/client.js';
+import type { ClientOptions } from 'shallot/src/client/options.js';
 import { cache } from '../middleware/cache/index.js';
 import { callbacks } from '../middleware/callbacks/index.js';
 import { cost } from '../middleware/cost/index.js';
 import { resilience } from '../middleware/resilience/index.js';
-import { Client } from '../src/client/client.js';
-import type { ClientOptions } from '../src/client/options.js';
 import { API_KEY } from './wire.js';
 
 /** A client of the overhead microbenchmark and what it measures. */

@@ -62,15 +62,19 @@ export function jsonlLogger(options: JsonlLoggerOptions): Sink {
     batchSize,
     maxWaitMs,
     write: async (records) => {
-      let lines = '';
-      for (const record of records) lines += `${JSON.stringify(record)}\n`;
+      const lines = new Array<string>(records.length + 1);
+      for (let index = 0; index < records.length; index++) {
+        lines[index] = JSON.stringify(records[index]);
+      }
+      lines[records.length] = '';
+      const text = lines.join('\n');
       try {
-        await appendFile(file, lines, 'utf8');
+        await appendFile(file, text, 'utf8');
       } catch (error) {
         // The directory is made on demand, so a log rotated away with its folder comes back.
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         await mkdir(dirname(file), { recursive: true });
-        await appendFile(file, lines, 'utf8');
+        await appendFile(file, text, 'utf8');
       }
     },
   });

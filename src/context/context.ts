@@ -188,6 +188,8 @@ export class CallContext implements Context {
   readonly attemptMiddleware: Middleware[] = [];
   /** @internal */
   streamRecovery: StreamRecovery | undefined;
+  /** The call record, once built (see `callRecordOf`): a field, not a WeakMap, to spare the GC. @internal */
+  record: unknown = undefined;
   readonly #attemptFailureListeners: AttemptFailureListener[] = [];
   readonly #endListeners: EndListener[] = [];
   readonly #services: ContextServices;

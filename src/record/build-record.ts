@@ -1,11 +1,11 @@
 import type { AttemptFailure, Context } from '../context/context.js';
 import { normalizeUsage } from '../cost/usage.js';
 import { secretsOfCall } from '../secrets/call-secrets.js';
+import { scrubText } from '../secrets/mask.js';
 import type { ChatCompletion, ChatRequest, Usage } from '../types/openai.js';
 import { toJsonSafe } from './json-safe.js';
 import { CALL_RECORD_VERSION, type CallRecord } from './schema.js';
 
-const records = new WeakMap<Context, CallRecord>();
 const REDACTED = '[redacted]' as const;
 
 /**
@@ -13,10 +13,13 @@ const REDACTED = '[redacted]' as const;
  * allow-list: nothing reaches it that is not named here, and no key or auth header at all.
  */
 export function callRecordOf(ctx: Context): CallRecord {
-  let record = records.get(ctx);
+  // Kept on the context (`CallContext.record`) rather than in a WeakMap: one ephemeron per
+  // call made every garbage collection slower.
+  const holder = ctx as Context & { record?: CallRecord };
+  let record = holder.record;
   if (record === undefined) {
-    record = toJsonSafe(buildCallRecord(ctx), secretsOfCall(ctx)) as CallRecord;
-    records.set(ctx, record);
+    record = buildCallRecord(ctx, secretsOfCall(ctx));
+    holder.record = record;
   }
   return record;
 }
@@ -26,20 +29,28 @@ export function callRecordOf(ctx: Context): CallRecord {
  * call so far, with that attempt's number and error. Built fresh each time, never the call's.
  */
 export function attemptRecordOf(ctx: Context, failed: AttemptFailure): CallRecord {
-  return toJsonSafe(buildCallRecord(ctx, failed), secretsOfCall(ctx)) as CallRecord;
+  return buildCallRecord(ctx, secretsOfCall(ctx), failed);
 }
 
 /**
- * The record with the context's own objects in it (messages, response, metadata): the caller
- * makes it JSON-safe, masked and independent of the context in one pass.
+ * The record, independent of the context: the caller's and the provider's data (metadata,
+ * params, messages, response) copied JSON-safe with `secrets` masked, the rest built here in
+ * one fixed shape, its strings that could hold a secret scrubbed.
  */
-function buildCallRecord(ctx: Context, failed?: AttemptFailure): CallRecord {
+function buildCallRecord(
+  ctx: Context,
+  secrets: readonly string[],
+  failed?: AttemptFailure,
+): CallRecord {
   const { start, firstToken, end = Date.now() } = ctx.timings;
   const prepared = ctx.providerRequest !== undefined;
   const provider = prepared ? ctx.provider : undefined;
-  const metadata = ctx.metadata as Record<string, unknown>;
+  const metadata = toJsonSafe(ctx.metadata, secrets) as Record<string, unknown>;
   const error = failed?.error ?? ctx.error;
   const response = ctx.response;
+  const scrub = (text: string) => (secrets.length > 0 ? scrubText(text, secrets) : text);
+  const scrubOrNull = (text: string | null | undefined) =>
+    typeof text === 'string' ? scrub(text) : null;
   return {
     schema_version: CALL_RECORD_VERSION,
     id: ctx.callId,
@@ -47,10 +58,10 @@ function buildCallRecord(ctx: Context, failed?: AttemptFailure): CallRecord {
     attempt: failed?.attempt ?? ctx.attempt,
     status: failed === undefined && ctx.status === 'success' ? 'success' : 'failure',
     call_type: 'completion',
-    model: failed?.model ?? ctx.request.model,
+    model: scrub(failed?.model ?? ctx.request.model),
     provider: provider?.name ?? null,
-    provider_model: provider?.model ?? null,
-    api_base: provider?.apiBase ?? null,
+    provider_model: scrubOrNull(provider?.model),
+    api_base: scrubOrNull(provider?.apiBase),
     stream: ctx.isStream,
     start_time: new Date(start).toISOString(),
     first_token_time: firstToken === undefined ? null : new Date(firstToken).toISOString(),
@@ -58,34 +69,40 @@ function buildCallRecord(ctx: Context, failed?: AttemptFailure): CallRecord {
     latency_ms: end - start,
     time_to_first_token_ms: firstToken === undefined ? null : firstToken - start,
     usage: recordUsage(ctx.usage ?? error?.partialResponse?.usage),
-    response_cost: ctx.cost?.total ?? null,
-    saved_cost: ctx.cost?.saved ?? null,
+    response_cost: finiteOrNull(ctx.cost?.total),
+    saved_cost: finiteOrNull(ctx.cost?.saved),
     cache_hit: ctx.cacheStatus === 'hit',
-    cache_key_hash: ctx.cacheKey ?? null,
+    cache_key_hash: scrubOrNull(ctx.cacheKey),
     metadata,
     tags: tagsOf(metadata),
-    user: typeof ctx.request.user === 'string' ? ctx.request.user : null,
-    params: paramsOf(ctx.request),
-    messages: ctx.redaction.messages ? REDACTED : (ctx.request.messages as unknown[]),
+    user: scrubOrNull(ctx.request.user),
+    params: toJsonSafe(paramsOf(ctx.request), secrets) as Record<string, unknown>,
+    messages: ctx.redaction.messages
+      ? REDACTED
+      : (toJsonSafe(ctx.request.messages, secrets) as unknown[]),
     response:
       response === undefined
         ? null
         : ctx.redaction.response
           ? REDACTED
-          : (response as unknown as Record<string, unknown>),
-    finish_reason: finishReasonOf(response),
-    request_id: ctx.providerResponse?.requestId ?? null,
+          : (toJsonSafe(response, secrets) as Record<string, unknown>),
+    finish_reason: scrubOrNull(finishReasonOf(response)),
+    request_id: scrubOrNull(ctx.providerResponse?.requestId),
     error: error
       ? {
           class: error.name,
           code: error.code,
           status: error.status ?? null,
           provider: error.provider ?? null,
-          message: error.message,
+          message: scrub(error.message),
           retryable: error.retryable,
         }
       : null,
   };
+}
+
+function finiteOrNull(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 /** Usage in the record's shape, by the same per-provider rules as cost. */

@@ -6,6 +6,16 @@ const SECRET_KEY =
 
 const NONE: readonly string[] = [];
 
+/** {@link SECRET_KEY}, tested only for keys that start as one of its words does. */
+function mayBeSecretKey(key: string): boolean {
+  const first = key.charCodeAt(0) | 0x20;
+  // a, p, s, t, x: api_key, authorization, access_token, password, secret, token, x-api-key
+  if (first !== 0x61 && first !== 0x70 && first !== 0x73 && first !== 0x74 && first !== 0x78) {
+    return false;
+  }
+  return SECRET_KEY.test(key);
+}
+
 /**
  * A JSON-safe copy of caller-supplied data (metadata, params, messages, a whole record):
  * functions and symbols dropped, non-finite numbers as `null`, dates as ISO strings, a cycle
@@ -50,7 +60,7 @@ function safe(value: unknown, secrets: readonly string[], ancestors: object[]): 
       if (!Object.hasOwn(source, key)) continue;
       const item = source[key];
       const result =
-        typeof item === 'string' && SECRET_KEY.test(key)
+        typeof item === 'string' && mayBeSecretKey(key)
           ? maskSecret(item)
           : safe(item, secrets, ancestors);
       if (result !== undefined) fields[key] = result;
