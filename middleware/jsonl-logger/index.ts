@@ -1,8 +1,8 @@
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ValidationError } from '../../src/errors/validation-error.js';
 import { createSink, type Sink } from '../../src/record/sink.js';
 import { describeValue } from '../../src/validation/describe-value.js';
+import { AppendFile } from './append-file.js';
 
 /** Options of {@link jsonlLogger}. */
 export interface JsonlLoggerOptions {
@@ -22,11 +22,12 @@ export interface JsonlLoggerOptions {
 /**
  * Appends the call record of every finished call (after the last chunk, for streams) to a
  * JSON-lines file: one `JSON.stringify(record)` per line, each ending in `'\n'`, readable
- * back with `callRecordSchema`. Records are batched and each batch is one `appendFile()` of
- * whole lines; writes never overlap, so no line is torn or lost however many calls run at
- * once. `client.flush()` and `client.shutdown()` write what is waiting. A failed write
- * (a full disk, a path that cannot be created) goes to the client's `onCallbackError`; the
- * call is unaffected. No file handle is held between writes.
+ * back with `callRecordSchema`. Records are batched and each batch is one append of whole
+ * lines; writes never overlap, so no line is torn or lost however many calls run at once.
+ * `client.flush()` and `client.shutdown()` write what is waiting. A failed write (a full
+ * disk, a path that cannot be created) goes to the client's `onCallbackError`; the call is
+ * unaffected. The file stays open between writes (`client.shutdown()` closes it); a log
+ * rotated or deleted is noticed within a second, and the path is opened anew.
  *
  * @example
  * const client = createClient({ middleware: [jsonlLogger({ path: 'logs/llm-calls.jsonl' })] });
@@ -55,7 +56,7 @@ export function jsonlLogger(options: JsonlLoggerOptions): Sink {
       `expected a number of milliseconds, 0 or more, received ${describeValue(maxWaitMs)}.`,
     );
   }
-  const file = resolve(path);
+  const target = new AppendFile(resolve(path));
 
   return createSink({
     name: 'jsonlLogger',
@@ -67,15 +68,8 @@ export function jsonlLogger(options: JsonlLoggerOptions): Sink {
         lines[index] = JSON.stringify(records[index]);
       }
       lines[records.length] = '';
-      const text = lines.join('\n');
-      try {
-        await appendFile(file, text, 'utf8');
-      } catch (error) {
-        // The directory is made on demand, so a log rotated away with its folder comes back.
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        await mkdir(dirname(file), { recursive: true });
-        await appendFile(file, text, 'utf8');
-      }
+      await target.append(lines.join('\n'));
     },
+    close: () => target.close(),
   });
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -269,6 +269,36 @@ describe('jsonlLogger()', () => {
     const [kept, added] = (await contents(existing)).split('\n');
     expect(kept).toBe('{"kept":true}');
     expect(callRecordSchema.safeParse(JSON.parse(added ?? '')).success).toBe(true);
+  });
+
+  it('keeps writing to a log that was rotated away or deleted: the path is opened anew within a second', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const path = join(directory, 'calls.jsonl');
+    const rotated = join(directory, 'calls.1.jsonl');
+    const client = createClient({ middleware: [jsonlLogger({ path })] });
+    const ask = async (text: string) => {
+      await client.completion({ model: 'openai/gpt-4o-mini', messages, mockResponse: text });
+      await client.flush();
+    };
+    const contentsOf = async (file: string) =>
+      (await readRecords(file)).map(
+        (record) =>
+          (record.response as { choices: Array<{ message: { content: string } }> }).choices[0]
+            ?.message.content,
+      );
+
+    await ask('one');
+    await rename(path, rotated);
+    vi.advanceTimersByTime(1000);
+    await ask('two');
+    expect(await contentsOf(rotated)).toEqual(['one']);
+    expect(await contentsOf(path)).toEqual(['two']);
+
+    await rm(path);
+    vi.advanceTimersByTime(1000);
+    await ask('three');
+    expect(await contentsOf(path)).toEqual(['three']);
+    await client.shutdown();
   });
 
   it('honours redaction by the client and by the call, on success and failure', async () => {

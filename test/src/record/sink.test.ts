@@ -60,6 +60,36 @@ describe('createSink()', () => {
     expect(overlapped).toBe(false);
   });
 
+  it('under load writes only full batches, and leaves the rest for the timer or flush()', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const batches: string[][] = [];
+    const sink = createSink({
+      name: 'loadSink',
+      batchSize: 2,
+      maxWaitMs: 60_000,
+      write: (records) => batches.push(records.map((record) => record.metadata.n as string)),
+    });
+    const client = createClient({ middleware: [sink] });
+    // Three calls end in the same turn: the batch fills, and one record is left over.
+    await Promise.all(
+      ['0', '1', '2'].map((n) =>
+        client.completion({ model: 'gpt-4o-mini', messages, mockResponse: 'x', metadata: { n } }),
+      ),
+    );
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([['0', '1']]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(batches).toEqual([['0', '1'], ['2']]);
+    await client.completion({
+      model: 'gpt-4o-mini',
+      messages,
+      mockResponse: 'x',
+      metadata: { n: '3' },
+    });
+    await client.flush();
+    expect(batches).toEqual([['0', '1'], ['2'], ['3']]);
+  });
+
   it('writes a partial batch after maxWaitMs', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const written: CallRecord[] = [];
