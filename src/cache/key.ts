@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ResolvedProvider } from '../providers/provider.js';
 import type { ChatRequest } from '../types/openai.js';
 
@@ -37,19 +37,30 @@ export function cacheKey(
   for (const field of Object.keys(request)) {
     if (field !== 'model' && !NOT_IN_KEY.has(field)) material[field] = request[field];
   }
-  return createHash('sha256').update(canonicalJson(material)).digest('hex');
+  return hash('sha256', canonicalJson(material), 'hex');
 }
 
 /** JSON with every object's keys sorted, so that equal requests give equal text. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value))
-    return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
-  const fields: string[] = [];
-  for (const key of Object.keys(value).sort()) {
-    const item = (value as Record<string, unknown>)[key];
-    if (item !== undefined && typeof item !== 'function')
-      fields.push(`${JSON.stringify(key)}:${canonicalJson(item)}`);
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) text += ',';
+      text += canonicalJson(value[index] ?? null);
+    }
+    return `${text}]`;
   }
-  return `{${fields.join(',')}}`;
+  const keys = Object.keys(value);
+  if (keys.length > 1) keys.sort();
+  let text = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === 'function') continue;
+    if (!first) text += ',';
+    first = false;
+    text += `${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${text}}`;
 }

@@ -79,6 +79,8 @@ export class Background {
         this.#report(error, task.label);
       }
     }
+    // The batch may live in the old generation: emptied, it holds no finished call alive.
+    batch.length = 0;
     this.#checkIdle();
   };
 

@@ -318,10 +318,25 @@ export class CallContext implements Context {
       if (this.usage === undefined) this.usage = this.response?.usage;
     }
     this.#cleanup?.();
+    this.#cleanup = undefined;
     const listeners = this.#endListeners;
     for (let index = 0; index < listeners.length; index++) {
       this.#runEndListener(listeners[index] as EndListener);
     }
+    this.#release();
+  }
+
+  /**
+   * Empties the call's listener lists once it has ended. Under load V8 may allocate these
+   * lists straight into the old generation; one left full after its call kept every closure
+   * in it, and through them the whole call, alive until the next full collection (measured:
+   * streams cost half again as much CPU).
+   */
+  #release(): void {
+    this.#endListeners.length = 0;
+    this.chunkListeners.length = 0;
+    this.attemptMiddleware.length = 0;
+    this.#attemptFailureListeners.length = 0;
   }
 
   #runEndListener(listener: EndListener): void {
