@@ -40,14 +40,14 @@ export interface BenchConfig {
   memory: { warmUpCalls: number; calls: number; step: number; settledSteps: number };
 }
 
-/** The default run: about 3 to 6 minutes on a 2-core machine. */
+/** The default run: about 6 to 9 minutes on a 2-core machine. */
 export const FULL: BenchConfig = {
   mode: 'full',
   rounds: 5,
   concurrency: 64,
   runTimeoutMs: 120_000,
-  plain: { warmUpCalls: 4_000, calls: 6_000 },
-  stream20: { warmUpCalls: 800, calls: 1_500 },
+  plain: { warmUpCalls: 5_000, calls: 20_000 },
+  stream20: { warmUpCalls: 2_000, calls: 5_000 },
   stream2000: { warmUpCalls: 10, calls: 40 },
   overhead: { warmUpCalls: 5_000, calls: 5_000, rounds: 15, layers: 10 },
   cacheHit: { warmUpCalls: 5_000, runs: 5, hitsPerRun: 10_000 },

@@ -89,25 +89,20 @@ export function collectGarbage(): void {
 }
 
 /**
- * Times `work` after a full GC and `prime`: wall time, CPU time and sampled memory peaks.
- * Fails with a message naming `label` when the work takes longer than `timeoutMs`, instead of
- * hanging.
+ * Times `work`: wall time, CPU time and sampled memory peaks. Fails with a message naming
+ * `label` when the work takes longer than `timeoutMs`, instead of hanging.
  *
- * `prime` is a short burst of the same calls, untimed. It is not optional in spirit: right
- * after a forced full GC, V8 has shrunk the young generation, and the first few hundred
- * milliseconds of allocation pay for growing it back (on the 2-core machine, about 190 ms per
- * run: the floor's 6,000 plain calls measured at 66 µs of CPU each instead of 31). That cost
- * belongs to the forced GC, not to the contender.
+ * No garbage collection is forced first: right after a forced full GC V8 has shrunk the young
+ * generation, and the next few thousand calls pay for growing it back (measured on the 2-core
+ * machine: the floor's 20-chunk streams at 116 to 139 µs of CPU each instead of 52 to 57).
+ * Each contender runs in a process of its own, so the heap it measures is its own anyway.
  */
 export async function measureRun(
   label: string,
   units: number,
   timeoutMs: number,
   work: (probe: MemoryProbe) => Promise<void>,
-  prime?: () => Promise<void>,
 ): Promise<Run> {
-  collectGarbage();
-  if (prime) await withTimeout(prime(), timeoutMs, `${label} (priming)`);
   const probe = new MemoryProbe();
   probe.sample();
   const machineBefore = machineBusyMicros();

@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, UsageError } from './cli.js';
 import type { WorkloadId } from './config.js';
-import { type Contender, createContenders } from './contenders/index.js';
+import { RemoteContender } from './contenders/remote.js';
 import { describeMachine } from './machine.js';
 import { collectGarbage, withTimeout } from './measure.js';
 import { type BenchResults, renderReport } from './report.js';
@@ -15,7 +15,7 @@ import { type FakeServer, startFakeServer } from './server-process.js';
 import { runCacheHit } from './workloads/cache-hit.js';
 import { compare, type WorkloadSummary } from './workloads/compare.js';
 import {
-  type ContenderWorkload,
+  inContenderProcesses,
   longStreamWorkload,
   plainWorkload,
   shortStreamWorkload,
@@ -44,17 +44,23 @@ async function main(): Promise<void> {
   );
 
   const server = await startFakeServer();
-  let contenders: Contender[] = [];
+  let contenders: RemoteContender[] = [];
   const compared: WorkloadSummary[] = [];
   const results: Partial<BenchResults> = {};
   try {
-    const contenderWorkloads: ContenderWorkload[] = [
+    const contenderWorkloads = [
       plainWorkload(config, server),
       shortStreamWorkload(config, server),
       longStreamWorkload(config, server),
-    ].filter((workload) => selected(workload.id));
-    if (contenderWorkloads.length > 0)
-      contenders = createContenders({ apiBase: server.apiBase }, options.contenders);
+    ]
+      .filter((workload) => selected(workload.id))
+      .map((workload) => inContenderProcesses(workload, server));
+    if (contenderWorkloads.length > 0) {
+      // Each contender in a process of its own; see contender-process.ts.
+      contenders = await Promise.all(
+        options.contenders.map((id) => RemoteContender.start(id, server.apiBase, config)),
+      );
+    }
     for (const workload of contenderWorkloads) {
       log(`[bench] ${workload.title}`);
       compared.push(await compare(workload, contenders, config.rounds, log));
@@ -96,7 +102,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function closeAll(contenders: readonly Contender[], server: FakeServer): Promise<void> {
+async function closeAll(contenders: readonly RemoteContender[], server: FakeServer): Promise<void> {
   const closing = Promise.all(contenders.map((contender) => contender.close()));
   try {
     await withTimeout(closing, CLOSE_TIMEOUT_MS, 'closing the contenders');

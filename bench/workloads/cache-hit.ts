@@ -56,20 +56,10 @@ export async function runCacheHit(
     for (let round = 1; round <= runCount; round++) {
       const label = `cache hit run ${round}`;
       const measure = () =>
-        measureRun(
-          label,
-          hitsPerRun,
-          config.runTimeoutMs,
-          async () => {
-            await runSequential(hitsPerRun, ask);
-            await client.flush();
-          },
-          async () => {
-            // Untimed hits right after the forced GC; see `measureRun`.
-            await runSequential(1_000, ask);
-            await client.flush();
-          },
-        );
+        measureRun(label, hitsPerRun, config.runTimeoutMs, async () => {
+          await runSequential(hitsPerRun, ask);
+          await client.flush();
+        });
       const kept = await steadyRun(label, measure, log);
       runs.push(kept.run);
       repeats += kept.repeats;

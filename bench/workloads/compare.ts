@@ -1,7 +1,9 @@
-import type { Contender } from '../contenders/index.js';
 import { otherProcessesShare, type Run, steadyRun } from '../measure.js';
 import { type MedianAndMax, max, median, medianAndMax, relativeSpread } from '../stats.js';
 import type { ContenderWorkload } from './contender-workloads.js';
+
+/** What the comparison needs of a contender: its name for the tables. */
+type Named = { readonly name: string };
 
 /** One contender's figures in one workload: medians over the rounds. */
 export interface ContenderSummary {
@@ -42,20 +44,20 @@ export interface WorkloadSummary {
  * starting one further along the list each time, so drift (thermal, GC, the server's own
  * warm-up) hits all alike. The first contender is the floor the ratios are taken to.
  */
-export async function compare(
-  workload: ContenderWorkload,
-  contenders: readonly Contender[],
+export async function compare<C extends Named>(
+  workload: ContenderWorkload<C>,
+  contenders: readonly C[],
   rounds: number,
   log: (line: string) => void,
 ): Promise<WorkloadSummary> {
   for (const contender of contenders) {
     await failLoudly(contender, `${workload.id} warm-up`, () => workload.warmUp(contender));
   }
-  const runs = new Map<Contender, Run[]>(contenders.map((contender) => [contender, []]));
+  const runs = new Map<C, Run[]>(contenders.map((contender) => [contender, []]));
   let repeats = 0;
   for (let round = 1; round <= rounds; round++) {
     const order = contenders.map(
-      (_, index) => contenders[(index + round - 1) % contenders.length] as Contender,
+      (_, index) => contenders[(index + round - 1) % contenders.length] as C,
     );
     const line: string[] = [];
     for (const contender of order) {
@@ -76,11 +78,7 @@ export async function compare(
 }
 
 /** Names the contender and the step in the error of a contender that failed. */
-async function failLoudly<T>(
-  contender: Contender,
-  step: string,
-  work: () => Promise<T>,
-): Promise<T> {
+async function failLoudly<T>(contender: Named, step: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -89,11 +87,11 @@ async function failLoudly<T>(
   }
 }
 
-function summarize(
-  workload: ContenderWorkload,
-  contenders: readonly Contender[],
+function summarize<C extends Named>(
+  workload: ContenderWorkload<C>,
+  contenders: readonly C[],
   rounds: number,
-  runs: Map<Contender, Run[]>,
+  runs: Map<C, Run[]>,
 ): Omit<WorkloadSummary, 'repeats'> {
   const figures = contenders.map((contender) => {
     const own = runs.get(contender) ?? [];

@@ -1,5 +1,6 @@
 import type { BenchConfig } from '../config.js';
 import type { Contender } from '../contenders/index.js';
+import type { RemoteContender } from '../contenders/remote.js';
 import { type MemoryProbe, measureRun, type Run, withTimeout } from '../measure.js';
 import type { FakeServer } from '../server-process.js';
 import {
@@ -13,18 +14,18 @@ import {
 import { runConcurrent, runSequential } from './drivers.js';
 
 /** A workload every contender runs, round after round. */
-export interface ContenderWorkload {
+export interface ContenderWorkload<C = Contender> {
   id: 'plain' | 'stream20' | 'stream2000';
   title: string;
   /** What `Run.units` counts: calls, or streamed chunks. */
   unit: 'call' | 'chunk';
   /** Untimed calls that let the JIT and the connection pool settle; they check answers too. */
-  warmUp(contender: Contender): Promise<void>;
+  warmUp(contender: C): Promise<void>;
   /**
    * One timed run; every contender sends the same prompts in the same round. A repeated
    * attempt of a disturbed run (`attempt` > 0) sends new prompts, so caches still miss.
    */
-  run(contender: Contender, round: number, attempt: number): Promise<Run>;
+  run(contender: C, round: number, attempt: number): Promise<Run>;
 }
 
 /** What the workloads read of the fake server: its CPU time, to show it is not the bottleneck. */
@@ -39,10 +40,6 @@ const ROUND_IDS = 1_000_000;
 const ATTEMPT_ROUNDS = 100;
 /** How often a concurrent run samples memory, in calls. */
 const SAMPLE_EVERY = 500;
-/** Index offset of the priming calls of a run, past any run's own calls, so caches still miss. */
-const PRIME_IDS = 900_000;
-/** Untimed calls right before a timed concurrent run; see `measureRun`. */
-const PRIME_CALLS = 1_000;
 
 const plainCall: Call = async (contender, id) =>
   expectReply(contender.name, await contender.plain(promptOf(id)));
@@ -99,7 +96,6 @@ export function longStreamWorkload(config: BenchConfig, server: ServerMeter): Co
             await longStreamCall(contender, id);
             probe.sample();
           }),
-        () => longStreamCall(contender, (round + attempt * ATTEMPT_ROUNDS) * ROUND_IDS + PRIME_IDS),
       ),
   };
 }
@@ -136,10 +132,6 @@ function concurrentWorkload(
             await call(contender, idOf(round + attempt * ATTEMPT_ROUNDS, index));
             if (index % SAMPLE_EVERY === 0) probe.sample();
           }),
-        () =>
-          runConcurrent(Math.min(PRIME_CALLS, sizes.calls), config.concurrency, (index) =>
-            call(contender, idOf(round + attempt * ATTEMPT_ROUNDS, PRIME_IDS + index)),
-          ),
       ),
   };
 }
@@ -152,23 +144,13 @@ async function timed(
   label: string,
   units: number,
   calls: (probe: MemoryProbe) => Promise<void>,
-  prime: () => Promise<void>,
 ): Promise<Run> {
   // Read outside the timed window: the server is idle then, so the difference is the run's.
   const serverBefore = await server.cpuMicros();
-  const run = await measureRun(
-    label,
-    units,
-    config.runTimeoutMs,
-    async (probe) => {
-      await calls(probe);
-      await contender.settle?.();
-    },
-    async () => {
-      await prime();
-      await contender.settle?.();
-    },
-  );
+  const run = await measureRun(label, units, config.runTimeoutMs, async (probe) => {
+    await calls(probe);
+    await contender.settle?.();
+  });
   const serverCpuMicros = (await server.cpuMicros()) - serverBefore;
   await contender.reset?.();
   return { ...run, serverCpuMicros };
@@ -186,4 +168,25 @@ async function untimed(
   };
   await withTimeout(work(), config.runTimeoutMs, label);
   await contender.reset?.();
+}
+
+/**
+ * `workload` run in each contender's own process (see `contender-process.ts`): the runs are
+ * measured there, the fake server's CPU here, around each run, while the server is idle.
+ */
+export function inContenderProcesses(
+  workload: ContenderWorkload,
+  server: ServerMeter,
+): ContenderWorkload<RemoteContender> {
+  return {
+    id: workload.id,
+    title: workload.title,
+    unit: workload.unit,
+    warmUp: (contender) => contender.warmUp(workload.id),
+    run: async (contender, round, attempt) => {
+      const before = await server.cpuMicros();
+      const run = await contender.run(workload.id, round, attempt);
+      return { ...run, serverCpuMicros: (await server.cpuMicros()) - before };
+    },
+  };
 }

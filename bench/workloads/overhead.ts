@@ -5,9 +5,6 @@ import { type MedianAndMax, median, medianAndMax } from '../stats.js';
 import { MODEL, promptOf } from '../wire.js';
 import { runSequential } from './drivers.js';
 
-/** Untimed calls right after the forced GC of every run; see `measureRun`. */
-const PRIME_CALLS = 1_000;
-
 /** One client's cost per call. */
 export interface OverheadFigure {
   label: string;
@@ -81,12 +78,8 @@ export async function runOverhead(
         const kept = await steadyRun(
           label,
           (attempt) =>
-            measureRun(
-              label,
-              calls,
-              config.runTimeoutMs,
-              () => run(entry, (round + attempt * 100) * 1_000_000, calls),
-              () => run(entry, (round + attempt * 100) * 1_000_000 + 900_000, PRIME_CALLS),
+            measureRun(label, calls, config.runTimeoutMs, () =>
+              run(entry, (round + attempt * 100) * 1_000_000, calls),
             ),
           log,
         );

@@ -1,0 +1,101 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BenchConfig, ContenderId } from '../config.js';
+import type { Run } from '../measure.js';
+import type { ContenderWorkload } from '../workloads/contender-workloads.js';
+
+/** What the benchmark asks a contender's process to do. */
+export type RemoteRequest = { seq: number } & (
+  | { op: 'warmUp'; workload: ContenderWorkload['id'] }
+  | { op: 'run'; workload: ContenderWorkload['id']; round: number; attempt: number }
+  | { op: 'close' }
+);
+
+/** A contender process's answer: the run, its name (at start-up), or the failure's text. */
+export type RemoteReply =
+  | { seq: number; ok: true; result: Run | string | undefined }
+  | { seq: number; ok: false; error: string };
+
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * A contender in its own process (`contender-process.ts`), seen from the benchmark: its
+ * name, its workloads run on request, and `close()`. One request at a time.
+ */
+export class RemoteContender {
+  readonly name: string;
+  readonly #child: ChildProcess;
+  #seq = 0;
+
+  private constructor(name: string, child: ChildProcess) {
+    this.name = name;
+    this.#child = child;
+  }
+
+  /** Forks the contender's process and waits until it has built its contender. */
+  static async start(
+    id: ContenderId,
+    apiBase: string,
+    config: BenchConfig,
+  ): Promise<RemoteContender> {
+    const entry = fileURLToPath(new URL('../contender-process.ts', import.meta.url));
+    const child = fork(entry, [id, apiBase, config.mode], {
+      execArgv: ['--expose-gc', '--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const name = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`contender ${id} did not start within ${START_TIMEOUT_MS / 1000} s`));
+      }, START_TIMEOUT_MS);
+      child.once('message', (message) => {
+        clearTimeout(timer);
+        const reply = message as RemoteReply;
+        if (reply.ok && typeof reply.result === 'string') resolve(reply.result);
+        else reject(new Error(`contender ${id} failed to start: ${JSON.stringify(reply)}`));
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`contender ${id}'s process exited with code ${code} before it started`));
+      });
+    });
+    return new RemoteContender(name, child);
+  }
+
+  /** Untimed calls in the contender's process. */
+  async warmUp(workload: ContenderWorkload['id']): Promise<void> {
+    await this.#ask({ seq: ++this.#seq, op: 'warmUp', workload });
+  }
+
+  /** One timed run in the contender's process: its CPU, memory and wall time. */
+  async run(workload: ContenderWorkload['id'], round: number, attempt: number): Promise<Run> {
+    return (await this.#ask({ seq: ++this.#seq, op: 'run', workload, round, attempt })) as Run;
+  }
+
+  /** Closes the contender and lets its process exit. */
+  async close(): Promise<void> {
+    if (!this.#child.connected) return;
+    const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
+    await this.#ask({ seq: ++this.#seq, op: 'close' });
+    await exited;
+  }
+
+  #ask(request: RemoteRequest): Promise<Run | string | undefined> {
+    const child = this.#child;
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) =>
+        reject(new Error(`${this.name}'s process exited (code ${code}) during ${request.op}`));
+      const onMessage = (message: unknown) => {
+        const reply = message as RemoteReply;
+        if (reply.seq !== request.seq) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        if (reply.ok) resolve(reply.result);
+        else reject(new Error(reply.error));
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      child.send(request);
+    });
+  }
+}
