@@ -8,7 +8,7 @@ export interface Run {
   cpuMicros: number;
   /** The largest resident set size sampled during the run. */
   peakRssBytes: number;
-  /** The largest V8 heap in use sampled during the run (the run starts after a full GC). */
+  /** The largest V8 heap in use sampled during the run, garbage not yet collected included. */
   peakHeapBytes: number;
   /** CPU time of the fake server's process over the run, when it was measured. */
   serverCpuMicros?: number;
