@@ -52,7 +52,7 @@ function renderMachine(results: BenchResults): string {
       'load average, 1 min',
       `${decimal(results.loadAverage.start, 2)} at the start, ${decimal(results.loadAverage.end, 2)} at the end`,
     ],
-    ['peak RSS of the run', megabytes(results.processPeakRssBytes)],
+    ['peak RSS, benchmark process', megabytes(results.processPeakRssBytes)],
   ];
   return `## Machine\n\n${markdownTable(['', ''], rows)}`;
 }
