@@ -111,7 +111,7 @@ export function kwargsFor(
   const kwargs = deepCopy(base, secrets);
   if (record !== undefined) {
     // The same accessor functions for every kwargs, and the source in a hidden slot: a new
-    // getter per object would give every kwargs its own hidden class (measured: 8 µs a call).
+    // getter per object would give every kwargs its own hidden class (measured: 9 µs a call).
     Object.defineProperty(kwargs, RECORD_SOURCE, { value: record, writable: true });
     Object.defineProperty(kwargs, 'standard_logging_object', LAZY_RECORD);
   }
