@@ -44,12 +44,17 @@ function copy<T>(value: T, state: CopyState, path: object[], copies: unknown[]):
   const prototype = Object.getPrototypeOf(value);
   if (value instanceof Error) return copyError(value, prototype, state, path, copies) as T;
   if (prototype !== Object.prototype && prototype !== null) return value;
-  const fields: Record<string, unknown> = {};
-  const source = value as Record<string, unknown>;
-  path.push(source);
+  // A spread copies the object's shape in one step; only the fields that need copying or
+  // masking are written again, in place, so no field adds a hidden-class transition.
+  const fields: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const masking = state.secrets.length > 0;
+  path.push(value);
   copies.push(fields);
-  for (const key in source) {
-    if (Object.hasOwn(source, key)) fields[key] = copy(source[key], state, path, copies);
+  for (const key in fields) {
+    const item = fields[key];
+    if (typeof item === 'object' ? item !== null : typeof item === 'string' && masking) {
+      fields[key] = copy(item, state, path, copies);
+    }
   }
   path.pop();
   copies.pop();
