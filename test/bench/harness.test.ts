@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../../bench/cli.js';
 import { FULL, QUICK } from '../../bench/config.js';
 import { createContenders } from '../../bench/contenders/index.js';
@@ -10,7 +11,6 @@ import {
   REPLY,
   SHORT_STREAM_PIECES,
 } from '../../bench/wire.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The benchmark itself is `npm run bench`, never part of the tests: these check that its
 // parts are right (what it parses, what it computes, what its server answers), not timings.
