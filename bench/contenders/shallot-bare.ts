@@ -1,7 +1,8 @@
 import { createClient } from 'shallot';
 import { benchAgent } from '../agent.js';
-import { API_KEY, MODEL } from '../wire.js';
+import { API_KEY } from '../wire.js';
 import type { Contender, ContenderSetup } from './contender.js';
+import { askShallot, streamShallot } from './shallot-calls.js';
 
 /** shallot as a user gets it by default: `createClient()` with its built-in layers and nothing added. */
 export function shallotBare(setup: ContenderSetup): Contender {
@@ -12,23 +13,8 @@ export function shallotBare(setup: ContenderSetup): Contender {
   });
   return {
     name: 'shallot bare',
-    async plain(prompt) {
-      const answer = await client.completion({
-        model: `openai/${MODEL}`,
-        messages: [{ role: 'user', content: prompt }],
-      });
-      return answer.choices[0]?.message.content ?? null;
-    },
-    async stream(prompt) {
-      const stream = await client.completion({
-        model: `openai/${MODEL}`,
-        messages: [{ role: 'user', content: prompt }],
-        stream: true,
-      });
-      let pieces = 0;
-      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) pieces++;
-      return pieces;
-    },
+    plain: (prompt) => askShallot(client, prompt),
+    stream: (prompt) => streamShallot(client, prompt),
     async close() {
       await client.shutdown();
       await dispatcher.close();

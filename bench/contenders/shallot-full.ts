@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { Cache, createClient } from 'shallot';
 import { jsonlLogger } from 'shallot/middleware/jsonl-logger';
 import { benchAgent } from '../agent.js';
-import { API_KEY, MODEL } from '../wire.js';
+import { API_KEY } from '../wire.js';
 import type { Contender, ContenderSetup } from './contender.js';
+import { askShallot, streamShallot } from './shallot-calls.js';
 
 /**
  * shallot with the whole default stack at work: a success callback, the cost layer, an
@@ -38,24 +39,13 @@ export function shallotFull(setup: ContenderSetup): Contender {
 
   return {
     name,
-    async plain(prompt) {
+    plain(prompt) {
       calls++;
-      const answer = await client.completion({
-        model: `openai/${MODEL}`,
-        messages: [{ role: 'user', content: prompt }],
-      });
-      return answer.choices[0]?.message.content ?? null;
+      return askShallot(client, prompt);
     },
-    async stream(prompt) {
+    stream(prompt) {
       calls++;
-      const stream = await client.completion({
-        model: `openai/${MODEL}`,
-        messages: [{ role: 'user', content: prompt }],
-        stream: true,
-      });
-      let pieces = 0;
-      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) pieces++;
-      return pieces;
+      return streamShallot(client, prompt);
     },
     async settle() {
       if (!(await client.flush({ timeoutMs: 60_000 }))) {

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
+import { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
 import type { StreamDecoder } from '../providers/provider.js';
 import { BufferedChunkSource } from '../stream/chunk-source.js';
 
@@ -41,8 +41,18 @@ export abstract class BodySource extends BufferedChunkSource {
   /** Decodes what is left when the body ended without the terminal marker. */
   protected abstract takeLast(text: string): void;
 
-  /** The error of a body that ended before its terminal marker. */
-  protected abstract truncated(): IncompleteStreamError;
+  /** What a complete body ends with, for the truncation message: `'its terminal marker'`. */
+  protected abstract readonly ending: string;
+
+  /** The error of a body that ended before its ending. */
+  protected truncated(): IncompleteStreamError {
+    const { provider, model } = this.origin;
+    return new IncompleteStreamError({
+      provider,
+      model,
+      message: `${provider}/${model}: the stream ended before ${this.ending}; the answer is incomplete.`,
+    });
+  }
 
   protected async fill(): Promise<void> {
     try {

@@ -1,4 +1,3 @@
-import { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
 import { BodySource } from './body-source.js';
 
 /**
@@ -27,14 +26,7 @@ export class NdjsonSource extends BodySource {
     if (last !== '') this.#decode(last);
   }
 
-  protected truncated(): IncompleteStreamError {
-    const { provider, model } = this.origin;
-    return new IncompleteStreamError({
-      provider,
-      model,
-      message: `${provider}/${model}: the stream ended before its final line; the answer is incomplete.`,
-    });
-  }
+  protected readonly ending = 'its final line';
 
   #decode(line: string): void {
     const chunk = this.decoder.decode({ event: undefined, data: line });

@@ -1,5 +1,4 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
 import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { BodySource } from './body-source.js';
 
@@ -23,14 +22,7 @@ export class SseSource extends BodySource {
     this.#parser.feed(`${text}\n\n`);
   }
 
-  protected truncated(): IncompleteStreamError {
-    const { provider, model } = this.origin;
-    return new IncompleteStreamError({
-      provider,
-      model,
-      message: `${provider}/${model}: the stream ended before its terminal marker; the answer is incomplete.`,
-    });
-  }
+  protected readonly ending = 'its terminal marker';
 
   #onEvent(event: EventSourceMessage): void {
     const decoder = this.decoder;
