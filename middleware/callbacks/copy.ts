@@ -10,13 +10,17 @@ const NONE: readonly string[] = [];
  * twice by different paths is copied twice. Strings holding one of `secrets` are masked.
  */
 export function deepCopy<T>(value: T, secrets: readonly string[] = NONE): T {
-  return copy(value, { secrets, arrays: new Map() }, [], []);
+  return copy(value, { secrets, arrays: [], arrayCopies: [] }, [], []);
 }
 
 interface CopyState {
   secrets: readonly string[];
-  /** Arrays copied so far: kwargs holds the messages three times, and they are copied once. */
-  arrays: Map<unknown[], unknown[]>;
+  /**
+   * Arrays copied so far, and their copies: kwargs holds the messages three times, and they
+   * are copied once. A few per copy, so two lists, not a Map.
+   */
+  arrays: unknown[][];
+  arrayCopies: unknown[][];
 }
 
 function copy<T>(value: T, state: CopyState, path: object[], copies: unknown[]): T {
@@ -27,10 +31,11 @@ function copy<T>(value: T, state: CopyState, path: object[], copies: unknown[]):
   const ancestor = path.indexOf(value);
   if (ancestor >= 0) return copies[ancestor] as T;
   if (Array.isArray(value)) {
-    const known = state.arrays.get(value);
-    if (known !== undefined) return known as T;
+    const known = state.arrays.indexOf(value);
+    if (known >= 0) return state.arrayCopies[known] as T;
     const items = new Array<unknown>(value.length);
-    state.arrays.set(value, items);
+    state.arrays.push(value);
+    state.arrayCopies.push(items);
     path.push(value);
     copies.push(items);
     for (let index = 0; index < value.length; index++) {

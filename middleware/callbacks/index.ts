@@ -11,7 +11,7 @@ import { secretsOfCall as secretsOf } from '../../src/secrets/call-secrets.js';
 import { deepCopy } from './copy.js';
 import { EventRun } from './invoke.js';
 import { buildKwargs, kwargsFor, recordSource } from './kwargs.js';
-import { type CallbackEvent, type Invocation, planCallbacks } from './plan.js';
+import { type CallbackEvent, type Invocation, PlanCache } from './plan.js';
 
 export type { CallbackEvent } from './plan.js';
 
@@ -32,8 +32,9 @@ export type { CallbackEvent } from './plan.js';
  * const client = createClient({ middleware: [callbacks({ successCallback: [logCost] })] });
  */
 export function callbacks(source: CallbackSource = {}): Middleware {
+  const plans = new PlanCache();
   return async function callbacks(ctx, next) {
-    const plan = planCallbacks(source);
+    const plan = plans.planFor(source);
     const hasTerminal = plan.successful_api_call.length > 0 || plan.failed_api_call.length > 0;
     const hasApiHooks = plan.pre_api_call.length > 0 || plan.post_api_call.length > 0;
     if (!hasTerminal && !hasApiHooks && plan.stream_event.length === 0) return next();

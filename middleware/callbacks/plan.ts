@@ -82,6 +82,55 @@ export function planCallbacks(source: CallbackSource): CallbackPlan {
   return plan;
 }
 
+/**
+ * Remembers the last plan while the arrays hold the same functions in the same order: most
+ * calls re-read arrays nobody changed, and comparing them costs less than planning again. A
+ * handler object in an array turns this off: its hooks are looked up again on every call.
+ */
+export class PlanCache {
+  #seen: unknown[] = [];
+  #plan: CallbackPlan | undefined;
+
+  /** The plan for the arrays as they are now; {@link planCallbacks}'s errors and all. */
+  planFor(source: CallbackSource): CallbackPlan {
+    if (this.#plan !== undefined && this.#unchanged(source)) return this.#plan;
+    const plan = planCallbacks(source);
+    this.#remember(source, plan);
+    return plan;
+  }
+
+  #unchanged(source: CallbackSource): boolean {
+    const seen = this.#seen;
+    let at = 0;
+    for (const [array] of ARRAYS) {
+      const entries = source[array];
+      const length = entries?.length ?? 0;
+      if (seen[at++] !== entries || seen[at++] !== length) return false;
+      for (let index = 0; index < length; index++) {
+        if (seen[at++] !== (entries as unknown[])[index]) return false;
+      }
+    }
+    return true;
+  }
+
+  #remember(source: CallbackSource, plan: CallbackPlan): void {
+    const seen: unknown[] = [];
+    for (const [array] of ARRAYS) {
+      const entries = source[array];
+      seen.push(entries, entries?.length ?? 0);
+      for (const entry of entries ?? []) {
+        if (typeof entry !== 'function') {
+          this.#plan = undefined;
+          return;
+        }
+        seen.push(entry);
+      }
+    }
+    this.#seen = seen;
+    this.#plan = plan;
+  }
+}
+
 function bind(
   entry: LegacyCallback,
   event: CallbackEvent,

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { decodeEntry, encodeEntry } from './entry-codec.js';
 import type { CacheEntry, CacheStore } from './types.js';
 
 /** Options of the in-memory store. */
@@ -38,13 +39,13 @@ export class MemoryStore implements CacheStore {
       this.#entries.delete(key);
       return undefined;
     }
-    return JSON.parse(stored.json) as CacheEntry;
+    return decodeEntry(stored.json);
   }
 
   async set(key: string, entry: CacheEntry, ttlSeconds?: number): Promise<void> {
     const expiresAt =
       ttlSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + ttlSeconds * 1000;
-    this.#entries.set(key, { json: JSON.stringify(entry), expiresAt });
+    this.#entries.set(key, { json: encodeEntry(entry), expiresAt });
   }
 
   async delete(key: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Redis, RedisOptions } from 'ioredis';
+import { decodeEntry, encodeEntry } from './entry-codec.js';
 import type { CacheEntry, CacheStore } from './types.js';
 
 /** How to reach Redis. */
@@ -40,12 +41,12 @@ export class RedisStore implements CacheStore {
 
   async get(key: string): Promise<CacheEntry | undefined> {
     const json = await (await this.#redis()).get(key);
-    return json === null ? undefined : (JSON.parse(json) as CacheEntry);
+    return json === null ? undefined : decodeEntry(json);
   }
 
   async set(key: string, entry: CacheEntry, ttlSeconds?: number): Promise<void> {
     const redis = await this.#redis();
-    const json = JSON.stringify(entry);
+    const json = encodeEntry(entry);
     if (ttlSeconds === undefined) await redis.set(key, json);
     else await redis.set(key, json, 'PX', Math.max(1, Math.round(ttlSeconds * 1000)));
   }

@@ -41,6 +41,31 @@ const entry = (text: string): CacheEntry => ({
   },
 });
 
+/** A streamed entry: chunks sharing their top-level fields, with Azure's and usage's quirks. */
+const streamedEntry = (): CacheEntry => {
+  const chunk = (fields: Record<string, unknown>) => ({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1_767_225_600,
+    model: 'gpt-4o-mini',
+    system_fingerprint: 'fp_1',
+    ...fields,
+  });
+  const delta = (content: string) => [
+    { index: 0, delta: { content }, logprobs: null, finish_reason: null },
+  ];
+  return {
+    ...entry('Hello there'),
+    chunks: [
+      chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: '' } }], usage: null }),
+      chunk({ choices: delta('Hello'), usage: null }),
+      chunk({ choices: delta(' there'), usage: null }),
+      chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: null }),
+      chunk({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } }),
+    ],
+  } as CacheEntry;
+};
+
 describe('the in-memory store', () => {
   it('expires an entry after its ttl', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -72,6 +97,20 @@ describe('the in-memory store', () => {
     const first = await store.get('k');
     (first?.response.choices[0]?.message as { content: string }).content = 'changed by a caller';
     expect((await store.get('k'))?.response.choices[0]?.message.content).toBe('original');
+  });
+
+  it('gives a stream’s chunks back equal, chunk for chunk, whether or not they share their fields', async () => {
+    const store = new MemoryStore();
+    const shared = streamedEntry();
+    await store.set('shared', shared);
+    expect(await store.get('shared')).toEqual(shared);
+    // Azure's first chunk has an empty id and model; another lacks the fingerprint.
+    const mixed = streamedEntry();
+    const [first, , third] = mixed.chunks as Array<Record<string, unknown>>;
+    Object.assign(first ?? {}, { id: '', model: '' });
+    delete third?.system_fingerprint;
+    await store.set('mixed', mixed);
+    expect(await store.get('mixed')).toEqual(mixed);
   });
 
   it('is what the client uses after `client.cache = new Cache()`, and a call with ttl expires', async () => {
@@ -124,6 +163,19 @@ describe.skipIf(!redisUp)('the Redis store (needs Redis on 127.0.0.1:6379)', () 
     );
     await store.delete(`${namespace}:k`);
     expect(await store.get(`${namespace}:k`)).toBeUndefined();
+  });
+
+  it('keeps a stream’s repeated chunk fields once, and still reads entries stored as plain JSON', async () => {
+    const store = redisStore();
+    const streamed = streamedEntry();
+    await store.set(`${namespace}:stream`, streamed);
+    const redis = await store.client();
+    const raw = (await redis.get(`${namespace}:stream`)) ?? '';
+    expect(raw.match(/chatcmpl-1/g)).toHaveLength(1);
+    expect(raw.length).toBeLessThan(JSON.stringify(streamed).length);
+    expect(await store.get(`${namespace}:stream`)).toEqual(streamed);
+    await redis.set(`${namespace}:plain`, JSON.stringify(streamed));
+    expect(await store.get(`${namespace}:plain`)).toEqual(streamed);
   });
 
   it('is shared by two clients, as two processes would share it', async () => {

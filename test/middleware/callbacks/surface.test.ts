@@ -54,6 +54,28 @@ describe('the legacy callback arrays', () => {
     expect(fired).toEqual(['first', 'first', 'second']);
   });
 
+  it('are read on every call even when edited in place: an entry replaced, or moved to another array', async () => {
+    const client = newClient();
+    const fired: string[] = [];
+    const first = () => fired.push('first');
+    client.successCallback = [first];
+    await client.completion({ model: 'gpt-4.1-nano', messages });
+    client.successCallback[0] = () => fired.push('replaced');
+    await client.completion({ model: 'gpt-4.1-nano', messages });
+    client.successCallback.length = 0;
+    client.failureCallback.push(first);
+    await client.completion({ model: 'gpt-4.1-nano', messages });
+    const handler = new (class extends CustomLogger {
+      override logSuccessEvent() {
+        fired.push('handler');
+      }
+    })();
+    client.callbacks.push(handler);
+    await client.completion({ model: 'gpt-4.1-nano', messages });
+    await client.flush();
+    expect(fired).toEqual(['first', 'replaced', 'handler']);
+  });
+
   it('call a success function with (kwargs, completionResponse, startTime, endTime)', async () => {
     const client = newClient();
     const calls: unknown[][] = [];
