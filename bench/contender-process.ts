@@ -47,6 +47,10 @@ async function handle(request: RemoteRequest): Promise<Run | undefined> {
     await workload.warmUp(contender);
     return undefined;
   }
+  if (request.op === 'rewarm') {
+    await workload.rewarm(contender, request.round, request.attempt);
+    return undefined;
+  }
   return workload.run(contender, request.round, request.attempt);
 }
 

@@ -7,7 +7,7 @@ import type { ContenderWorkload } from '../workloads/contender-workloads.js';
 /** What the benchmark asks a contender's process to do. */
 export type RemoteRequest = { seq: number } & (
   | { op: 'warmUp'; workload: ContenderWorkload['id'] }
-  | { op: 'run'; workload: ContenderWorkload['id']; round: number; attempt: number }
+  | { op: 'rewarm' | 'run'; workload: ContenderWorkload['id']; round: number; attempt: number }
   | { op: 'close' }
 );
 
@@ -65,6 +65,11 @@ export class RemoteContender {
   /** Untimed calls in the contender's process. */
   async warmUp(workload: ContenderWorkload['id']): Promise<void> {
     await this.#ask({ seq: ++this.#seq, op: 'warmUp', workload });
+  }
+
+  /** A few untimed calls right before a timed run; see `ContenderWorkload.rewarm`. */
+  async rewarm(workload: ContenderWorkload['id'], round: number, attempt: number): Promise<void> {
+    await this.#ask({ seq: ++this.#seq, op: 'rewarm', workload, round, attempt });
   }
 
   /** One timed run in the contender's process: its CPU, memory and wall time. */

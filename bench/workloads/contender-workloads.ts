@@ -22,6 +22,12 @@ export interface ContenderWorkload<C = Contender> {
   /** Untimed calls that let the JIT and the connection pool settle; they check answers too. */
   warmUp(contender: C): Promise<void>;
   /**
+   * A few untimed calls right before a timed run. A contender idle while the others ran had
+   * its heap shrunk and its code aged by V8's idle-time collections: measured, the one that
+   * had waited longest ran up to a third slower, whoever it was.
+   */
+  rewarm(contender: C, round: number, attempt: number): Promise<void>;
+  /**
    * One timed run; every contender sends the same prompts in the same round. A repeated
    * attempt of a disturbed run (`attempt` > 0) sends new prompts, so caches still miss.
    */
@@ -40,6 +46,8 @@ const ROUND_IDS = 1_000_000;
 const ATTEMPT_ROUNDS = 100;
 /** How often a concurrent run samples memory, in calls. */
 const SAMPLE_EVERY = 500;
+/** Index offset of the calls that rewarm a contender, past any run's own calls. */
+const REWARM_IDS = 900_000;
 
 const plainCall: Call = async (contender, id) =>
   expectReply(contender.name, await contender.plain(promptOf(id)));
@@ -97,6 +105,15 @@ export function longStreamWorkload(config: BenchConfig, server: ServerMeter): Co
             probe.sample();
           }),
       ),
+    rewarm: (contender, round, attempt) =>
+      untimed(contender, config, `${contender.name} stream2000 rewarm`, () =>
+        runSequential(Math.ceil(calls / 5), (index) =>
+          longStreamCall(
+            contender,
+            (round + attempt * ATTEMPT_ROUNDS) * ROUND_IDS + REWARM_IDS + index,
+          ),
+        ),
+      ),
   };
 }
 
@@ -132,6 +149,12 @@ function concurrentWorkload(
             await call(contender, idOf(round + attempt * ATTEMPT_ROUNDS, index));
             if (index % SAMPLE_EVERY === 0) probe.sample();
           }),
+      ),
+    rewarm: (contender, round, attempt) =>
+      untimed(contender, config, `${contender.name} ${id} rewarm`, () =>
+        runConcurrent(Math.ceil(sizes.calls / 5), config.concurrency, (index) =>
+          call(contender, idOf(round + attempt * ATTEMPT_ROUNDS, REWARM_IDS + index)),
+        ),
       ),
   };
 }
@@ -183,7 +206,9 @@ export function inContenderProcesses(
     title: workload.title,
     unit: workload.unit,
     warmUp: (contender) => contender.warmUp(workload.id),
+    rewarm: (contender, round, attempt) => contender.rewarm(workload.id, round, attempt),
     run: async (contender, round, attempt) => {
+      await contender.rewarm(workload.id, round, attempt);
       const before = await server.cpuMicros();
       const run = await contender.run(workload.id, round, attempt);
       return { ...run, serverCpuMicros: (await server.cpuMicros()) - before };
