@@ -40,7 +40,7 @@ export interface BenchConfig {
   memory: { warmUpCalls: number; calls: number; step: number; settledSteps: number };
 }
 
-/** The default run: about 3 to 5 minutes on a 2-core machine. */
+/** The default run: about 4 minutes on a 2-core machine. */
 export const FULL: BenchConfig = {
   mode: 'full',
   rounds: 5,
