@@ -85,7 +85,7 @@ function buildCallRecord(
         ? null
         : ctx.redaction.response
           ? REDACTED
-          : (toJsonSafe(response, secrets) as Record<string, unknown>),
+          : (toJsonSafe(response, secrets, { credentialKeys: false }) as Record<string, unknown>),
     finish_reason: scrubOrNull(finishReasonOf(response)),
     request_id: scrubOrNull(ctx.providerResponse?.requestId),
     error: error

@@ -23,11 +23,33 @@ function mayBeSecretKey(key: string): boolean {
  * that holds one of `secrets` masked where it does. One pass, no intermediate copies: it runs
  * once per call record.
  */
-export function toJsonSafe(value: unknown, secrets: readonly string[] = NONE): unknown {
-  return safe(value, secrets, []);
+export function toJsonSafe(
+  value: unknown,
+  secrets: readonly string[] = NONE,
+  options: JsonSafeOptions = {},
+): unknown {
+  return safe(value, secrets, options.credentialKeys === false ? NO_KEY : mayBeSecretKey, []);
 }
 
-function safe(value: unknown, secrets: readonly string[], ancestors: object[]): unknown {
+/** Options of {@link toJsonSafe}. */
+export interface JsonSafeOptions {
+  /**
+   * Mask string values under credential-like keys (`api_key`, `token`...). True for the
+   * caller's data; false for a provider's answer, where `token` is a logprob's text.
+   * @default true
+   */
+  credentialKeys?: boolean;
+}
+
+type KeyTest = (key: string) => boolean;
+const NO_KEY: KeyTest = () => false;
+
+function safe(
+  value: unknown,
+  secrets: readonly string[],
+  isSecretKey: KeyTest,
+  ancestors: object[],
+): unknown {
   switch (typeof value) {
     case 'string':
       return secrets.length > 0 ? scrubText(value, secrets) : value;
@@ -50,7 +72,7 @@ function safe(value: unknown, secrets: readonly string[], ancestors: object[]): 
   if (Array.isArray(value)) {
     const items = new Array<unknown>(value.length);
     for (let index = 0; index < value.length; index++) {
-      items[index] = safe(value[index], secrets, ancestors) ?? null;
+      items[index] = safe(value[index], secrets, isSecretKey, ancestors) ?? null;
     }
     copy = items;
   } else {
@@ -60,9 +82,9 @@ function safe(value: unknown, secrets: readonly string[], ancestors: object[]): 
       if (!Object.hasOwn(source, key)) continue;
       const item = source[key];
       const result =
-        typeof item === 'string' && mayBeSecretKey(key)
+        typeof item === 'string' && isSecretKey(key)
           ? maskSecret(item)
-          : safe(item, secrets, ancestors);
+          : safe(item, secrets, isSecretKey, ancestors);
       if (result !== undefined) fields[key] = result;
     }
     copy = fields;

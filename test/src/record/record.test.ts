@@ -93,6 +93,36 @@ describe('the call record', () => {
     expect(records[0]?.metadata).toEqual({ api_key: 'sk-r****cdef', note: 'key sk-r****cdef' });
   });
 
+  it('keeps the answer’s logprob tokens as they are, while the key is masked in the answer too', async () => {
+    const { client, records } = recordingClient();
+    const logprobs = {
+      content: [
+        { token: 'Layers', logprob: -0.1, bytes: null, top_logprobs: [{ token: 'Rings' }] },
+      ],
+    };
+    await client.completion({
+      model: 'gpt-4o-mini',
+      messages,
+      apiKey: KEY,
+      mockResponse: {
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: `Layers, and ${KEY}` },
+            logprobs,
+            finish_reason: 'stop',
+          },
+        ],
+      },
+    });
+    const response = records[0]?.response as
+      | { choices: Array<Record<string, unknown>> }
+      | undefined;
+    const choice = response?.choices[0];
+    expect(choice?.logprobs).toEqual(logprobs);
+    expect(JSON.stringify(records)).not.toContain(KEY);
+  });
+
   it('redacts messages and response per call, over the client, over the process default', async () => {
     setDefaultRedaction({ response: true });
     const { client, records } = recordingClient({ redact: { messages: true } });
