@@ -7,7 +7,8 @@ import {
 } from 'shallot';
 import { consoleLogger } from 'shallot/middleware/console-logger';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../support/fake-provider.js';
+import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
+import { callsWithKey } from '../support/keyed-calls.js';
 import { collect } from '../support/streams.js';
 
 const KEY = 'sk-proj-SECRETconsoleSECRET0123456789';
@@ -240,43 +241,10 @@ describe('consoleLogger()', () => {
     const { client, output } = loggedClient({
       providers: { openai: { apiKey: KEY, apiBase: fake.url } },
     });
-    await client.completion({
-      model: 'openai/gpt-4o-mini',
-      messages,
-      apiKey: KEY,
-      metadata: { api_key: KEY },
-      mockResponse: 'Paris.',
-    });
-    await client
-      .completion({
-        model: 'openai/gpt-4o-mini',
-        messages,
-        apiKey: KEY,
-        metadata: { api_key: KEY },
-        mockResponse: new Error(`the key ${KEY} was refused`),
-      })
-      .catch(() => {});
-    fake.reply({ body: fixture('openai-chat-stream-usage.sse') });
-    await collect(
-      await client.completion({
-        model: 'gpt-4o',
-        messages,
-        stream: true,
-        metadata: { api_key: KEY },
-      }),
-    );
-    fake.reply({
-      status: 401,
-      body: JSON.stringify({
-        error: { message: `Incorrect API key provided: ${KEY}`, code: 'invalid_api_key' },
-      }),
-    });
-    await client
-      .completion({ model: 'gpt-4o', messages, metadata: { api_key: KEY } })
-      .catch(() => {});
+    await callsWithKey(client, fake, KEY);
     await client.flush();
     const printed = output.writes.join('');
-    expect(output.lines()).toHaveLength(4);
+    expect(output.lines()).toHaveLength(5);
     expect(printed).toContain('AuthenticationError (401)');
     expect(printed).toContain('the key sk-p****6789 was refused');
     expect(printed).not.toContain(KEY);

@@ -13,6 +13,7 @@ import {
 import { jsonlLogger } from 'shallot/middleware/jsonl-logger';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FakeProvider, fixture, startFakeProvider } from '../support/fake-provider.js';
+import { callsWithKey } from '../support/keyed-calls.js';
 import { collect } from '../support/streams.js';
 
 const KEY = 'sk-proj-SECRETjsonlSECRET0123456789';
@@ -364,42 +365,7 @@ describe('jsonlLogger()', () => {
       middleware: [jsonlLogger({ path })],
       providers: { openai: { apiKey: KEY, apiBase: fake.url, headers: { 'x-api-key': KEY } } },
     });
-    await client.completion({
-      model: 'openai/gpt-4o-mini',
-      messages,
-      apiKey: KEY,
-      metadata: { api_key: KEY },
-      mockResponse: 'Paris.',
-    });
-    await client
-      .completion({
-        model: 'openai/gpt-4o-mini',
-        messages,
-        apiKey: KEY,
-        metadata: { api_key: KEY },
-        mockResponse: new Error(`the key ${KEY} was refused`),
-      })
-      .catch(() => {});
-    fake.reply({ body: fixture('openai-chat.json') });
-    await client.completion({ model: 'gpt-4.1-nano', messages, metadata: { api_key: KEY } });
-    fake.reply({ body: fixture('openai-chat-stream-usage.sse') });
-    await collect(
-      await client.completion({
-        model: 'gpt-4o',
-        messages,
-        stream: true,
-        metadata: { api_key: KEY },
-      }),
-    );
-    fake.reply({
-      status: 401,
-      body: JSON.stringify({
-        error: { message: `Incorrect API key provided: ${KEY}`, code: 'invalid_api_key' },
-      }),
-    });
-    await client
-      .completion({ model: 'gpt-4o', messages, metadata: { api_key: KEY } })
-      .catch(() => {});
+    await callsWithKey(client, fake, KEY);
     await client.flush();
     const records = await readRecords(path);
     expect(records.map((record) => record.status)).toEqual([

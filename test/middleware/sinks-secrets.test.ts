@@ -30,13 +30,12 @@ import { pinoLogger } from 'shallot/middleware/pino-logger';
 import { postgresLogger } from 'shallot/middleware/postgres-logger';
 import { webhookLogger } from 'shallot/middleware/webhook-logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../support/fake-provider.js';
+import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
+import { callsWithKey } from '../support/keyed-calls.js';
 import { explainPostgresSkip, POSTGRES_URL, postgresIsUp } from '../support/postgres.js';
-import { collect } from '../support/streams.js';
 
 const KEY = 'sk-every-sink-7d3f9a1c5e2b4680';
 const KEY_TAIL = KEY.slice(8);
-const messages = [{ role: 'user' as const, content: 'Keep my key out of the logs.' }];
 const postgresUp = await postgresIsUp();
 explainPostgresSkip(postgresUp, 'the PostgreSQL part of the secrets test');
 
@@ -98,25 +97,7 @@ describe('no logging sink ever writes the API key', () => {
     });
     const metadata = { api_key: KEY, note: `my key is ${KEY}` };
 
-    fake.reply({ body: fixture('openai-chat.json') });
-    await client.completion({ model: 'gpt-4.1-nano', messages, metadata });
-    fake.reply({ body: fixture('openai-chat-stream-usage.sse') });
-    await collect(await client.completion({ model: 'gpt-4o', messages, metadata, stream: true }));
-    fake.reply({
-      status: 401,
-      body: JSON.stringify({
-        error: { message: `Incorrect API key provided: ${KEY}`, code: 'invalid_api_key' },
-      }),
-    });
-    await client.completion({ model: 'gpt-4o', messages, metadata }).catch(() => {});
-    await client
-      .completion({
-        model: 'gpt-4o',
-        messages,
-        metadata,
-        mockResponse: new Error(`refused ${KEY}`),
-      })
-      .catch(() => {});
+    await callsWithKey(client, fake, KEY, metadata);
     expect(await client.flush()).toBe(true);
     await reader.forceFlush();
 
@@ -149,7 +130,7 @@ describe('no logging sink ever writes the API key', () => {
       expect(text.length, `${sink} wrote nothing`).toBeGreaterThan(0);
       expect(text.includes(KEY) || text.includes(KEY_TAIL), `${sink} holds the key`).toBe(false);
     }
-    expect(outputs.jsonl?.trim().split('\n')).toHaveLength(4);
+    expect(outputs.jsonl?.trim().split('\n')).toHaveLength(5);
     expect(outputs.webhook).not.toContain('webhook-token');
   });
 });
