@@ -1,9 +1,9 @@
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import type { ChatCompletionChunk, ChunkDelta } from '../types/openai.js';
 import { mapAnthropicError } from './anthropic-errors.js';
 import { anthropicUsage, finishReasonOf, thinkingBlockOf } from './anthropic-response.js';
 import type { ResolvedProvider, StreamDecoder, WireEvent } from './provider.js';
 import { makeChunk, nowSeconds, type StreamIdentity } from './shared/chunks.js';
+import { parseStreamObject } from './shared/parse-object.js';
 
 /** The fields of Anthropic stream events that the decoder reads. */
 interface AnthropicEvent {
@@ -228,18 +228,6 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   }
 
   #parse(data: string): AnthropicEvent {
-    try {
-      const payload: unknown = JSON.parse(data);
-      if (payload !== null && typeof payload === 'object') return payload as AnthropicEvent;
-    } catch {
-      // reported below
-    }
-    const { name, model } = this.#provider;
-    throw new InvalidResponseError({
-      provider: name,
-      model,
-      body: data.slice(0, 500),
-      message: `${name}/${model}: a stream event is not a JSON object: ${JSON.stringify(data.slice(0, 80))}.`,
-    });
+    return parseStreamObject<AnthropicEvent>(data, this.#provider);
   }
 }

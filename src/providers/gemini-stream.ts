@@ -1,4 +1,3 @@
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import type {
   ChatCompletionChunk,
   ChunkChoice,
@@ -10,6 +9,7 @@ import { readParts, responseIdOf, toFinishReason } from './gemini-response.js';
 import type { GeminiCandidate, GeminiResponse, SignedToolCall } from './gemini-wire.js';
 import type { ResolvedProvider, StreamDecoder, WireEvent } from './provider.js';
 import { makeChunk, nowSeconds, type StreamIdentity } from './shared/chunks.js';
+import { parseStreamObject } from './shared/parse-object.js';
 import { toOpenAIUsage } from './shared/usage.js';
 
 /**
@@ -118,20 +118,6 @@ export class GeminiStreamDecoder implements StreamDecoder {
   }
 
   #parse(data: string): GeminiResponse {
-    try {
-      const parsed: unknown = JSON.parse(data);
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        return parsed as GeminiResponse;
-      }
-    } catch {
-      // reported below
-    }
-    const { name, model } = this.#provider;
-    throw new InvalidResponseError({
-      provider: name,
-      model,
-      body: data.slice(0, 500),
-      message: `${name}/${model}: a stream event is not a JSON object: ${JSON.stringify(data.slice(0, 80))}.`,
-    });
+    return parseStreamObject<GeminiResponse>(data, this.#provider);
   }
 }

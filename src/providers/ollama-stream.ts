@@ -1,4 +1,3 @@
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { ChatCompletionChunk, ChunkDelta, ToolCallDelta } from '../types/openai.js';
 import {
@@ -11,6 +10,7 @@ import {
 } from './ollama-response.js';
 import type { ProviderFailure, ResolvedProvider, StreamDecoder, WireEvent } from './provider.js';
 import { makeChunk, type StreamIdentity } from './shared/chunks.js';
+import { parseStreamObject } from './shared/parse-object.js';
 
 /** Maps an error line of the stream to the error taxonomy. */
 export type StreamErrorMapper = (failure: ProviderFailure) => ShallotError;
@@ -101,21 +101,6 @@ export class OllamaStreamDecoder implements StreamDecoder {
   }
 
   #parse(data: string): OllamaChatLine {
-    let line: unknown;
-    try {
-      line = JSON.parse(data);
-    } catch {
-      // handled below with the not-an-object case
-    }
-    if (line !== null && typeof line === 'object' && !Array.isArray(line)) {
-      return line as OllamaChatLine;
-    }
-    const { name, model } = this.#provider;
-    throw new InvalidResponseError({
-      provider: name,
-      model,
-      body: data.slice(0, 500),
-      message: `${name}/${model}: a stream line is not a JSON object: ${JSON.stringify(data.slice(0, 80))}.`,
-    });
+    return parseStreamObject<OllamaChatLine>(data, this.#provider, 'a stream line');
   }
 }
