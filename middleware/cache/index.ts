@@ -20,6 +20,11 @@ export interface CacheLayerOptions {
   namespace?: string;
   /** Your own key for a request; the default hashes the canonical request. */
   key?: (ctx: Context) => string;
+  /**
+   * How long calls waiting on an identical stream in flight wait for its next chunk before
+   * they send their own request: a stream nobody reads must not hold them. @default 1000
+   */
+  streamIdleMs?: number;
 }
 
 /**
@@ -33,7 +38,7 @@ export interface CacheLayerOptions {
  */
 export function cache(options: CacheLayerOptions = {}): Middleware & { close(): Promise<void> } {
   const pick = chooseCache(options);
-  const flights = new SingleFlight();
+  const flights = new SingleFlight(checkIdleMs(options.streamIdleMs));
   const health = new StoreHealth();
   const layer: Middleware = async function cache(ctx, next) {
     const target = pick();
@@ -43,11 +48,16 @@ export function cache(options: CacheLayerOptions = {}): Middleware & { close(): 
     const key = target.keyFor(hash, controls.namespace ?? options.namespace);
     ctx.cacheKey = hash;
     if (!controls.noCache) {
-      const stored = await health.read(ctx, target, key);
-      if (isFresh(stored, controls.sMaxAge)) return answer(ctx, stored);
-      // Wait for an identical call in flight; if it fails, the next waiting call leads.
-      for (let leader = flights.leaderOf(key); leader; leader = flights.leaderOf(key)) {
-        const shared = await leader;
+      // An identical call in flight answers first: its answer may not be in the store yet.
+      let leader = flights.leaderOf(key);
+      if (leader === undefined) {
+        const stored = await health.read(ctx, target, key);
+        if (isFresh(stored, controls.sMaxAge)) return answer(ctx, stored);
+        leader = flights.leaderOf(key);
+      }
+      // Wait for it, never past this call's own bounds; if it fails, the next waiting call leads.
+      for (; leader; leader = flights.leaderOf(key)) {
+        const shared = await ctx.within(leader);
         if (shared) return answer(ctx, structuredClone(shared));
       }
     }
@@ -60,7 +70,14 @@ export function cache(options: CacheLayerOptions = {}): Middleware & { close(): 
       if (ctx.stream) {
         const seen: ChatCompletionChunk[] = [];
         chunks = seen;
-        ctx.onChunk((chunk) => seen.push(chunk));
+        if (flight === undefined) ctx.onChunk((chunk) => seen.push(chunk));
+        else {
+          flight.streaming();
+          ctx.onChunk((chunk) => {
+            seen.push(chunk);
+            flight.advance();
+          });
+        }
       }
       ctx.onEnd(() => {
         // Only a complete answer is kept: a failed or cut-short stream never is.
@@ -107,6 +124,15 @@ function hashOf(ctx: Context, options: CacheLayerOptions): string | undefined {
     // an unknown provider: the attempt will fail with the right error, uncached
     return undefined;
   }
+}
+
+function checkIdleMs(value: unknown): number {
+  if (value === undefined) return 1000;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  throw ValidationError.forField(
+    'cache options.streamIdleMs',
+    `expected a positive number of milliseconds, received ${JSON.stringify(value) ?? String(value)}.`,
+  );
 }
 
 function chooseCache(options: CacheLayerOptions): () => Cache | null | undefined {

@@ -1,7 +1,9 @@
 import type { Context } from '../../index.js';
 import type { Cache } from '../../src/cache/cache.js';
 import type { CacheEntry } from '../../src/cache/types.js';
+import { InvalidResponseError } from '../../src/errors/invalid-response-error.js';
 import { TimeoutError } from '../../src/errors/timeout-error.js';
+import { cacheEntryProblem } from '../../src/shapes/check.js';
 
 /**
  * Reads and writes a cache so that a failing or slow store never fails a call: a read that
@@ -14,10 +16,19 @@ export class StoreHealth {
   async read(ctx: Context, cache: Cache, key: string): Promise<CacheEntry | undefined> {
     try {
       const read = cache.get(key);
-      const entry = await (cache.local ? read : withTimeout(read, cache.timeoutMs, 'read'));
+      const entry = await (cache.local
+        ? read
+        : ctx.within(withTimeout(read, cache.timeoutMs, 'read')));
       this.#failing = false;
-      return isEntry(entry) ? entry : undefined;
+      if (entry === undefined || entry === null) return undefined;
+      // Another process, or whoever can write to the store, may have left anything there.
+      const problem = cacheEntryProblem(entry);
+      if (problem === undefined) return entry;
+      this.#fail(ctx, cache, malformedEntry(key, problem), 'get');
+      return undefined;
     } catch (error) {
+      // The call itself ended (its signal, its totalTimeout): that is no store failure.
+      if (ctx.signal.aborted) throw error;
       this.#fail(ctx, cache, error, 'get');
       return undefined;
     }
@@ -61,7 +72,8 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
-function isEntry(value: unknown): value is CacheEntry {
-  const entry = value as CacheEntry | undefined;
-  return entry?.v === 1 && Array.isArray(entry.response?.choices);
+function malformedEntry(key: string, problem: string): InvalidResponseError {
+  return new InvalidResponseError({
+    message: `the cache entry ${key} is malformed (${problem}); it counts as a miss, and the fresh answer replaces it.`,
+  });
 }

@@ -153,5 +153,7 @@ async function runInline(
   for (const invocation of invocations) {
     run.call(invocation, deepCopy(base, secrets), null, base.start_time, null);
   }
-  await run.settled();
+  // In line, but never past the call's own bounds: a callback that never settles cannot hold it.
+  const settled = run.settled();
+  if (settled !== undefined) await ctx.within(settled);
 }

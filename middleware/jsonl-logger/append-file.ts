@@ -26,13 +26,33 @@ export class AppendFile {
   #fd: number | undefined;
   #inode = 0;
   #checkedAt = 0;
+  #appending: Promise<void> | undefined;
 
   constructor(path: string) {
     this.#path = path;
   }
 
-  /** Appends all of `text`, opening the file first when needed. */
+  /** Appends all of `text`, opening the file first when needed. One append at a time. */
   async append(text: string): Promise<void> {
+    const appending = this.#append(text);
+    this.#appending = appending;
+    try {
+      await appending;
+    } finally {
+      if (this.#appending === appending) this.#appending = undefined;
+    }
+  }
+
+  /**
+   * Closes the file once the append under way is done (closing under it could let the write
+   * land in whatever file reuses the descriptor); a later `append()` opens it again.
+   */
+  async close(): Promise<void> {
+    await this.#appending?.catch(() => {});
+    await this.#closeDescriptor();
+  }
+
+  async #append(text: string): Promise<void> {
     const fd = await this.#current();
     const bytes = Buffer.from(text, 'utf8');
     try {
@@ -42,13 +62,12 @@ export class AppendFile {
       }
     } catch (error) {
       // A descriptor that failed once is not trusted again: the next write reopens the path.
-      await this.close().catch(() => {});
+      await this.#closeDescriptor().catch(() => {});
       throw error;
     }
   }
 
-  /** Closes the file; a later `append()` opens it again. */
-  async close(): Promise<void> {
+  async #closeDescriptor(): Promise<void> {
     const fd = this.#fd;
     this.#fd = undefined;
     if (fd !== undefined) await closeFile(fd);
@@ -57,7 +76,7 @@ export class AppendFile {
   async #current(): Promise<number> {
     if (this.#fd !== undefined && Date.now() - this.#checkedAt >= RECHECK_MS) {
       this.#checkedAt = Date.now();
-      if (!(await this.#stillThere())) await this.close().catch(() => {});
+      if (!(await this.#stillThere())) await this.#closeDescriptor().catch(() => {});
     }
     if (this.#fd === undefined) {
       const fd = await this.#open();

@@ -36,9 +36,11 @@
  * ```
  */
 
+import type { CallRecord } from '../../index.js';
 import { SinkError } from '../../src/errors/sink-error.js';
 import { createSink, type Sink } from '../../src/record/sink.js';
 import { resolveOptions } from './options.js';
+import { OwnPool } from './own-pool.js';
 import { createTableSql, insertSql, qualifiedName, rowOf, type TableName } from './table.js';
 
 /** What the logger needs of a pool: node-postgres's `Pool` (or `Client`) fits. */
@@ -76,7 +78,9 @@ export interface PostgresLoggerOptions {
  * A failed write (server down, wrong table) goes to the client's `onCallbackError`; calls
  * never fail. `pg` is loaded on the first write, and a pool made from `connectionString`
  * (one connection, which does not keep the process alive when idle) is ended by
- * `client.shutdown()`; a `pool` of your own is not.
+ * `client.shutdown()`: if its `timeoutMs` passes while a statement still waits (on a locked
+ * table, say), that connection is closed rather than waited on. A `pool` of your own is never
+ * ended, and its statements are left to run.
  *
  * @example
  * const client = createClient({
@@ -90,26 +94,16 @@ export function postgresLogger(options: PostgresLoggerOptions): Sink {
   const settings = resolveOptions(options);
   const name: TableName = { table: settings.table, schema: settings.schema };
   const target = qualifiedName(name);
-  let pool = settings.pool;
-  let ownPool: { end(): Promise<void> } | undefined;
+  // A pool of the caller's is used as is; otherwise the logger makes (and ends) its own.
+  const yours = settings.pool;
+  const own = yours === undefined ? new OwnPool(settings) : undefined;
   let tableReady = !settings.createTable;
-
-  const poolOf = async (): Promise<PostgresPool> => {
-    if (pool !== undefined) return pool;
-    const { Pool } = await import('pg');
-    const created = new Pool({
-      connectionString: settings.connectionString,
-      // Writes never overlap, so one connection is all the logger uses.
-      max: 1,
-      connectionTimeoutMillis: settings.connectionTimeoutMs,
-      allowExitOnIdle: true,
-    });
-    // An idle connection that drops is discarded by the pool; the next write reconnects, and
-    // reports the failure if the server is really gone. Unhandled, the event would crash.
-    created.on('error', () => {});
-    pool = created;
-    ownPool = created;
-    return created;
+  const writeTo = async (connection: PostgresPool, records: CallRecord[]) => {
+    if (!tableReady) {
+      await connection.query(createTableSql(name));
+      tableReady = true;
+    }
+    await connection.query(insertSql(name, records.length), records.flatMap(rowOf));
   };
 
   return createSink({
@@ -118,12 +112,8 @@ export function postgresLogger(options: PostgresLoggerOptions): Sink {
     maxWaitMs: settings.maxWaitMs,
     write: async (records) => {
       try {
-        const connection = await poolOf();
-        if (!tableReady) {
-          await connection.query(createTableSql(name));
-          tableReady = true;
-        }
-        await connection.query(insertSql(name, records.length), records.flatMap(rowOf));
+        if (own) await own.run((connection) => writeTo(connection, records));
+        else if (yours) await writeTo(yours, records);
       } catch (error) {
         throw new SinkError('sink_delivery', {
           sink: 'postgresLogger',
@@ -132,13 +122,7 @@ export function postgresLogger(options: PostgresLoggerOptions): Sink {
         });
       }
     },
-    close: async () => {
-      const owned = ownPool;
-      ownPool = undefined;
-      if (owned === undefined) return;
-      pool = undefined;
-      await owned.end();
-    },
+    close: ({ signal }) => own?.end(signal),
   });
 }
 

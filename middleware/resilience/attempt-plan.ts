@@ -80,8 +80,8 @@ export class AttemptPlan {
       delayMs: next.delayMs,
     });
     // The listeners finish before the next attempt starts, so events stay in order; an abort
-    // ends the wait at once.
-    await Promise.all([sleep(next.delayMs, ctx.signal), told]);
+    // (the caller's signal, totalTimeout) ends the wait at once, however long they take.
+    await ctx.within(Promise.all([sleep(next.delayMs, ctx.signal), told]));
     if (next.target !== undefined) this.#switchTo(next.target);
   }
 

@@ -1,5 +1,4 @@
 import type { Middleware } from '../../index.js';
-import { TimeoutError } from '../../src/errors/timeout-error.js';
 import { ValidationError } from '../../src/errors/validation-error.js';
 import { describeValue } from '../../src/validation/describe-value.js';
 import { AttemptPlan, type PlanSettings } from './attempt-plan.js';
@@ -19,7 +18,7 @@ export interface ResilienceOptions {
 }
 
 /**
- * Retries, fallbacks and the whole-call timeout: the innermost call layer, which runs the
+ * Retries and fallbacks: the innermost call layer, which runs the
  * attempt chain once, and again while the plan allows. Only retryable failures are retried
  * (429 other than an exhausted quota, 408, 409, 5xx, 529, a reset connection, a timeout, a cut
  * or malformed stream), with exponential backoff and jitter or the provider's `retry-after`;
@@ -44,18 +43,6 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
       });
       return plan;
     };
-    const totalTimeout = ctx.options.totalTimeout;
-    if (totalTimeout !== undefined) {
-      const timer = setTimeout(() => {
-        ctx.abort(
-          new TimeoutError({
-            model: ctx.request.model,
-            message: `${ctx.request.model}: the call took longer than its totalTimeout of ${totalTimeout} ms.`,
-          }),
-        );
-      }, totalTimeout);
-      ctx.onEnd(() => clearTimeout(timer));
-    }
     if (ctx.isStream) ctx.setStreamRecovery((error) => planOf().recover(error));
     try {
       await ctx.runAttempt();

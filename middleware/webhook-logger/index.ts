@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Middleware, Secret } from '../../index.js';
-import { createSink, type Sink } from '../../src/record/sink.js';
+import { createSink, type DeadlineOptions, type Sink } from '../../src/record/sink.js';
 import { checkOptions } from './options.js';
 import { Outbox, type WebhookStats } from './outbox.js';
 import type { WebhookRetry } from './retry.js';
@@ -66,7 +66,9 @@ export interface WebhookSink extends Sink {
  * statuses, and a batch out of attempts, are reported to the client's `onCallbackError`. The
  * queue is bounded: past `maxQueue`, the oldest records are dropped and counted. Calls never
  * wait for the webhook and never fail because of it; `client.flush()` resolves once every
- * record is delivered or given up on, and no timer of the sink keeps the process alive.
+ * record is delivered or given up on, and no timer of the sink keeps the process alive. When
+ * `client.shutdown()` reaches its `timeoutMs`, the sink stops: the POST under way is cut, and
+ * the records not delivered are counted in `failed` and reported.
  *
  * @example
  * const hook = webhookLogger({ url: 'https://logs.example.com/llm', headers: { authorization: `Bearer ${token}` } });
@@ -91,10 +93,23 @@ export function webhookLogger(options: WebhookLoggerOptions): WebhookSink {
     report = (error, event) => ctx.report(error, { callback: 'webhookLogger', event });
     return base(ctx, next);
   };
-  const flush = async () => {
+  const flush = async (deadline?: DeadlineOptions) => {
     await base.flush();
-    await outbox.idle();
+    await outbox.idle(deadline?.signal);
   };
   // The dispatcher is shared (or the caller's): closing the sink delivers, and leaves it open.
-  return Object.assign(sink, { flush, close: flush, stats: () => outbox.stats() });
+  // Past the deadline it stops: the POST under way is cut, and what is left is given up on.
+  const close = async (deadline?: DeadlineOptions) => {
+    const signal = deadline?.signal;
+    const stop = () => outbox.stop();
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await base.close(deadline);
+      await outbox.idle(signal);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+  };
+  return Object.assign(sink, { flush, close, stats: () => outbox.stats() });
 }

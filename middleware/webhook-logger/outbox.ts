@@ -1,7 +1,14 @@
 import type { CallRecord } from '../../index.js';
+import { BackoffWait } from './backoff-wait.js';
 import { WebhookOverflowError } from './errors.js';
 import { postOnce, type Target } from './post.js';
-import { deliveryError, type RetryPolicy, retryDelay, type WebhookRetry } from './retry.js';
+import {
+  deliveryError,
+  givenUpError,
+  type RetryPolicy,
+  retryDelay,
+  type WebhookRetry,
+} from './retry.js';
 
 /** The counters of a webhook sink. */
 export interface WebhookStats {
@@ -33,7 +40,8 @@ export interface OutboxOptions {
 /**
  * A bounded queue of records and the one loop that POSTs them, a batch at a time and in
  * order, retrying a batch before the next one goes. When the queue is full the oldest records
- * make room; `idle()` resolves once everything queued is delivered or given up on.
+ * make room; `idle()` resolves once everything queued is delivered or given up on; `stop()`
+ * gives up on everything at once, for good.
  */
 export class Outbox {
   readonly #options: OutboxOptions;
@@ -41,7 +49,10 @@ export class Outbox {
   #sending = 0;
   #running = false;
   #overflowing = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #backoff = new BackoffWait();
+  /** Cuts the POST under way. */
+  #posting: AbortController | undefined;
+  #stopped = false;
   #idleWaiters: Array<() => void> = [];
   #counts = { delivered: 0, failed: 0, dropped: 0, requests: 0 };
 
@@ -55,17 +66,58 @@ export class Outbox {
 
   /** Queues records for delivery, dropping the oldest beyond `maxQueue`. */
   enqueue(records: readonly CallRecord[]): void {
+    if (this.#stopped) {
+      this.#giveUp(records.length, 'closed');
+      return;
+    }
     for (const record of records) this.#waiting.push(record);
     const excess = this.#waiting.length - this.#options.maxQueue;
     if (excess > 0) this.#drop(excess);
     if (!this.#running) void this.#run();
   }
 
-  /** Resolves once nothing is queued or being sent; meanwhile, a backoff keeps the process up. */
-  idle(): Promise<void> {
-    if (!this.#running && this.#waiting.length === 0) return Promise.resolve();
-    this.#timer?.ref?.();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  /**
+   * Resolves once nothing is queued or being sent, or when `signal` aborts (delivery goes
+   * on); while someone waits, a backoff keeps the process up.
+   */
+  idle(signal?: AbortSignal): Promise<void> {
+    if ((!this.#running && this.#waiting.length === 0) || signal?.aborted) return Promise.resolve();
+    this.#backoff.keepAlive(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = () => {
+        this.#idleWaiters = this.#idleWaiters.filter((waiter) => waiter !== done);
+        if (this.#idleWaiters.length === 0) this.#backoff.keepAlive(false);
+        resolve();
+      };
+      this.#idleWaiters.push(done);
+      signal?.addEventListener('abort', leave, { once: true });
+    });
+  }
+
+  /**
+   * Stops for good: cuts the POST under way and the backoff, and gives up on every record not
+   * yet delivered (counted in `failed`, reported once). Records queued later are given up on
+   * too. Nothing of the outbox keeps the process alive afterwards.
+   */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    const lost = this.#waiting.length + this.#sending;
+    this.#waiting = [];
+    this.#sending = 0;
+    this.#posting?.abort();
+    this.#backoff.cancel();
+    this.#giveUp(lost, 'deadline');
+  }
+
+  #giveUp(records: number, why: 'deadline' | 'closed'): void {
+    if (records === 0) return;
+    this.#counts.failed += records;
+    this.#options.report(givenUpError(records, why, this.#options.target), 'close');
   }
 
   #drop(count: number): void {
@@ -86,7 +138,7 @@ export class Outbox {
   async #run(): Promise<void> {
     this.#running = true;
     try {
-      while (this.#waiting.length > 0) {
+      while (this.#waiting.length > 0 && !this.#stopped) {
         const batch = this.#waiting.splice(0, this.#options.batchSize);
         // The backlog is gone: a later overflow is a new episode, and is reported again.
         if (this.#waiting.length === 0) this.#overflowing = false;
@@ -99,6 +151,7 @@ export class Outbox {
     } finally {
       this.#sending = 0;
       this.#running = false;
+      this.#backoff.keepAlive(false);
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const resolve of waiters) resolve();
@@ -111,7 +164,11 @@ export class Outbox {
     const body = JSON.stringify({ records: batch });
     for (let attempt = 1; ; attempt++) {
       this.#counts.requests++;
-      const outcome = await postOnce(target, body);
+      this.#posting = new AbortController();
+      const outcome = await postOnce(target, body, this.#posting.signal);
+      this.#posting = undefined;
+      // stop() has counted and reported the batch.
+      if (this.#stopped) return;
       if (outcome.ok) {
         this.#counts.delivered += batch.length;
         return;
@@ -129,7 +186,8 @@ export class Outbox {
         reason: outcome.problem,
         records: batch.length,
       });
-      await this.#sleep(delayMs);
+      await this.#backoff.wait(delayMs);
+      if (this.#stopped) return;
     }
   }
 
@@ -139,16 +197,5 @@ export class Outbox {
     } catch (error) {
       this.#options.report(error, 'retry');
     }
-  }
-
-  /** Waits without keeping the process alive, unless someone is waiting on `idle()`. */
-  #sleep(delayMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        resolve();
-      }, delayMs);
-      if (this.#idleWaiters.length === 0) this.#timer.unref?.();
-    });
   }
 }

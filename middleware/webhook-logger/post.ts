@@ -37,8 +37,15 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status <= 599);
 }
 
-/** POSTs `body` once, and reads the answer enough to tell what to do next. */
-export async function postOnce(target: Target, body: string): Promise<PostOutcome> {
+/**
+ * POSTs `body` once, and reads the answer enough to tell what to do next. `signal` cuts the
+ * request and its connection (the sink is closing): the outcome is then a retryable failure.
+ */
+export async function postOnce(
+  target: Target,
+  body: string,
+  signal?: AbortSignal,
+): Promise<PostOutcome> {
   let response: Dispatcher.ResponseData;
   try {
     response = await request(target.url, {
@@ -48,6 +55,7 @@ export async function postOnce(target: Target, body: string): Promise<PostOutcom
       dispatcher: target.dispatcher,
       headersTimeout: target.timeoutMs,
       bodyTimeout: target.timeoutMs,
+      signal,
     });
   } catch (error) {
     return {

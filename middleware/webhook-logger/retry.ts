@@ -53,3 +53,26 @@ export function deliveryError(
     retryable: outcome.retryable,
   });
 }
+
+/**
+ * The error that reports records given up on without a last answer: `client.shutdown()`
+ * reached its deadline (`deadline`), or they came after the sink was stopped (`closed`).
+ */
+export function givenUpError(
+  records: number,
+  why: 'deadline' | 'closed',
+  target: Target,
+): WebhookDeliveryError {
+  const what = `${records} record${records === 1 ? '' : 's'}`;
+  const message =
+    why === 'deadline'
+      ? `webhookLogger: gave up on ${what} for ${target.shown}: client.shutdown() reached its timeoutMs before the webhook took them. Give shutdown() more time, or check that the webhook answers.`
+      : `webhookLogger: gave up on ${what} for ${target.shown}: client.shutdown() had already closed the sink when they came.`;
+  return new WebhookDeliveryError({
+    message,
+    status: undefined,
+    attempts: 0,
+    records,
+    retryable: why === 'deadline',
+  });
+}

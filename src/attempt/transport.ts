@@ -2,13 +2,15 @@ import type { Dispatcher } from 'undici';
 import type { Middleware } from '../call/middleware.js';
 import type { CallContext } from '../context/context.js';
 import { answerFromMock } from '../providers/mock.js';
-import { sendHttp } from '../transport/http.js';
+import { type BodyLimits, sendHttp } from '../transport/http.js';
 
 /** Settings of the transport layer, from the client. */
 export interface TransportSettings {
   dispatcher: Dispatcher;
   /** Milliseconds, when the call gives no `timeout`. */
   timeout: number;
+  /** What may be held in memory of one answer. */
+  limits: BodyLimits;
 }
 
 /**
@@ -20,6 +22,11 @@ export function transport(settings: TransportSettings): Middleware {
     const call = ctx as CallContext;
     const mock = call.options.mockResponse;
     if (mock !== undefined) return answerFromMock(call, mock);
-    return sendHttp(call, settings.dispatcher, call.options.timeout ?? settings.timeout);
+    return sendHttp(
+      call,
+      settings.dispatcher,
+      call.options.timeout ?? settings.timeout,
+      settings.limits,
+    );
   };
 }

@@ -13,12 +13,14 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { LegacyCallback } from '../legacy/types.js';
 import type { ProviderOptions } from '../providers/provider.js';
 import { resolveProvider } from '../providers/registry.js';
+import type { DeadlineOptions } from '../record/sink.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
 import { sharedAgent } from '../transport/agent.js';
 import type { ChatCompletion } from '../types/openai.js';
 import { parseCompletionParams } from '../validation/parse-params.js';
 import { Background, type WorkLabel } from './background.js';
-import { linkSignal } from './link-signal.js';
+import { bindCallBounds } from './call-bounds.js';
+import { Deadline, hasClose, hasFlush, labelOf, settle } from './deadline.js';
 import {
   type CallbackErrorHandler,
   type CallbackErrorInfo,
@@ -30,7 +32,8 @@ import type { CompletionParams, StreamingParams } from './params.js';
 type Chain = (ctx: CallContext) => Promise<void>;
 
 const DEFAULT_TIMEOUT_MS = 600_000;
-const DEFAULT_FLUSH_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
 /**
  * A shallot client: a call chain of middleware around an attempt chain that ends in the
@@ -93,6 +96,10 @@ export class Client {
       transport({
         dispatcher: checked.dispatcher ?? sharedAgent(),
         timeout: checked.timeout ?? DEFAULT_TIMEOUT_MS,
+        limits: {
+          maxResponseBytes: checked.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+          maxEventBytes: checked.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+        },
       }),
     );
   }
@@ -142,11 +149,16 @@ export class Client {
       parsed.traceId,
       this.#services,
     );
-    if (parsed.options.signal) linkSignal(ctx, parsed.options.signal);
+    const bounded = bindCallBounds(ctx);
     const chain = parsed.middleware ? this.#compose(parsed.middleware) : this.#chain();
+    const run = chain(ctx);
     try {
-      await chain(ctx);
+      // A call with a signal or a totalTimeout ends within them, whatever a layer awaits.
+      await (bounded ? ctx.within(run) : run);
     } catch (error) {
+      // The layers may still be unwinding (an aborted request takes a turn to reject), and
+      // what they register on the way out (their end events) is work flush() waits for.
+      if (bounded) this.#background.track(run.then(ignore, ignore), UNWINDING);
       throw this.#fail(ctx, error);
     }
     if (ctx.stream) return ctx.stream;
@@ -176,32 +188,67 @@ export class Client {
 
   /**
    * Resolves once every pending callback, deferred task and sink has finished: `true`, or
-   * `false` when `timeoutMs` passed first. Await it before a short script exits.
+   * `false` when `timeoutMs` passed first. Await it before a short script exits. Never
+   * rejects: a layer whose `flush()` fails is reported to `onCallbackError`, and the others
+   * are flushed all the same.
    *
    * @example
    * await shallot.completion({ model, messages });
    * await shallot.flush(); // the success callbacks have run
    */
   async flush(options: FlushOptions = {}): Promise<boolean> {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
-    const deadline = Date.now() + timeoutMs;
-    // Callbacks may hand work to sinks, so wait for the queue, then the sinks, then the queue again.
-    if (!(await this.#background.idle(timeoutMs))) return false;
-    const sinks = [...this.#middleware, ...this.#builtIn].filter(hasFlush);
-    const flushed = await withDeadline(
-      Promise.all(sinks.map((sink) => sink.flush())),
-      deadline - Date.now(),
-    );
-    return flushed && (await this.#background.idle(Math.max(0, deadline - Date.now())));
+    const deadline = new Deadline(options?.timeoutMs);
+    try {
+      return await this.#flushWithin(deadline);
+    } finally {
+      deadline.clear();
+    }
   }
 
-  /** Refuses new calls, flushes, then closes the layers that hold resources. */
+  /**
+   * Refuses new calls, flushes, then closes the layers that have a `close()` and the cache,
+   * all within one `timeoutMs`: the closes get what the flush left. Resolves `true`, or
+   * `false` when something had not finished in time; never rejects (failures go to
+   * `onCallbackError`). Each layer's `flush()` and `close()` receive `{ signal }`, aborted at
+   * the deadline, so that what is still running stops its I/O and nothing keeps the process
+   * alive (see {@link DeadlineOptions}).
+   *
+   * @example
+   * process.on('SIGTERM', async () => process.exit((await shallot.shutdown({ timeoutMs: 5000 })) ? 0 : 1));
+   */
   async shutdown(options: FlushOptions = {}): Promise<boolean> {
     this.#closed = true;
-    const flushed = await this.flush(options);
-    const closable = [...this.#middleware, ...this.#builtIn].filter(hasClose);
-    await Promise.allSettled([...closable.map((layer) => layer.close()), this.cache?.close()]);
-    return flushed;
+    const deadline = new Deadline(options?.timeoutMs);
+    try {
+      const flushed = await this.#flushWithin(deadline);
+      const closes = this.#layersWith(hasClose).map((layer) =>
+        settle(() => layer.close(deadline.options), labelOf(layer, 'close'), this.#report),
+      );
+      const cache = this.cache;
+      if (cache)
+        closes.push(
+          settle(() => cache.close(), { callback: 'cache', event: 'close' }, this.#report),
+        );
+      const closed = await deadline.race(Promise.all(closes));
+      return flushed && closed;
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  async #flushWithin(deadline: Deadline): Promise<boolean> {
+    // Callbacks may hand work to sinks, so wait for the queue, then the sinks, then the queue again.
+    if (!(await this.#background.idle(deadline.remainingMs()))) return false;
+    const flushes = this.#layersWith(hasFlush).map((layer) =>
+      settle(() => layer.flush(deadline.options), labelOf(layer, 'flush'), this.#report),
+    );
+    if (!(await deadline.race(Promise.all(flushes)))) return false;
+    return this.#background.idle(deadline.remainingMs());
+  }
+
+  /** The client's own layers that pass `has`, each once. */
+  #layersWith<T>(has: (layer: Middleware) => layer is Middleware & T): Array<Middleware & T> {
+    return [...new Set([...this.#middleware, ...this.#builtIn])].filter(has);
   }
 
   #fail(ctx: CallContext, error: unknown): ShallotError {
@@ -232,38 +279,19 @@ export class Client {
   };
 }
 
+const UNWINDING: WorkLabel = { callback: 'call chain', event: 'abort' };
+
+function ignore(): void {}
+
 /** Options of `flush()` and `shutdown()`. */
 export interface FlushOptions {
-  /** Give up waiting after this many milliseconds. @default 10000 */
+  /**
+   * The most milliseconds to wait, for everything together; then the call resolves `false`.
+   * `Infinity` waits as long as a timer can (24.8 days); a value that is not a number is the
+   * default.
+   * @default 10000
+   */
   timeoutMs?: number;
-}
-
-interface Flushable {
-  flush(): Promise<unknown>;
-}
-
-interface Closable {
-  close(): Promise<unknown>;
-}
-
-function hasFlush<T extends object>(layer: T): layer is T & Flushable {
-  return typeof (layer as Partial<Flushable>).flush === 'function';
-}
-
-function hasClose<T extends object>(layer: T): layer is T & Closable {
-  return typeof (layer as Partial<Closable>).close === 'function';
-}
-
-async function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([work.then(() => true), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Calls the error hook, and survives a hook that throws. */

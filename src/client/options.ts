@@ -35,6 +35,17 @@ export interface ClientOptions {
   providers?: Record<string, ProviderOptions>;
   /** Milliseconds: a plain call's whole attempt; a stream's wait for its head, then each pause between chunks. @default 600000 */
   timeout?: number;
+  /**
+   * The most bytes of a whole plain answer or error body kept in memory. A longer answer fails
+   * with an `InvalidResponseError` naming this limit (a longer error body is cut here: the
+   * error still says what its status means). @default 33554432 (32 MiB)
+   */
+  maxResponseBytes?: number;
+  /**
+   * The most bytes one event of a stream (an SSE event, an NDJSON line) may take. A stream
+   * whose event grows past it fails with an `InvalidResponseError`. @default 4194304 (4 MiB)
+   */
+  maxEventBytes?: number;
   /** The undici dispatcher for HTTP (a proxy agent, a `MockAgent` in tests). @default a shared keep-alive Agent */
   dispatcher?: Dispatcher;
   /** Receives callback, listener and sink failures. @default one warning line on stderr */
@@ -81,6 +92,8 @@ const clientOptionsSchema = z.object({
   attemptMiddleware: z.array(z.custom<Middleware>(isFunction)).optional(),
   providers: z.record(z.string(), providerOptions).optional(),
   timeout: z.number().positive().optional(),
+  maxResponseBytes: z.number().int().positive().optional(),
+  maxEventBytes: z.number().int().positive().optional(),
   dispatcher: z
     .custom<Dispatcher>((value) => isFunction((value as Dispatcher)?.request))
     .optional(),

@@ -9,6 +9,8 @@ import {
   type ResolvedRedaction,
   resolveRedaction,
 } from '../record/redact.js';
+import { secretsOfCall } from '../secrets/call-secrets.js';
+import { maskErrorSecrets } from '../secrets/mask-error.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../types/openai.js';
 import { CallAbort } from './call-abort.js';
@@ -111,6 +113,16 @@ export interface Context {
   /** Cancels the call with `reason`: its request, its stream and any wait end, and the call fails with it. */
   abort(reason: ShallotError): void;
   /**
+   * Waits for `work`, but never past the call's own bounds: rejects with the call's abort
+   * reason (an `AbortError` from the caller's signal, a `TimeoutError` from `totalTimeout`)
+   * as soon as the call aborts, whatever `work` does. Use it for anything a layer awaits that
+   * it does not control: a store, a lock, another call, a callback.
+   *
+   * @example
+   * const entry = await ctx.within(redis.get(key));
+   */
+  within<T>(work: PromiseLike<T>): Promise<T>;
+  /**
    * Calls `listener` for every failed attempt that another attempt follows. The next attempt
    * starts once the backoff wait has passed and every listener's promise has settled, so
    * events stay in order: this attempt's failure before the next attempt's pre-API event.
@@ -196,7 +208,7 @@ export class CallContext implements Context {
   #resolvedFor: string | undefined;
   #resolved: ResolvedProvider | undefined;
   #ended = false;
-  #cleanup: (() => void) | undefined;
+  #cleanups: Array<() => void> | undefined;
 
   constructor(
     request: ChatRequest,
@@ -253,6 +265,7 @@ export class CallContext implements Context {
   }
 
   emitAttemptFailure(failure: AttemptFailure): Promise<void> {
+    maskErrorSecrets(failure.error, secretsOfCall(this));
     const pending: Array<PromiseLike<unknown>> = [];
     for (const listener of this.#attemptFailureListeners) {
       const label = { callback: listenerName(listener), event: 'attempt failure' };
@@ -288,9 +301,32 @@ export class CallContext implements Context {
     this.aborts.abort(reason);
   }
 
-  /** Registers the teardown of timers and signal links, run once when the call ends. @internal */
-  setCleanup(cleanup: () => void): void {
-    this.#cleanup = cleanup;
+  /** Registers a teardown of a timer or a signal link, run once when the call ends. @internal */
+  addCleanup(cleanup: () => void): void {
+    this.#cleanups ??= [];
+    this.#cleanups.push(cleanup);
+  }
+
+  within<T>(work: PromiseLike<T>): Promise<T> {
+    const aborts = this.aborts;
+    if (aborts.aborted) {
+      // The work is abandoned: its own failure, if any, must not surface as unhandled.
+      Promise.resolve(work).then(undefined, ignoreFailure);
+      return Promise.reject(aborts.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const unsubscribe = aborts.onAbort(reject);
+      Promise.resolve(work).then(
+        (value) => {
+          unsubscribe();
+          resolve(value);
+        },
+        (error: unknown) => {
+          unsubscribe();
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Passes a chunk to every chunk listener, isolating their failures. @internal */
@@ -311,14 +347,18 @@ export class CallContext implements Context {
     this.#ended = true;
     this.timings.end = Date.now();
     if (error) {
+      // The one place every failure passes before anyone sees it: whatever a server echoed
+      // (the key in a message, a body, a header), the error shows it masked from here on.
+      maskErrorSecrets(error, secretsOfCall(this));
       this.error = error;
       this.status = 'failure';
     } else {
       this.status = 'success';
       if (this.usage === undefined) this.usage = this.response?.usage;
     }
-    this.#cleanup?.();
-    this.#cleanup = undefined;
+    const cleanups = this.#cleanups;
+    this.#cleanups = undefined;
+    if (cleanups !== undefined) for (const cleanup of cleanups) cleanup();
     const listeners = this.#endListeners;
     for (let index = 0; index < listeners.length; index++) {
       this.#runEndListener(listeners[index] as EndListener);
@@ -347,6 +387,8 @@ export class CallContext implements Context {
     }
   }
 }
+
+function ignoreFailure(): void {}
 
 function listenerName(listener: unknown): string {
   const name = typeof listener === 'function' ? listener.name : '';

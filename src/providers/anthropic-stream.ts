@@ -1,3 +1,5 @@
+import { InvalidResponseError } from '../errors/invalid-response-error.js';
+import { INDEX_LIMIT, isIndexBelow, isPrototypeKey } from '../shapes/limits.js';
 import type { ChatCompletionChunk, ChunkDelta } from '../types/openai.js';
 import { mapAnthropicError } from './anthropic-errors.js';
 import { anthropicUsage, finishReasonOf, thinkingBlockOf } from './anthropic-response.js';
@@ -119,7 +121,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   #blockStart(payload: AnthropicEvent): ChatCompletionChunk | undefined {
     const block = payload.content_block ?? {};
-    const index = Number(payload.index);
+    const index = this.#blockIndex(payload);
     if (block.type === 'tool_use') {
       const toolIndex = this.#toolCount++;
       this.#toolBlocks.set(index, { toolIndex, sawArguments: false });
@@ -152,7 +154,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   #blockDelta(payload: AnthropicEvent): ChatCompletionChunk | undefined {
     const delta = payload.delta ?? {};
-    const index = Number(payload.index);
+    const index = this.#blockIndex(payload);
     switch (delta.type) {
       case 'text_delta':
         return typeof delta.text === 'string' && delta.text !== ''
@@ -185,7 +187,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   }
 
   #blockStop(payload: AnthropicEvent): ChatCompletionChunk | undefined {
-    const index = Number(payload.index);
+    const index = this.#blockIndex(payload);
     const tool = this.#toolBlocks.get(index);
     if (tool !== undefined) {
       this.#toolBlocks.delete(index);
@@ -206,7 +208,9 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     const update = payload.usage;
     if (update !== null && typeof update === 'object') {
       for (const [field, value] of Object.entries(update)) {
-        if (value !== null && value !== undefined) this.#usage[field] = value;
+        if (value !== null && value !== undefined && !isPrototypeKey(field)) {
+          this.#usage[field] = value;
+        }
       }
     }
     const stopReason = payload.delta?.stop_reason;
@@ -225,6 +229,18 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   #chunk(delta: ChunkDelta): ChatCompletionChunk {
     return makeChunk(this.#identity, delta);
+  }
+
+  /** A content block's index: a whole number below {@link INDEX_LIMIT}, or the stream is malformed. */
+  #blockIndex(payload: AnthropicEvent): number {
+    const index = payload.index;
+    if (isIndexBelow(index, INDEX_LIMIT)) return index;
+    const { name, model } = this.#provider;
+    throw new InvalidResponseError({
+      provider: name,
+      model,
+      message: `${name}/${model}: a ${String(payload.type)} event has the content block index ${JSON.stringify(index) ?? String(index)}; expected a whole number from 0 to ${INDEX_LIMIT - 1}.`,
+    });
   }
 
   #parse(data: string): AnthropicEvent {

@@ -136,7 +136,7 @@ function toChoice(candidate: GeminiCandidate, position: number): Choice {
   if (calledFunction) message.tool_calls = parts.toolCalls;
   const raw = candidate.finishReason;
   const choice: Choice = {
-    index: typeof candidate.index === 'number' ? candidate.index : position,
+    index: candidate.index ?? position,
     message,
     finish_reason: typeof raw === 'string' ? toFinishReason(raw, calledFunction) : null,
     logprobs: null,

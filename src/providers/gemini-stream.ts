@@ -79,7 +79,7 @@ export class GeminiStreamDecoder implements StreamDecoder {
   }
 
   #choiceOf(candidate: GeminiCandidate, position: number): ChunkChoice {
-    const index = typeof candidate.index === 'number' ? candidate.index : position;
+    const index = candidate.index ?? position;
     const parts = readParts(candidate.content?.parts);
     const delta = this.#start(index);
     // Gemini's last event often holds an empty text part that only carries a signature.

@@ -2,6 +2,8 @@ import type { CallContext } from '../context/context.js';
 import type { MockResponse } from '../context/types.js';
 import { InternalServerError } from '../errors/internal-server-error.js';
 import { ShallotError } from '../errors/shallot-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { chunkProblem, completionProblem } from '../shapes/check.js';
 import { StreamAssembler } from '../stream/assembler.js';
 import { ReplaySource } from '../stream/chunk-source.js';
 import { CompletionStream } from '../stream/completion-stream.js';
@@ -36,6 +38,7 @@ export async function answerFromMock(ctx: CallContext, mock: MockResponse): Prom
   ctx.providerResponse = { status: 200, headers: { 'content-type': 'application/json' } };
   const chunks = isChunkList(mock) ? toChunks(mock, ctx.request.model) : undefined;
   const completion = isChunkList(mock) ? undefined : toCompletion(mock, ctx);
+  checkMock(completion, chunks, ctx.request.model);
   if (ctx.isStream) {
     const replay = chunks ?? completionToChunks(completion as ChatCompletion, wordPieces);
     new CompletionStream(ctx, new ReplaySource(replay));
@@ -49,6 +52,24 @@ export async function answerFromMock(ctx: CallContext, mock: MockResponse): Prom
 }
 
 type MockChunkList = ReadonlyArray<string | ChatCompletionChunk>;
+
+/** A mock is the caller's input: a malformed one is a `ValidationError` naming the bad field. */
+function checkMock(
+  completion: ChatCompletion | undefined,
+  chunks: readonly ChatCompletionChunk[] | undefined,
+  model: string,
+): void {
+  if (completion !== undefined) {
+    const problem = completionProblem(completion);
+    if (problem !== undefined) throw ValidationError.forField('mockResponse', `${problem}.`, model);
+  }
+  chunks?.forEach((chunk, position) => {
+    const problem = chunkProblem(chunk);
+    if (problem !== undefined) {
+      throw ValidationError.forField(`mockResponse[${position}]`, `${problem}.`, model);
+    }
+  });
+}
 
 function isChunkList(mock: Exclude<MockResponse, Error>): mock is MockChunkList {
   return Array.isArray(mock);

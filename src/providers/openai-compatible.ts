@@ -3,7 +3,7 @@ import { type FailureKind, kindOfStatus, providerError } from '../errors/from-st
 import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { Secret } from '../secrets/secret.js';
 import { requestIdOf } from '../transport/headers.js';
-import type { ChatCompletion, ChatRequest, JsonObject } from '../types/openai.js';
+import type { ChatCompletion, ChatRequest, Choice, JsonObject } from '../types/openai.js';
 import {
   isForeignFinishReason,
   normalizeFinishReason,
@@ -78,12 +78,17 @@ export function openAICompatible(profile: CompatibleProfile): ProviderAdapter {
           message: `${provider.name}/${provider.model}: the response is not a chat.completion (no choices array).`,
         });
       }
-      for (const choice of completion.choices) {
-        if (choice.message) normalizeReasoning(choice.message);
-        const raw = choice.finish_reason as unknown;
+      // Only what is well-formed is normalized; the transport checks the whole shape after.
+      for (const choice of completion.choices as unknown[]) {
+        if (choice === null || typeof choice !== 'object') continue;
+        const message = (choice as Choice).message as unknown;
+        if (message !== null && typeof message === 'object' && !Array.isArray(message)) {
+          normalizeReasoning(message as Choice['message']);
+        }
+        const raw = (choice as Choice).finish_reason as unknown;
         if (isForeignFinishReason(raw)) {
-          choice.provider_finish_reason = raw;
-          choice.finish_reason = normalizeFinishReason(raw);
+          (choice as Choice).provider_finish_reason = raw;
+          (choice as Choice).finish_reason = normalizeFinishReason(raw);
         }
       }
       return completion;

@@ -1,4 +1,7 @@
-import type { ChunkDelta, FinishReason, ToolCallDelta } from '../types/openai.js';
+import { InvalidResponseError } from '../errors/invalid-response-error.js';
+import { INDEX_LIMIT, isIndexBelow } from '../shapes/limits.js';
+import type { ChunkDelta, FinishReason } from '../types/openai.js';
+import type { ResolvedProvider } from './provider.js';
 
 /**
  * The differences between OpenAI and the servers that speak its format, read defensively
@@ -44,7 +47,8 @@ export function normalizeReasoning(target: ChunkDelta | Record<string, unknown>)
   if (Array.isArray(fields.content)) {
     let text = '';
     let reasoning = '';
-    for (const part of fields.content as Array<Record<string, unknown>>) {
+    for (const part of fields.content as Array<Record<string, unknown> | null>) {
+      if (part === null || typeof part !== 'object') continue;
       if (part.type === 'text' && typeof part.text === 'string') text += part.text;
       if (part.type === 'thinking') reasoning += textOfThinking(part.thinking);
     }
@@ -63,24 +67,39 @@ function textOfThinking(thinking: unknown): string {
 /**
  * Gives every streamed tool-call fragment an `index`: some servers (Gemini's OpenAI endpoint,
  * Mistral) leave it out. A fragment with a new id starts the next call; one without an id
- * continues the last.
+ * continues the last. An index the server did send must be a whole number below
+ * {@link INDEX_LIMIT}; anything else is an `InvalidResponseError`.
  */
 export class ToolCallIndexer {
   readonly #ids: string[] = [];
 
-  assign(fragments: ToolCallDelta[]): void {
-    for (const fragment of fragments) {
-      if (typeof fragment.index === 'number') {
-        if (fragment.id) this.#ids[fragment.index] = fragment.id;
+  assign(fragments: unknown[], provider: Pick<ResolvedProvider, 'name' | 'model'>): void {
+    for (const item of fragments) {
+      if (item === null || typeof item !== 'object') continue;
+      const fragment = item as { index?: unknown; id?: unknown };
+      const id = typeof fragment.id === 'string' ? fragment.id : '';
+      if (fragment.index !== undefined && fragment.index !== null) {
+        if (!isIndexBelow(fragment.index, INDEX_LIMIT)) throw badIndex(fragment.index, provider);
+        if (id) this.#ids[fragment.index] = id;
         continue;
       }
-      const known = fragment.id ? this.#ids.indexOf(fragment.id) : this.#ids.length - 1;
+      const known = id ? this.#ids.indexOf(id) : this.#ids.length - 1;
       if (known >= 0) {
         fragment.index = known;
-      } else {
+      } else if (this.#ids.length < INDEX_LIMIT) {
         fragment.index = this.#ids.length;
-        this.#ids.push(fragment.id ?? '');
+        this.#ids.push(id);
+      } else {
+        throw badIndex(this.#ids.length, provider);
       }
     }
   }
+}
+
+function badIndex(index: unknown, { name, model }: Pick<ResolvedProvider, 'name' | 'model'>) {
+  return new InvalidResponseError({
+    provider: name,
+    model,
+    message: `${name}/${model}: a streamed tool call has the index ${JSON.stringify(index) ?? String(index)}; expected a whole number from 0 to ${INDEX_LIMIT - 1}.`,
+  });
 }

@@ -1,4 +1,3 @@
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import type { ChatCompletionChunk, Usage } from '../types/openai.js';
 import {
   isForeignFinishReason,
@@ -7,6 +6,7 @@ import {
   ToolCallIndexer,
 } from './openai-normalize.js';
 import type { ProviderAdapter, ResolvedProvider, StreamDecoder, WireEvent } from './provider.js';
+import { parseStreamObject } from './shared/parse-object.js';
 
 /**
  * Decodes OpenAI's data-only SSE, and the variations of the servers that copy it: `[DONE]`
@@ -51,15 +51,20 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     }
     // Azure's first chunk has an empty `object`; the caller always gets OpenAI's shape.
     if (chunk.object !== 'chat.completion.chunk') chunk.object = 'chat.completion.chunk';
-    if (!Array.isArray(chunk.choices)) chunk.choices = [];
-    const groqUsage = (chunk.x_groq as { usage?: Usage } | undefined)?.usage;
+    if (chunk.choices === null || chunk.choices === undefined) chunk.choices = [];
+    const groqUsage = (chunk.x_groq as { usage?: Usage } | null | undefined)?.usage;
     if (!chunk.usage && groqUsage) chunk.usage = groqUsage;
+    // Only what is well-formed is normalized here; the stream checks each chunk's whole shape.
+    if (!Array.isArray(chunk.choices)) return chunk;
     for (const choice of chunk.choices) {
-      if (choice.delta) {
-        normalizeReasoning(choice.delta);
-        if (choice.delta.tool_calls) this.#indexer.assign(choice.delta.tool_calls);
-      } else {
+      if (choice === null || typeof choice !== 'object') continue;
+      const delta = choice.delta as unknown;
+      if (delta === null || delta === undefined) {
         choice.delta = {};
+      } else if (typeof delta === 'object' && !Array.isArray(delta)) {
+        normalizeReasoning(choice.delta);
+        const calls = choice.delta.tool_calls as unknown;
+        if (Array.isArray(calls)) this.#indexer.assign(calls, this.#provider);
       }
       const raw = choice.finish_reason as unknown;
       if (raw) this.#sawFinish = true;
@@ -72,16 +77,6 @@ export class OpenAIStreamDecoder implements StreamDecoder {
   }
 
   #parse(data: string): ChatCompletionChunk & { error?: unknown; x_groq?: unknown } {
-    try {
-      return JSON.parse(data);
-    } catch {
-      const { name, model } = this.#provider;
-      throw new InvalidResponseError({
-        provider: name,
-        model,
-        body: data.slice(0, 500),
-        message: `${name}/${model}: a stream event is not valid JSON: ${JSON.stringify(data.slice(0, 80))}.`,
-      });
-    }
+    return parseStreamObject(data, this.#provider);
   }
 }

@@ -1,7 +1,34 @@
 import type { Middleware } from '../call/middleware.js';
 import type { Context } from '../context/context.js';
+import { SinkError } from '../errors/sink-error.js';
 import { callRecordOf } from './build-record.js';
 import type { CallRecord } from './schema.js';
+
+/**
+ * What `client.flush()` and `client.shutdown()` hand to a layer's `flush()` and `close()`: the
+ * contract for any middleware that holds records or resources. A `flush()` or `close()` that
+ * takes no argument still works; one that holds I/O should honour the signal.
+ *
+ * @example
+ * const sink = createSink({
+ *   name: 'mySink',
+ *   write: (records) => connection.send(records),
+ *   close: async ({ signal }) => {
+ *     const cut = () => connection.destroy(); // past the deadline: stop now
+ *     if (signal.aborted) return cut();
+ *     signal.addEventListener('abort', cut, { once: true });
+ *     await connection.end(); // in time: close politely
+ *   },
+ * });
+ */
+export interface DeadlineOptions {
+  /**
+   * Aborts when the client's `timeoutMs` has passed; the client stops waiting then. A `flush()`
+   * stops waiting too; a `close()` stops its I/O at once (aborts its requests, destroys the
+   * connections it made, clears its timers), so that nothing it owns keeps the process alive.
+   */
+  signal: AbortSignal;
+}
 
 /** What a logging sink does with records; shallot does the rest. */
 export interface SinkOptions {
@@ -16,16 +43,23 @@ export interface SinkOptions {
   batchSize?: number;
   /** The longest a record waits for a batch to fill, in milliseconds. @default 1000 */
   maxWaitMs?: number;
-  /** Releases the sink's resources, after its last write. */
-  close?(): unknown;
+  /**
+   * Releases the sink's resources, after its last write; or, once `signal` has aborted (the
+   * client's shutdown deadline passed), at once, a write perhaps still in flight: then stop
+   * that write's I/O (or let it finish, where that is safe and quick), and start no more.
+   */
+  close?(options: DeadlineOptions): unknown;
 }
 
 /** A logging sink: a middleware with `flush()` and `close()`, which the client calls. */
 export interface Sink extends Middleware {
   /** Resolves once every record received so far is written (or its failure reported). */
-  flush(): Promise<void>;
-  /** Flushes, then closes the sink. */
-  close(): Promise<void>;
+  flush(options?: DeadlineOptions): Promise<void>;
+  /**
+   * Flushes, then closes the sink. When `signal` aborts first, the records not yet handed to a
+   * write are given up on (and reported), and the sink is closed at once.
+   */
+  close(options?: DeadlineOptions): Promise<void>;
 }
 
 /**
@@ -46,9 +80,30 @@ export function createSink(options: SinkOptions): Sink {
   let timer: ReturnType<typeof setTimeout> | undefined;
   // The last call seen: a failed write goes to its client's error hook.
   let reporter: Context | undefined;
+  // Records handed to send() whose write has not started.
+  let queued = 0;
+  // Set when a close() ran out of time: from then on, records are given up on, never written.
+  let stopped = false;
+
+  const giveUp = (count: number) => {
+    if (count === 0) return;
+    const message = `${options.name}: ${count} call record(s) were not written, because client.shutdown() reached its timeoutMs first. Give shutdown() more time, or find what slows the sink's writes.`;
+    reporter?.report(new SinkError('sink_delivery', { sink: options.name, message }), {
+      callback: options.name,
+      event: 'close',
+    });
+  };
 
   const send = (batch: CallRecord[]) => {
+    if (stopped) {
+      giveUp(batch.length);
+      return;
+    }
+    queued += batch.length;
     writing = writing.then(async () => {
+      queued -= batch.length;
+      // Counted when the sink stopped.
+      if (stopped) return;
       try {
         await options.write(batch);
       } catch (error) {
@@ -76,7 +131,11 @@ export function createSink(options: SinkOptions): Sink {
     }
     return writing;
   };
-  const drainFull = () => drain(false);
+  // Not the write's promise: `flush()` waits for the writes, and a write that never settles
+  // must hold up this sink's flush only, not the client's queue of callbacks.
+  const drainFull = () => {
+    drain(false);
+  };
   const onTimer = () => {
     timer = undefined;
     drain(true);
@@ -84,6 +143,13 @@ export function createSink(options: SinkOptions): Sink {
   const startTimer = () => {
     timer = setTimeout(onTimer, maxWaitMs);
     timer.unref?.();
+  };
+  const stop = () => {
+    stopped = true;
+    giveUp(buffer.length + queued);
+    buffer = [];
+    clearTimeout(timer);
+    timer = undefined;
   };
 
   const accept = (ctx: Context) => {
@@ -105,9 +171,27 @@ export function createSink(options: SinkOptions): Sink {
     flush: async () => {
       await drain(true);
     },
-    close: async () => {
-      await drain(true);
-      await options.close?.();
+    close: async (deadline?: DeadlineOptions) => {
+      const signal = deadline?.signal ?? new AbortController().signal;
+      if (!stopped && !(await settledBefore(drain(true), signal))) stop();
+      await options.close?.({ signal });
     },
+  });
+}
+
+/**
+ * Resolves `true` once `work` has settled (either way), or `false` as soon as `signal` aborts
+ * first. Nothing is left listening on the signal.
+ */
+export function settledBefore(work: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const expire = () => resolve(false);
+    const finish = () => {
+      signal.removeEventListener('abort', expire);
+      resolve(true);
+    };
+    signal.addEventListener('abort', expire, { once: true });
+    work.then(finish, finish);
   });
 }

@@ -53,15 +53,41 @@ export function scrubText(text: string, secrets: readonly string[]): string {
   return scrubbed;
 }
 
-/** Deeply replaces the given secrets in every string of a JSON value. */
+/** How deep {@link scrubJson} goes; anything deeper is replaced, never walked. */
+const SCRUB_DEPTH = 64;
+
+/**
+ * Deeply replaces the given secrets in every string of a JSON value (an error body, a partial
+ * answer). The copy is safe whatever the value holds: a cycle becomes `'[circular]'`, a level
+ * past the 64th `'[too deep]'`, and a `__proto__` key stays an own key, never a prototype.
+ */
 export function scrubJson(value: unknown, secrets: readonly string[]): unknown {
   if (secrets.length === 0) return value;
+  return scrub(value, secrets, []);
+}
+
+function scrub(value: unknown, secrets: readonly string[], ancestors: object[]): unknown {
   if (typeof value === 'string') return scrubText(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => scrubJson(item, secrets));
-  if (value !== null && typeof value === 'object') {
-    const scrubbed: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) scrubbed[key] = scrubJson(item, secrets);
-    return scrubbed;
+  if (value === null || typeof value !== 'object') return value;
+  if (ancestors.includes(value)) return '[circular]';
+  if (ancestors.length >= SCRUB_DEPTH) return '[too deep]';
+  ancestors.push(value);
+  let copy: unknown;
+  if (Array.isArray(value)) {
+    copy = value.map((item) => scrub(item, secrets, ancestors));
+  } else {
+    const fields: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const item = scrub((value as Record<string, unknown>)[key], secrets, ancestors);
+      Object.defineProperty(fields, key, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    copy = fields;
   }
-  return value;
+  ancestors.pop();
+  return copy;
 }

@@ -1,9 +1,12 @@
 import type { CallContext } from '../context/context.js';
 import { AbortError } from '../errors/abort-error.js';
+import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { toShallotError } from '../errors/normalize.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { ValidationError } from '../errors/validation-error.js';
+import { chunkProblem } from '../shapes/check.js';
+import { isChunk } from '../shapes/fast-check.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../types/openai.js';
 import { StreamAssembler } from './assembler.js';
 import type { ChunkSource } from './chunk-source.js';
@@ -76,25 +79,38 @@ export class CompletionStream
       // A chunk the source has already decoded goes out without waiting on anything.
       const chunk = this.#source.poll();
       if (chunk !== undefined) {
+        if (!isChunk(chunk)) return this.#nextAsync(this.#malformed(chunk));
         try {
           return Promise.resolve(this.#deliver(chunk));
         } catch (error) {
-          return Promise.reject(error);
+          return Promise.reject(this.#fail(error));
         }
       }
     }
     return this.#nextAsync();
   }
 
-  async #nextAsync(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
+  /**
+   * Reads the next chunk, waiting for the source; a failure before the first chunk reached
+   * the caller may be recovered (see `#recover`). `failed` is a failure already found.
+   */
+  async #nextAsync(failed?: ShallotError): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
     if (this.#finished) return this.#afterEnd();
-    let result: IteratorResult<ChatCompletionChunk>;
-    for (;;) {
-      try {
-        result = await this.#read();
-        break;
-      } catch (error) {
-        if (!(await this.#recover(error))) throw this.#fail(this.#recoveryError ?? error);
+    let failure: unknown = failed;
+    let result: IteratorResult<ChatCompletionChunk> | undefined;
+    while (result === undefined) {
+      if (failure === undefined) {
+        try {
+          const read = await this.#read();
+          if (read.done || isChunk(read.value)) result = read;
+          else failure = this.#malformed(read.value);
+        } catch (error) {
+          failure = error;
+        }
+      }
+      if (failure !== undefined) {
+        if (!(await this.#recover(failure))) throw this.#fail(this.#recoveryError ?? failure);
+        failure = undefined;
       }
     }
     if (this.#finished) return this.#afterEnd();
@@ -102,7 +118,22 @@ export class CompletionStream
       this.#succeed();
       return DONE;
     }
-    return this.#deliver(result.value);
+    try {
+      return this.#deliver(result.value);
+    } catch (error) {
+      throw this.#fail(error);
+    }
+  }
+
+  /** The error of a chunk whose shape is not a `chat.completion.chunk`'s (a hostile source). */
+  #malformed(chunk: unknown): InvalidResponseError {
+    const { provider, model } = this.#scope();
+    const where = provider ? `${provider}/${model}` : model;
+    return new InvalidResponseError({
+      provider,
+      model,
+      message: `${where}: a streamed chunk is malformed: ${chunkProblem(chunk) ?? 'unreadable'}.`,
+    });
   }
 
   /** Hands a chunk to the caller: assembled, and shown to every chunk listener. */

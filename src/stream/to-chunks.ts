@@ -16,8 +16,9 @@ export function completionToChunks(
     choices,
   });
   const chunks: ChatCompletionChunk[] = [];
-  for (const choice of completion.choices) {
-    const index = choice.index;
+  for (let position = 0; position < completion.choices.length; position++) {
+    const choice = completion.choices[position] as ChatCompletion['choices'][number];
+    const index = choice.index ?? position;
     const message = choice.message;
     chunks.push(chunk([{ index, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
     if (typeof message.content === 'string' && message.content !== '') {

@@ -2,18 +2,28 @@ import type { Dispatcher } from 'undici';
 import type { CallContext } from '../context/context.js';
 import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { toShallotError } from '../errors/normalize.js';
-import type { ShallotError } from '../errors/shallot-error.js';
+import { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
 import { scrubJson, scrubText } from '../secrets/mask.js';
+import { completionProblem } from '../shapes/check.js';
 import { ReplaySource } from '../stream/chunk-source.js';
 import { CompletionStream } from '../stream/completion-stream.js';
 import { completionToChunks } from '../stream/to-chunks.js';
+import type { ChatCompletion } from '../types/openai.js';
 import { AttemptSignal } from './attempt-signal.js';
+import type { StreamLimits } from './body-source.js';
 import { flattenHeaders, requestIdOf, revealHeaders } from './headers.js';
 import { NdjsonSource } from './ndjson.js';
+import { readBoundedText, readUpTo } from './read-body.js';
 import { SseSource } from './sse.js';
 
 type Body = Dispatcher.ResponseData['body'];
+
+/** What the transport may hold in memory of one answer. */
+export interface BodyLimits extends StreamLimits {
+  /** The most bytes of a whole plain answer or error body. */
+  maxResponseBytes: number;
+}
 
 /**
  * Sends the attempt's `ctx.providerRequest` over undici's dispatcher API (never `fetch`) and
@@ -25,6 +35,7 @@ export async function sendHttp(
   ctx: CallContext,
   dispatcher: Dispatcher,
   timeout: number,
+  limits: BodyLimits,
 ): Promise<void> {
   const request = ctx.providerRequest;
   if (request === undefined) throw new Error('transport reached without a prepared request');
@@ -47,21 +58,24 @@ export async function sendHttp(
     const headers = flattenHeaders(response.headers);
     ctx.providerResponse = { status, headers, requestId: requestIdOf(headers) };
     if (status < 200 || status >= 300) {
-      throw await readFailure(ctx, provider, status, headers, response.body);
+      throw await readFailure(ctx, provider, status, headers, response.body, limits);
     }
     if (ctx.isStream && isStreamBody(headers['content-type'] ?? '', provider)) {
       attempt.stopTimer();
       const decoder = provider.adapter.createStreamDecoder(provider);
       const origin = { provider: provider.name, model: provider.model };
       const Source = provider.adapter.streamFraming === 'ndjson' ? NdjsonSource : SseSource;
-      new CompletionStream(ctx, new Source(response.body, decoder, origin), (reason) =>
+      new CompletionStream(ctx, new Source(response.body, decoder, origin, limits), (reason) =>
         attempt.cancel(reason),
       );
       streaming = true;
       ctx.onEnd(() => attempt.release());
       return;
     }
-    const text = await response.body.text();
+    const text = await readBoundedText(response.body, headers, limits.maxResponseBytes, {
+      provider: provider.name,
+      model: provider.model,
+    });
     ctx.providerResponse.text = text;
     answer(ctx, provider, status, headers, parseJson(text, provider), text);
   } catch (error) {
@@ -98,7 +112,7 @@ function answer(
     // LM Studio and some proxies answer errors with a 200.
     throw mapFailure(provider, status, headers, json, text);
   }
-  const completion = provider.adapter.parseResponse(json, provider);
+  const completion = readAnswer(provider, json);
   if (ctx.isStream) {
     // A server that answered a stream request with one JSON body: replay it as chunks.
     new CompletionStream(ctx, new ReplaySource(completionToChunks(completion)));
@@ -109,16 +123,51 @@ function answer(
   ctx.usage = completion.usage;
 }
 
+/**
+ * The provider's answer as a `chat.completion`, well-formed: whatever the body holds, this
+ * gives a completion whose every field shallot reads has its type and every index its bound,
+ * or an `InvalidResponseError` (retryable) naming the first bad field.
+ */
+function readAnswer(provider: ResolvedProvider, json: unknown): ChatCompletion {
+  let completion: ChatCompletion;
+  try {
+    completion = provider.adapter.parseResponse(json, provider);
+  } catch (error) {
+    if (error instanceof ShallotError) throw error;
+    throw malformed(provider, json, String((error as Error)?.message ?? error), error);
+  }
+  const problem = completionProblem(completion);
+  if (problem !== undefined) throw malformed(provider, json, problem);
+  return completion;
+}
+
+function malformed(
+  provider: ResolvedProvider,
+  body: unknown,
+  problem: string,
+  cause?: unknown,
+): InvalidResponseError {
+  return new InvalidResponseError({
+    provider: provider.name,
+    model: provider.model,
+    body,
+    cause,
+    message: `${provider.name}/${provider.model}: the answer is malformed: ${problem}.`,
+  });
+}
+
 async function readFailure(
   ctx: CallContext,
   provider: ResolvedProvider,
   status: number,
   headers: Record<string, string>,
   body: Body,
+  limits: BodyLimits,
 ): Promise<ShallotError> {
   let text = '';
   try {
-    text = await body.text();
+    // An error body beyond the limit is cut there: its start says what failed.
+    text = (await readUpTo(body, limits.maxResponseBytes)).text;
   } catch {
     // the status alone still says what failed
   }

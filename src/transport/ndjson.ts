@@ -14,7 +14,8 @@ export class NdjsonSource extends BodySource {
     while (newline >= 0 && !this.decoder.done) {
       const line = buffered.slice(0, newline).trim();
       buffered = buffered.slice(newline + 1);
-      if (line !== '') this.#decode(line);
+      if (line === '') this.completedFraming();
+      else this.decodeEvent({ event: undefined, data: line });
       newline = buffered.indexOf('\n');
     }
     this.#buffered = buffered;
@@ -23,13 +24,8 @@ export class NdjsonSource extends BodySource {
   protected takeLast(text: string): void {
     const last = (this.#buffered + text).trim();
     this.#buffered = '';
-    if (last !== '') this.#decode(last);
+    if (last !== '') this.decodeEvent({ event: undefined, data: last });
   }
 
   protected readonly ending = 'its final line';
-
-  #decode(line: string): void {
-    const chunk = this.decoder.decode({ event: undefined, data: line });
-    if (chunk !== undefined) this.push(chunk);
-  }
 }

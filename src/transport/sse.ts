@@ -10,7 +10,11 @@ export type { StreamOrigin } from './body-source.js';
  */
 export class SseSource extends BodySource {
   #atEnd = false;
-  readonly #parser = createParser({ onEvent: (event) => this.#onEvent(event) });
+  readonly #parser = createParser({
+    onEvent: (event) => this.#onEvent(event),
+    onComment: () => this.completedFraming(),
+    onRetry: () => this.completedFraming(),
+  });
 
   protected take(text: string): void {
     this.#parser.feed(text);
@@ -25,13 +29,11 @@ export class SseSource extends BodySource {
   protected readonly ending = 'its terminal marker';
 
   #onEvent(event: EventSourceMessage): void {
-    const decoder = this.decoder;
-    if (decoder.done) return;
+    if (this.decoder.done) return;
     try {
-      const chunk = decoder.decode(event);
-      if (chunk !== undefined) this.push(chunk);
+      this.decodeEvent(event);
     } catch (error) {
-      if (this.#atEnd && error instanceof InvalidResponseError && !decoder.complete) {
+      if (this.#atEnd && error instanceof InvalidResponseError && !this.decoder.complete) {
         throw this.truncated();
       }
       throw error;

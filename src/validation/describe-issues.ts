@@ -51,16 +51,21 @@ const FIXES: Record<string, string> = {
     'Pass a price entry, such as { inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 }.',
 };
 
-/** Fields whose received value must never be echoed, even in an error. */
-const SECRET_FIELDS = new Set(['apiKey', 'headers']);
+/** Fields whose received value must never be echoed, even in an error, at any depth. */
+const SECRET_FIELDS: ReadonlySet<PropertyKey> = new Set(['apiKey', 'headers']);
+
+/** The fix for a field: an own entry of {@link FIXES} only, so `constructor` finds none. */
+function fixFor(key: string): string {
+  return Object.hasOwn(FIXES, key) ? (FIXES[key] as string) : '';
+}
 
 /** Turns zod issues into messages that name the field, the problem and the fix. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
   return issues.map((issue) => {
     const field = formatPath(issue.path);
     const key = field.replace(/\[\d+\]/g, '[]');
-    const fix = FIXES[key] ?? FIXES[key.split('.')[0] ?? ''] ?? '';
-    const secret = SECRET_FIELDS.has(String(issue.path[0]));
+    const fix = fixFor(key) || fixFor(key.split('.')[0] ?? '');
+    const secret = issue.path.some((segment) => SECRET_FIELDS.has(segment));
     const problem = describeProblem(issue, secret);
     return { field, message: `${field}: ${problem}.${fix ? ` ${fix}` : ''}` };
   });
@@ -88,7 +93,8 @@ function describeProblem(issue: z.core.$ZodIssue, secret: boolean): string {
         const value = (input as Record<string, unknown> | undefined)?.[discriminator];
         const options = (issue as { options?: unknown[] }).options ?? [];
         if (value === undefined) return 'is required';
-        return `expected one of ${options.map(quote).join(', ')}, received ${describeValue(value)}`;
+        const discriminated = secret ? '' : `, received ${describeValue(value)}`;
+        return `expected one of ${options.map(quote).join(', ')}${discriminated}`;
       }
       return `is not valid${received}`;
     }
@@ -99,7 +105,8 @@ function describeProblem(issue: z.core.$ZodIssue, secret: boolean): string {
   }
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+/** A field's path as the caller wrote it: `messages[0].role`; `(params)` for the whole input. */
+export function formatPath(path: readonly PropertyKey[]): string {
   let formatted = '';
   for (const segment of path) {
     if (typeof segment === 'number') formatted += `[${segment}]`;

@@ -1,11 +1,15 @@
 /**
  * The fast path of parameter validation: the common call (string-content messages, the usual
  * sampling parameters, the usual options) checked by hand in well under a microsecond. Any
- * parameter it does not know, and any value it does not accept, sends the call to the zod
- * schemas instead, which stay the one definition of what is valid and the one source of
- * error messages. So the fast path never rejects and never accepts what zod would not: it
- * only answers early for the cases it is sure of. `fast-params.test.ts` holds it to that.
+ * parameter it does not know, and any value it does not accept (a message field holding an
+ * object, metadata that is not JSON data), sends the call to the slow path instead: the walk
+ * of `json-params.ts`, then the zod schemas, which stay the one definition of what is valid
+ * and the one source of error messages. So the fast path never rejects and never accepts what
+ * the slow path would not: it only answers early for the cases it is sure of.
+ * `fast-params.test.ts` holds it to that.
  */
+
+import { isFlatJsonObject, isJsonData } from './json-params.js';
 
 type Check = (value: unknown) => boolean;
 
@@ -46,7 +50,7 @@ const REQUEST_CHECKS: Readonly<Record<string, Check>> = {
 const OPTION_CHECKS: Readonly<Record<string, Check>> = {
   apiKey: nonEmptyString,
   traceId: nonEmptyString,
-  metadata: isPlainObject,
+  metadata: (value) => isPlainObject(value) && (isFlatJsonObject(value) || isJsonData(value)),
   timeout: positiveNumber,
   totalTimeout: positiveNumber,
   firstChunkTimeout: positiveNumber,
@@ -58,7 +62,10 @@ const OPTION_CHECKS: Readonly<Record<string, Check>> = {
 
 const SIMPLE_ROLES = new Set(['system', 'developer', 'user', 'assistant']);
 
-/** Messages of the simplest shape: a known role other than tool, and string content. */
+/**
+ * Messages of the simplest shape: a known role other than tool, string content, and no field
+ * that holds an object (nor a BigInt or a `__proto__` key), so nothing below them to walk.
+ */
 function areSimpleMessages(value: unknown): boolean {
   if (!Array.isArray(value) || value.length === 0) return false;
   for (const message of value) {
@@ -68,6 +75,7 @@ function areSimpleMessages(value: unknown): boolean {
       return false;
     }
     if ((message as { tool_calls?: unknown }).tool_calls !== undefined) return false;
+    if (!isFlatJsonObject(message)) return false;
   }
   return true;
 }

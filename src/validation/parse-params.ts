@@ -7,6 +7,7 @@ import { Secret } from '../secrets/secret.js';
 import type { ChatRequest } from '../types/openai.js';
 import { describeIssues } from './describe-issues.js';
 import { parseCommonParams } from './fast-params.js';
+import { findUnsendableParams } from './json-params.js';
 import { OPTION_KEYS, optionsSchema, requestSchema } from './request-schema.js';
 
 /** `completion()` parameters, split and validated. */
@@ -25,9 +26,11 @@ type ParsedOptions = z.infer<typeof optionsSchema>;
 
 /**
  * Validates `completion()` parameters before any network call, and splits shallot's own
- * options from the OpenAI request. The common call is checked by hand (`fast-params.ts`);
- * everything else by the zod schemas, which name every bad field. The caller's object is
- * never changed: the request is a copy.
+ * options from the OpenAI request. Only the params object's own properties are read, and
+ * every value must be JSON data: no `__proto__` key, cycle or BigInt, at most
+ * `MAX_PARAMETER_DEPTH` levels deep (`json-params.ts`). The common call is checked by hand
+ * (`fast-params.ts`); everything else by the zod schemas, which name every bad field. The
+ * caller's object is never changed: the request is a copy.
  *
  * @throws ValidationError naming every bad field and its fix.
  */
@@ -45,12 +48,19 @@ export function parseCompletionParams(params: unknown): ParsedParams {
 }
 
 /**
- * The zod path: every parameter checked against the schemas, every bad field named. Exported
- * for the test that holds the fast path to the same answers. @internal
+ * The slow path: every value walked for what JSON cannot hold, then every parameter checked
+ * against the zod schemas, every bad field named. Exported for the test that holds the fast
+ * path to the same answers. @internal
  */
 export function parseWithZod(params: Record<string, unknown>): ParsedParams {
-  const requestInput: Record<string, unknown> = {};
-  const optionsInput: Record<string, unknown> = {};
+  const unsendable = findUnsendableParams(params);
+  if (unsendable.length > 0) {
+    const model = Object.hasOwn(params, 'model') ? params.model : undefined;
+    throw new ValidationError(unsendable, typeof model === 'string' ? model : undefined);
+  }
+  // Null prototypes: no key can replace them, and zod finds no inherited field in them.
+  const requestInput: Record<string, unknown> = Object.create(null);
+  const optionsInput: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(params)) {
     const value = params[key];
     if (value === undefined) continue;

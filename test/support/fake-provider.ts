@@ -33,6 +33,11 @@ export interface FakeReply {
   hang?: boolean;
   /** Answer only once this settles. */
   gate?: Promise<unknown>;
+  /**
+   * After `body`, write `piece` this many times, each write waiting for the socket to drain:
+   * a huge body that the server never holds in memory.
+   */
+  repeat?: { piece: string; times: number };
 }
 
 /** A request the fake provider received. */
@@ -137,6 +142,7 @@ async function answer(reply: FakeReply, response: ServerResponse): Promise<void>
     response.write(body.subarray(offset, Math.min(offset + slice, limit)));
     if (reply.sliceBytes) await new Promise((resolve) => setImmediate(resolve));
   }
+  if (reply.repeat) await writeRepeated(response, reply.repeat);
   if (reply.cutAfterBytes !== undefined) {
     // Let the written bytes leave before the cut, so the client sees them first.
     await new Promise((resolve) => setImmediate(resolve));
@@ -144,4 +150,26 @@ async function answer(reply: FakeReply, response: ServerResponse): Promise<void>
     return;
   }
   if (!reply.holdOpen) response.end();
+}
+
+/** Writes `piece` `times` times, respecting backpressure; stops when the client goes away. */
+async function writeRepeated(
+  response: ServerResponse,
+  { piece, times }: { piece: string; times: number },
+): Promise<void> {
+  const bytes = Buffer.from(piece);
+  for (let count = 0; count < times; count++) {
+    if (response.destroyed) return;
+    if (!response.write(bytes)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          response.off('drain', done);
+          response.off('close', done);
+          resolve();
+        };
+        response.on('drain', done);
+        response.on('close', done);
+      });
+    }
+  }
 }

@@ -294,7 +294,9 @@ describe('a store that fails or hangs', () => {
         if (broken) throw new Error('store down');
         return undefined;
       },
-      set: async () => {},
+      set: async () => {
+        if (broken) throw new Error('store down');
+      },
       delete: async () => {},
     };
     const reports: string[] = [];
@@ -303,12 +305,16 @@ describe('a store that fails or hangs', () => {
       onCallbackError: (error) => reports.push((error as Error).message),
     });
     client.cache = new Cache({ store: flaky });
-    for (let call = 0; call < 3; call++)
+    // Each call ends with its write done, so that the next one reads the store, not the flight.
+    const call = async () => {
       await client.completion({ model: 'gpt-4.1-nano', messages });
+      await client.flush();
+    };
+    for (let count = 0; count < 3; count++) await call();
     broken = false;
-    await client.completion({ model: 'gpt-4.1-nano', messages });
+    await call();
     broken = true;
-    await client.completion({ model: 'gpt-4.1-nano', messages });
+    await call();
     expect(reports).toEqual(['store down', 'store down']);
   });
 });

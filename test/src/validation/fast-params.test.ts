@@ -7,6 +7,10 @@ const messages = [
   { role: 'assistant', content: 'Hello!' },
 ];
 const signal = new AbortController().signal;
+const loop: Record<string, unknown> = { name: 'loop' };
+loop.self = loop;
+let deep: Record<string, unknown> = {};
+for (let level = 0; level < 200; level++) deep = { next: deep };
 
 /** Calls the fast path takes, calls it hands to zod, and calls zod refuses. */
 const CASES: Record<string, Record<string, unknown>> = {
@@ -87,6 +91,43 @@ const CASES: Record<string, Record<string, unknown>> = {
   'metadata as a class instance': { model: 'm', messages, metadata: new Map() },
   'metadata as an array': { model: 'm', messages, metadata: ['a'] },
   'signal that is not an AbortSignal': { model: 'm', messages, signal: { aborted: false } },
+  'a "__proto__" key from JSON.parse': {
+    model: 'm',
+    ...JSON.parse('{"messages":[{"role":"user","content":"hi"}],"__proto__":{"stream":true}}'),
+  },
+  'a "__proto__" key in a message': {
+    model: 'm',
+    messages: JSON.parse('[{"role":"user","content":"hi","__proto__":{"role":"tool"}}]'),
+  },
+  'a "__proto__" key in metadata': {
+    model: 'm',
+    messages,
+    metadata: JSON.parse('{"user":"ada","__proto__":{"admin":true}}'),
+  },
+  'a message with an object field (zod passes it through)': {
+    model: 'm',
+    messages: [{ role: 'user', content: 'Hi', extra: { a: 1 } }],
+  },
+  'a message with a BigInt field': {
+    model: 'm',
+    messages: [{ role: 'user', content: 'Hi', extra: 1n }],
+  },
+  'metadata with null and nested values': {
+    model: 'm',
+    messages,
+    metadata: { none: null, nested: { list: [1, { a: 'b' }] } },
+  },
+  'a circular metadata': { model: 'm', messages, metadata: { loop } },
+  'a BigInt in metadata': { model: 'm', messages, metadata: { id: 1n } },
+  'a metadata 200 levels deep': { model: 'm', messages, metadata: deep },
+  'a circular unknown parameter': { model: 'm', messages, extra_body: loop },
+  'a BigInt unknown parameter': { model: 'm', messages, top_k: 40n },
+  'a BigInt and a bad temperature: the BigInt first': {
+    model: 'm',
+    messages,
+    top_k: 40n,
+    temperature: 3,
+  },
 };
 
 function outcome(parse: () => unknown): unknown {

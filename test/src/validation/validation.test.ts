@@ -97,6 +97,24 @@ describe('input validation', () => {
     expect(error.message).not.toContain('12345678901234');
   });
 
+  it('never echoes a provider’s apiKey or header of the wrong type in createClient options', () => {
+    let error: unknown;
+    try {
+      createClient({
+        providers: { openai: { apiKey: 12345678901234, headers: { 'x-api-key': 98765432109876 } } },
+      } as never);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const { issues } = error as ValidationError;
+    expect(issues.map((issue) => issue.field)).toEqual([
+      'providers.openai.apiKey',
+      'providers.openai.headers.x-api-key',
+    ]);
+    expect(JSON.stringify(issues)).not.toMatch(/12345678901234|98765432109876/);
+  });
+
   it('rejects params that are not an object', async () => {
     const error = await validationError('gpt-4o');
     expect(error.message).toContain('expected an object');

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import { describeValue } from '../validation/describe-value.js';
+import { isCacheEntry, isChunk, isCompletion } from './fast-check.js';
+import { cacheEntryShape, chunkShape, completionShape } from './schemas.js';
+
+/**
+ * What is wrong with an answer, a chunk or a cache entry, in one line, or `undefined` when it
+ * is well-formed: the hand check answers, and zod, asked only when the hand check says no,
+ * names the first bad field. Where the two disagree, zod is right.
+ */
+
+/** The first problem of a `chat.completion.chunk`, or undefined. */
+export function chunkProblem(chunk: unknown): string | undefined {
+  return isChunk(chunk) ? undefined : problemOf(chunkShape, chunk);
+}
+
+/** The first problem of a `chat.completion`, or undefined. */
+export function completionProblem(completion: unknown): string | undefined {
+  return isCompletion(completion) ? undefined : problemOf(completionShape, completion);
+}
+
+/** The first problem of a cache entry, or undefined. */
+export function cacheEntryProblem(entry: unknown): string | undefined {
+  return isCacheEntry(entry) ? undefined : problemOf(cacheEntryShape, entry);
+}
+
+function problemOf(shape: z.ZodType, value: unknown): string | undefined {
+  const result = shape.safeParse(value, { reportInput: true });
+  if (result.success) return undefined;
+  const issue = result.error.issues[0] as z.core.$ZodIssue;
+  const path = pathOf(issue.path);
+  const received = describeValue((issue as { input?: unknown }).input);
+  return `${path === '' ? 'the value' : path}: ${issue.message.replace(/^Invalid input: /, '')}, received ${received}`;
+}
+
+function pathOf(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
