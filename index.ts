@@ -12,6 +12,7 @@ import { Client } from './src/client/client.js';
 import type { ClientOptions } from './src/client/options.js';
 
 export { Cache, type CacheOptions } from './src/cache/cache.js';
+export { decodeCacheEntry, encodeCacheEntry } from './src/cache/entry-codec.js';
 export { cacheKey, canonicalJson } from './src/cache/key.js';
 export { MemoryStore, type MemoryStoreOptions } from './src/cache/memory-store.js';
 export { RedisStore, type RedisStoreOptions } from './src/cache/redis-store.js';
@@ -72,11 +73,17 @@ export type { ProviderOptions, ResolvedProvider } from './src/providers/provider
 export { callRecordOf } from './src/record/build-record.js';
 export { type RedactionPolicy, setDefaultRedaction } from './src/record/redact.js';
 export { CALL_RECORD_VERSION, type CallRecord, callRecordSchema } from './src/record/schema.js';
-export { createSink, type Sink, type SinkOptions } from './src/record/sink.js';
+export {
+  createSink,
+  type DeadlineOptions,
+  type Sink,
+  type SinkOptions,
+} from './src/record/sink.js';
 export { maskHeaders, maskSecret } from './src/secrets/mask.js';
 export { Secret } from './src/secrets/secret.js';
 export { CompletionStream } from './src/stream/completion-stream.js';
 export type * from './src/types/openai.js';
+export { MAX_PARAMETER_DEPTH } from './src/validation/json-params.js';
 
 /**
  * Creates a client with its own middleware, providers and callback arrays. Its chain is: the

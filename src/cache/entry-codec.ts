@@ -9,19 +9,28 @@ interface CompactEntry extends Omit<CacheEntry, 'chunks'> {
 }
 
 /**
- * A cache entry as the stores keep it, as JSON. The chunks of a stream repeat their `id`,
+ * A cache entry as shallot's stores keep it, as JSON; use it in a store of your own that keeps
+ * text. The chunks of a stream repeat their `id`,
  * `object`, `created`, `model` and fingerprint: when every chunk has the first chunk's
  * values for them, they are written once, and each chunk without them. A 20-chunk stream's
  * entry is then about half as long: less to write and to keep.
+ *
+ * @example
+ * const store: CacheStore = {
+ *   get: async (key) => { const text = await kv.get(key); return text === null ? undefined : decodeCacheEntry(text); },
+ *   set: async (key, entry, ttl) => kv.set(key, encodeCacheEntry(entry), ttl),
+ *   delete: async (key) => kv.delete(key),
+ * };
  */
-export function encodeEntry(entry: CacheEntry): string {
+export function encodeCacheEntry(entry: CacheEntry): string {
   const chunks = entry.chunks;
   if (chunks === undefined || chunks.length < 2) return JSON.stringify(entry);
   const base = sharedFields(chunks);
   if (base === undefined) return JSON.stringify(entry);
   const compact = new Array<Record<string, unknown>>(chunks.length);
   for (let index = 0; index < chunks.length; index++) {
-    const own: Record<string, unknown> = {};
+    // Without a prototype: a chunk's `__proto__` key (hostile, but kept) stays a plain key.
+    const own: Record<string, unknown> = Object.create(null);
     const chunk = chunks[index] as unknown as Record<string, unknown>;
     for (const key in chunk) if (!(key in base)) own[key] = chunk[key];
     compact[index] = own;
@@ -30,13 +39,20 @@ export function encodeEntry(entry: CacheEntry): string {
   return JSON.stringify(stored);
 }
 
-/** The entry back from {@link encodeEntry}'s JSON, or from any `JSON.stringify(entry)`. */
-export function decodeEntry(json: string): CacheEntry {
-  const stored = JSON.parse(json) as CacheEntry | CompactEntry;
-  if (!('chunkBase' in stored) || stored.chunkBase === undefined) return stored as CacheEntry;
-  const { chunkBase: base, chunks, ...entry } = stored;
+/**
+ * The entry back from {@link encodeCacheEntry}'s JSON, or from any `JSON.stringify(entry)`. Whatever
+ * the text holds, this never throws but for text that is not JSON: a value that is no entry
+ * comes back as it is, for the cache layer to refuse (a miss).
+ */
+export function decodeCacheEntry(json: string): CacheEntry {
+  const stored = JSON.parse(json) as unknown;
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) {
+    return stored as CacheEntry;
+  }
+  const { chunkBase: base, chunks, ...entry } = stored as Partial<CompactEntry>;
+  if (base === undefined || !Array.isArray(chunks)) return stored as CacheEntry;
   return {
-    ...entry,
+    ...(entry as Omit<CacheEntry, 'chunks'>),
     chunks: chunks.map((own) => ({ ...base, ...own }) as unknown as ChatCompletionChunk),
   };
 }
@@ -44,7 +60,7 @@ export function decodeEntry(json: string): CacheEntry {
 /** The leading scalar fields all chunks share with the first, or undefined when there are none. */
 function sharedFields(chunks: readonly ChatCompletionChunk[]): Record<string, unknown> | undefined {
   const first = chunks[0] as unknown as Record<string, unknown>;
-  const base: Record<string, unknown> = {};
+  const base: Record<string, unknown> = Object.create(null);
   let shared = 0;
   for (const key in first) {
     const value = first[key];

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { decodeEntry, encodeEntry } from './entry-codec.js';
+import { decodeCacheEntry, encodeCacheEntry } from './entry-codec.js';
 import type { CacheEntry, CacheStore } from './types.js';
 
 /** Options of the in-memory store. */
@@ -39,13 +39,13 @@ export class MemoryStore implements CacheStore {
       this.#entries.delete(key);
       return undefined;
     }
-    return decodeEntry(stored.json);
+    return decodeCacheEntry(stored.json);
   }
 
   async set(key: string, entry: CacheEntry, ttlSeconds?: number): Promise<void> {
     const expiresAt =
       ttlSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + ttlSeconds * 1000;
-    this.#entries.set(key, { json: encodeEntry(entry), expiresAt });
+    this.#entries.set(key, { json: encodeCacheEntry(entry), expiresAt });
   }
 
   async delete(key: string): Promise<void> {

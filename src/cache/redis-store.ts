@@ -1,5 +1,5 @@
 import type { Redis, RedisOptions } from 'ioredis';
-import { decodeEntry, encodeEntry } from './entry-codec.js';
+import { decodeCacheEntry, encodeCacheEntry } from './entry-codec.js';
 import type { CacheEntry, CacheStore } from './types.js';
 
 /** How to reach Redis. */
@@ -41,12 +41,12 @@ export class RedisStore implements CacheStore {
 
   async get(key: string): Promise<CacheEntry | undefined> {
     const json = await (await this.#redis()).get(key);
-    return json === null ? undefined : decodeEntry(json);
+    return json === null ? undefined : decodeCacheEntry(json);
   }
 
   async set(key: string, entry: CacheEntry, ttlSeconds?: number): Promise<void> {
     const redis = await this.#redis();
-    const json = encodeEntry(entry);
+    const json = encodeCacheEntry(entry);
     if (ttlSeconds === undefined) await redis.set(key, json);
     else await redis.set(key, json, 'PX', Math.max(1, Math.round(ttlSeconds * 1000)));
   }

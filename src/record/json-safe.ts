@@ -42,6 +42,14 @@ export interface JsonSafeOptions {
 }
 
 type KeyTest = (key: string) => boolean;
+
+/** An own, enumerable, writable data property holding `value`. */
+const OWN = (value: unknown): PropertyDescriptor => ({
+  value,
+  enumerable: true,
+  writable: true,
+  configurable: true,
+});
 const NO_KEY: KeyTest = () => false;
 
 function safe(
@@ -85,7 +93,10 @@ function safe(
         typeof item === 'string' && isSecretKey(key)
           ? maskSecret(item)
           : safe(item, secrets, isSecretKey, ancestors);
-      if (result !== undefined) fields[key] = result;
+      if (result === undefined) continue;
+      // A `__proto__` key from a provider's answer stays a plain key of the copy.
+      if (key === '__proto__') Object.defineProperty(fields, key, OWN(result));
+      else fields[key] = result;
     }
     copy = fields;
   }

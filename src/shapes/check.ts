@@ -30,7 +30,8 @@ function problemOf(shape: z.ZodType, value: unknown): string | undefined {
   const issue = result.error.issues[0] as z.core.$ZodIssue;
   const path = pathOf(issue.path);
   const received = describeValue((issue as { input?: unknown }).input);
-  return `${path === '' ? 'the value' : path}: ${issue.message.replace(/^Invalid input: /, '')}, received ${received}`;
+  const said = issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '');
+  return `${path === '' ? 'the value' : path}: ${said}, received ${received}`;
 }
 
 function pathOf(path: readonly PropertyKey[]): string {

@@ -1,3 +1,4 @@
+import { isPrototypeKey } from '../shapes/limits.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -37,7 +38,8 @@ interface ChoiceState {
 /**
  * Folds streamed chunks into one `chat.completion`: text and refusals concatenated, tool
  * calls keyed by their `index` with argument fragments concatenated, the last finish reason
- * and the last usage. Per-chunk work is a few string appends; `build()` runs once.
+ * and the last usage. Per-chunk work is a few string appends; `build()` runs once. Chunks
+ * reach it checked (`src/shapes`): every index is a whole number within its bound.
  */
 export class StreamAssembler {
   #id = '';
@@ -135,7 +137,7 @@ export class StreamAssembler {
     }
     if (fragment.id) call.id = fragment.id;
     for (const field of Object.keys(fragment)) {
-      if (!TOOL_CALL_FIELDS.has(field)) {
+      if (!TOOL_CALL_FIELDS.has(field) && !isPrototypeKey(field)) {
         call.extra ??= {};
         call.extra[field] = (fragment as unknown as Record<string, unknown>)[field];
       }
