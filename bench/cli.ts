@@ -22,9 +22,15 @@ export interface CliOptions {
   contenders: ContenderId[];
   /** Where to write the markdown report, or null to only print it. */
   outFile: string | null;
+  /**
+   * A shallot checkout with a built `dist/` to measure side by side with this one: its
+   * `shallot bare` and `shallot full` run as more contenders, named "(baseline)".
+   */
+  baseline: string | null;
 }
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--only LIST] [--contenders LIST] [--out FILE]
+                       [--baseline DIR]
 
   --quick             few rounds and few calls: a smoke check in well under a minute
   --only LIST         run only these workloads, comma-separated:
@@ -33,7 +39,9 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--only LIST] [--contend
                       ${CONTENDER_IDS.join(',')}
   --out FILE          write the markdown report there (a full run of every workload and
                       contender writes bench/results.md unless told otherwise; other runs
-                      only print)`;
+                      only print)
+  --baseline DIR      also run the shallot contenders of another checkout, built (its
+                      dist/), side by side: before and after a change, in one run`;
 
 /** Parses `process.argv.slice(2)`; throws with the usage text on anything it does not know. */
 export function parseArgs(args: readonly string[], defaultOutFile: string): CliOptions {
@@ -43,6 +51,7 @@ export function parseArgs(args: readonly string[], defaultOutFile: string): CliO
   let contenders: ContenderId[] = [...CONTENDER_IDS];
   let only = false;
   let outFile: string | undefined;
+  let baseline: string | null = null;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] as string;
     if (arg === '--help' || arg === '-h') help = true;
@@ -59,6 +68,10 @@ export function parseArgs(args: readonly string[], defaultOutFile: string): CliO
     } else if (arg === '--out' || arg.startsWith('--out=')) {
       outFile = arg === '--out' ? args[++index] : arg.slice('--out='.length);
       if (!outFile) throw new UsageError(`--out needs a file name\n\n${USAGE}`);
+    } else if (arg === '--baseline' || arg.startsWith('--baseline=')) {
+      baseline = (arg === '--baseline' ? args[++index] : arg.slice('--baseline='.length)) ?? null;
+      if (!baseline) throw new UsageError(`--baseline needs a directory\n\n${USAGE}`);
+      only = true;
     } else throw new UsageError(`unknown argument ${JSON.stringify(arg)}\n\n${USAGE}`);
   }
   const complete = !quick && !only;
@@ -68,6 +81,7 @@ export function parseArgs(args: readonly string[], defaultOutFile: string): CliO
     workloads,
     contenders,
     outFile: outFile ?? (complete ? defaultOutFile : null),
+    baseline,
   };
 }
 

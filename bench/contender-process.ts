@@ -67,4 +67,6 @@ process.on('message', (message) => {
     },
   );
 });
-process.send?.({ seq: 0, ok: true, result: contender.name } satisfies RemoteReply);
+// A baseline's process names itself apart (see `--baseline` in cli.ts).
+const name = contender.name + (process.env.SHALLOT_BENCH_LABEL ?? '');
+process.send?.({ seq: 0, ok: true, result: name } satisfies RemoteReply);

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, UsageError } from './cli.js';
-import type { WorkloadId } from './config.js';
+import type { ContenderId, WorkloadId } from './config.js';
 import { RemoteContender } from './contenders/remote.js';
 import { describeMachine } from './machine.js';
 import { collectGarbage, withTimeout } from './measure.js';
@@ -25,6 +25,8 @@ import { runOverhead } from './workloads/overhead.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('./results.md', import.meta.url));
 const CLOSE_TIMEOUT_MS = 15_000;
+/** The contenders `--baseline` runs again from the other checkout. */
+const BASELINE_IDS: readonly ContenderId[] = ['shallot-bare', 'shallot-full'];
 
 const log = (line: string) => console.error(line);
 
@@ -57,9 +59,15 @@ async function main(): Promise<void> {
       .map((workload) => inContenderProcesses(workload, server));
     if (contenderWorkloads.length > 0) {
       // Each contender in a process of its own; see contender-process.ts.
-      contenders = await Promise.all(
-        options.contenders.map((id) => RemoteContender.start(id, server.apiBase, config)),
-      );
+      const { baseline } = options;
+      const baselines =
+        baseline === null ? [] : BASELINE_IDS.filter((id) => options.contenders.includes(id));
+      contenders = await Promise.all([
+        ...options.contenders.map((id) => RemoteContender.start(id, server.apiBase, config)),
+        ...baselines.map((id) =>
+          RemoteContender.start(id, server.apiBase, config, baseline ?? undefined),
+        ),
+      ]);
     }
     for (const workload of contenderWorkloads) {
       log(`[bench] ${workload.title}`);

@@ -1,4 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { access, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchConfig, ContenderId } from '../config.js';
 import type { Run } from '../measure.js';
@@ -32,16 +35,22 @@ export class RemoteContender {
     this.#child = child;
   }
 
-  /** Forks the contender's process and waits until it has built its contender. */
+  /**
+   * Forks the contender's process and waits until it has built its contender. With
+   * `baseline`, a shallot checkout whose `dist/` is built, `shallot` resolves there instead.
+   */
   static async start(
     id: ContenderId,
     apiBase: string,
     config: BenchConfig,
+    baseline?: string,
   ): Promise<RemoteContender> {
     const entry = fileURLToPath(new URL('../contender-process.ts', import.meta.url));
+    const env = baseline === undefined ? process.env : await baselineEnv(baseline);
     const child = fork(entry, [id, apiBase, config.mode], {
       execArgv: ['--expose-gc', '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env,
     });
     const name = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -103,4 +112,35 @@ export class RemoteContender {
       child.send(request);
     });
   }
+}
+
+/**
+ * The environment of a baseline contender's process: a tsconfig of its own (in the temporary
+ * folder) whose `paths` resolve `shallot` to the other checkout's `dist/`, and the label that
+ * names it "(baseline)".
+ */
+async function baselineEnv(checkout: string): Promise<NodeJS.ProcessEnv> {
+  const dist = resolve(checkout, 'dist');
+  await access(join(dist, 'index.js')).catch(() => {
+    throw new Error(
+      `--baseline ${checkout}: no dist/index.js there; run npm run build in it first`,
+    );
+  });
+  const tsconfig = join(await mkdtemp(join(tmpdir(), 'shallot-baseline-')), 'tsconfig.json');
+  const bench = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
+  await writeFile(
+    tsconfig,
+    JSON.stringify({
+      extends: bench,
+      compilerOptions: {
+        paths: {
+          shallot: [join(dist, 'index.js')],
+          'shallot/middleware/*': [join(dist, 'middleware/*/index.js')],
+          'shallot/src/*': [join(dist, 'src/*')],
+        },
+      },
+      include: [fileURLToPath(new URL('..', import.meta.url))],
+    }),
+  );
+  return { ...process.env, TSX_TSCONFIG_PATH: tsconfig, SHALLOT_BENCH_LABEL: ' (baseline)' };
 }

@@ -29,10 +29,9 @@ export function encodeCacheEntry(entry: CacheEntry): string {
   if (base === undefined) return JSON.stringify(entry);
   const compact = new Array<Record<string, unknown>>(chunks.length);
   for (let index = 0; index < chunks.length; index++) {
-    // Without a prototype: a chunk's `__proto__` key (hostile, but kept) stays a plain key.
-    const own: Record<string, unknown> = Object.create(null);
+    const own: Record<string, unknown> = {};
     const chunk = chunks[index] as unknown as Record<string, unknown>;
-    for (const key in chunk) if (!(key in base)) own[key] = chunk[key];
+    for (const key in chunk) if (!Object.hasOwn(base, key)) setOwn(own, key, chunk[key]);
     compact[index] = own;
   }
   const stored: CompactEntry = { ...entry, chunkBase: base, chunks: compact };
@@ -60,13 +59,13 @@ export function decodeCacheEntry(json: string): CacheEntry {
 /** The leading scalar fields all chunks share with the first, or undefined when there are none. */
 function sharedFields(chunks: readonly ChatCompletionChunk[]): Record<string, unknown> | undefined {
   const first = chunks[0] as unknown as Record<string, unknown>;
-  const base: Record<string, unknown> = Object.create(null);
+  const base: Record<string, unknown> = {};
   let shared = 0;
   for (const key in first) {
     const value = first[key];
     // Only the leading scalars: a rebuilt chunk then has its fields in their first order.
     if (value !== null && typeof value === 'object') break;
-    base[key] = value;
+    setOwn(base, key, value);
     shared++;
   }
   if (shared === 0) return undefined;
@@ -75,4 +74,18 @@ function sharedFields(chunks: readonly ChatCompletionChunk[]): Record<string, un
     for (const key in base) if (chunk[key] !== base[key]) return undefined;
   }
   return base;
+}
+
+/** `object[key] = value`, but a `__proto__` key (hostile, and kept) stays a plain key. */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    object[key] = value;
+  }
 }

@@ -58,9 +58,10 @@ export function parseWithZod(params: Record<string, unknown>): ParsedParams {
     const model = Object.hasOwn(params, 'model') ? params.model : undefined;
     throw new ValidationError(unsendable, typeof model === 'string' ? model : undefined);
   }
-  // Null prototypes: no key can replace them, and zod finds no inherited field in them.
-  const requestInput: Record<string, unknown> = Object.create(null);
-  const optionsInput: Record<string, unknown> = Object.create(null);
+  // Plain objects are safe here: a `__proto__` key was refused above, so every key written is
+  // an own field (null-prototype objects would cost zod a dictionary lookup per field).
+  const requestInput: Record<string, unknown> = {};
+  const optionsInput: Record<string, unknown> = {};
   for (const key of Object.keys(params)) {
     const value = params[key];
     if (value === undefined) continue;

@@ -43,16 +43,22 @@ const afterCallbacks = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 const forever = () => new Promise<never>(() => {});
 
+/** A cached client whose first call leads, on a server that never answers, until stopped. */
+async function hangingLeader() {
+  fake.reply({ hang: true });
+  const counting = countingClient('openai', fake.url);
+  counting.client.cache = new Cache();
+  const leaderStop = new AbortController();
+  const leader = failureOf(
+    counting.client.completion({ ...paramsFor('openai'), signal: leaderStop.signal }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return { counting, leaderStop, leader };
+}
+
 describe('a call waiting on an identical call in flight', () => {
   it('ends at its own signal while the leader hangs, and the leader is unaffected', async () => {
-    fake.reply({ hang: true });
-    const counting = countingClient('openai', fake.url);
-    counting.client.cache = new Cache();
-    const leaderStop = new AbortController();
-    const leader = failureOf(
-      counting.client.completion({ ...paramsFor('openai'), signal: leaderStop.signal }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { counting, leaderStop, leader } = await hangingLeader();
     const follower = await timed(
       counting.client.completion({ ...paramsFor('openai'), signal: AbortSignal.timeout(500) }),
     );
@@ -66,14 +72,7 @@ describe('a call waiting on an identical call in flight', () => {
   });
 
   it('ends at its own totalTimeout while the leader hangs', async () => {
-    fake.reply({ hang: true });
-    const counting = countingClient('openai', fake.url);
-    counting.client.cache = new Cache();
-    const leaderStop = new AbortController();
-    const leader = failureOf(
-      counting.client.completion({ ...paramsFor('openai'), signal: leaderStop.signal }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { counting, leaderStop, leader } = await hangingLeader();
     const follower = await timed(
       counting.client.completion({ ...paramsFor('openai'), totalTimeout: 400 }),
     );

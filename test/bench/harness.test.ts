@@ -32,6 +32,15 @@ describe('the benchmark command line', () => {
     expect(options.workloads).toEqual(['plain', 'memory']);
   });
 
+  it('takes a baseline checkout to run side by side, and then only prints', () => {
+    expect(parseArgs([], 'x').baseline).toBeNull();
+    const options = parseArgs(['--baseline', '../before'], 'results.md');
+    expect(options.baseline).toBe('../before');
+    expect(options.outFile).toBeNull();
+    expect(parseArgs(['--baseline=/tmp/b'], 'x').baseline).toBe('/tmp/b');
+    expect(() => parseArgs(['--baseline'], 'x')).toThrow(/--baseline needs a directory/);
+  });
+
   it('rejects unknown flags, unknown names and empty lists with the usage text', () => {
     expect(() => parseArgs(['--fast'], 'x')).toThrow(UsageError);
     expect(() => parseArgs(['--fast'], 'x')).toThrow(/unknown argument "--fast"[\s\S]*Usage/);

@@ -124,4 +124,22 @@ describe.concurrent('examples', () => {
       '',
     ]);
   });
+
+  it('hostile-server: a prototype index is retried, an echoed key masked, a silent server and a huge body end on time with typed errors', async () => {
+    const lines = (await example('hostile-server')).split('\n');
+    expect(lines[0]).toBe(
+      '1. a "__proto__" choice index, then a retry: Hi! (Array.prototype untouched: true)',
+    );
+    expect(lines[1]).toMatch(/^2\. the key echoed in an error event: InternalServerError/);
+    expect(lines[2]).toBe(
+      '  openai/gpt-4o-mini: an error in the stream: bad key sk-l****6789. The provider failed; retry later.',
+    );
+    expect(lines[3]).toMatch(/^3\. .*: TimeoutError \(retryable: true\), after ~[3-9]00 ms$/);
+    expect(lines[4]).toBe(
+      '  openai/gpt-4o-mini: the call took longer than its totalTimeout of 300 ms.',
+    );
+    expect(lines[5]).toMatch(/^4\. a 64 MiB answer: InvalidResponseError \(retryable: true\)/);
+    expect(lines[6]).toContain('larger than maxResponseBytes (1 MiB)');
+    expect(lines.join('\n')).not.toContain('sk-local-demo-key-0123456789');
+  });
 });
