@@ -1,0 +1,147 @@
+import type { Middleware } from '../call/middleware.js';
+import type { WorkLabel } from '../client/background.js';
+import type { CallCost } from '../cost/types.js';
+import type { ShallotError } from '../errors/shallot-error.js';
+import type { ResolvedProvider } from '../providers/provider.js';
+import type { ResolvedRedaction } from '../record/redact.js';
+import type { CompletionStream } from '../stream/completion-stream.js';
+import type { ChatCompletion, ChatRequest, Usage } from '../types/openai.js';
+import type {
+  CacheStatus,
+  CallOptions,
+  CallStatus,
+  ChunkListener,
+  ContextState,
+  EndListener,
+  Metadata,
+  ProviderRequest,
+  ProviderResponse,
+  Timings,
+} from './types.js';
+
+/**
+ * The one object a call carries through every layer. Before `await next()` a middleware can
+ * read and change the request; after it, read the response, usage, cache status and error.
+ * Stream-end work goes through {@link Context.onEnd}, which fires for streamed and plain
+ * calls alike.
+ */
+export interface Context {
+  /** A unique id for this call. */
+  readonly callId: string;
+  /** Shared by every attempt (and every retry) of this call. */
+  readonly traceId: string;
+  /** The validated OpenAI-format request. Change it before `await next()`. */
+  request: ChatRequest;
+  /** shallot's own options for this call. */
+  readonly options: CallOptions;
+  /** The caller's metadata; never sent to the provider. */
+  metadata: Metadata;
+  /** Typed state that middleware add by declaration merging. */
+  readonly state: ContextState;
+  /** The provider the current `request.model` resolves to. Throws a `ValidationError` for an unknown provider. */
+  readonly provider: ResolvedProvider;
+  /** True for `stream: true` calls. */
+  readonly isStream: boolean;
+  /** Attempt number, from 1; 0 before the first attempt. */
+  attempt: number;
+  readonly timings: Timings;
+  status: CallStatus;
+  cacheStatus: CacheStatus;
+  /** The cache key hash of the request, once a cache layer computed it. */
+  cacheKey: string | undefined;
+  /** What the call record hides: the call's `redact`, else the client's, else the process default. */
+  readonly redaction: ResolvedRedaction;
+  /** The complete answer: set after the chain for plain calls, and at the end of a stream. */
+  response: ChatCompletion | undefined;
+  /** The stream handed to the caller, once the response head arrived. */
+  stream: CompletionStream | undefined;
+  /** Token usage of the answer, once known. */
+  usage: Usage | undefined;
+  /** What the call cost, set by the cost layer when the call ends. */
+  cost: CallCost | undefined;
+  /** The failure, once the call failed. */
+  error: ShallotError | undefined;
+  /** The HTTP request of the current attempt, once prepared. */
+  providerRequest: ProviderRequest | undefined;
+  /** The HTTP response head (and body text for plain calls) of the current attempt. */
+  providerResponse: ProviderResponse | undefined;
+  /** Aborts when the caller's signal aborts, on timeout, or when a stream's consumer stops. */
+  readonly signal: AbortSignal;
+  /** Calls `listener` for every chunk of a streamed call, in order, as the caller receives it. */
+  onChunk(listener: ChunkListener): void;
+  /**
+   * Calls `listener` once when the call ends, with `response`/`usage` or `error` final: after
+   * the chain for a plain call, after the last chunk or the failure for a stream. Listeners
+   * run in the order they were registered: register after `await next()` to run after the
+   * inner layers' listeners.
+   */
+  onEnd(listener: EndListener): void;
+  /**
+   * Adds a layer to this call's attempt chain, between the provider transform and the
+   * transport: it runs once per attempt (a retry runs it again) and sees the exact
+   * `ctx.providerRequest` before it is sent.
+   */
+  useAttempt(middleware: Middleware): void;
+  /**
+   * Runs `task` off the hot path, after the current turn of the event loop and in order with
+   * other deferred work; a promise it returns is tracked. `client.flush()` waits for it, and
+   * a failure goes to the client's `onCallbackError`, never to the call.
+   */
+  defer(task: () => unknown, label?: WorkLabel): void;
+  /** Hands an observer's failure to the client's `onCallbackError`; the call is unaffected. */
+  report(error: unknown, label: WorkLabel): void;
+  /**
+   * Runs the attempt chain once more: a new attempt number, a fresh provider request (for the
+   * current `request.model`), pre and post API events. A resilience layer calls it instead of
+   * `next()` to retry or fall back; it throws the attempt's typed error.
+   */
+  runAttempt(): Promise<void>;
+  /**
+   * Says how a stream that fails before its first chunk reached the caller may be recovered:
+   * `recover` runs another attempt and resolves `true` once `ctx.stream` is a new stream, whose
+   * chunks the caller's stream then carries; or it throws the error to end with.
+   */
+  setStreamRecovery(recover: StreamRecovery): void;
+  /** Cancels the call with `reason`: its request, its stream and any wait end, and the call fails with it. */
+  abort(reason: ShallotError): void;
+  /**
+   * Waits for `work`, but never past the call's own bounds: rejects with the call's abort
+   * reason (an `AbortError` from the caller's signal, a `TimeoutError` from `totalTimeout`)
+   * as soon as the call aborts, whatever `work` does. Use it for anything a layer awaits that
+   * it does not control: a store, a lock, another call, a callback.
+   *
+   * @example
+   * const entry = await ctx.within(redis.get(key));
+   */
+  within<T>(work: PromiseLike<T>): Promise<T>;
+  /**
+   * Calls `listener` for every failed attempt that another attempt follows. The next attempt
+   * starts once the backoff wait has passed and every listener's promise has settled, so
+   * events stay in order: this attempt's failure before the next attempt's pre-API event.
+   */
+  onAttemptFailure(listener: AttemptFailureListener): void;
+  /**
+   * Tells the attempt-failure listeners about a failed attempt that another follows; resolves
+   * once they have all settled (a listener's failure goes to `onCallbackError`). @internal
+   */
+  emitAttemptFailure(failure: AttemptFailure): Promise<void>;
+}
+
+/** A failed attempt that another attempt follows. */
+export interface AttemptFailure {
+  error: ShallotError;
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  /** The model that attempt used. */
+  model: string;
+  /** The model of the next attempt (a fallback when it differs). */
+  nextModel: string;
+  /** Milliseconds before the next attempt. */
+  delayMs: number;
+}
+
+/** A listener for attempt failures; a promise it returns is waited for before the next attempt. */
+export type AttemptFailureListener = (failure: AttemptFailure) => unknown;
+
+/** Recovers a stream that failed before its first chunk; see {@link Context.setStreamRecovery}. */
+export type StreamRecovery = (error: ShallotError) => Promise<boolean>;
