@@ -133,7 +133,9 @@ function buildRequest(
   for (const key of Object.keys(request)) {
     const value = request[key];
     if (value === undefined) continue;
-    body[profile.renamedParams?.[key] ?? key] = value as JsonObject[string];
+    const renamed = profile.renamedParams;
+    const name = renamed !== undefined && Object.hasOwn(renamed, key) ? renamed[key] : key;
+    body[name as string] = value as JsonObject[string];
   }
   body.model = provider.model;
   if (profile.requiredToolChoice && request.tool_choice === 'required')

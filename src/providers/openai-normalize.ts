@@ -23,13 +23,16 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
 /** A finish reason in OpenAI's vocabulary; anything else becomes `other`. */
 export function normalizeFinishReason(raw: unknown): FinishReason | null {
   if (typeof raw !== 'string' || raw === '') return null;
-  return FINISH_REASONS[raw] ?? 'other';
+  // Own keys only: a finish reason of "constructor" from the wire is `other`, not a function.
+  return Object.hasOwn(FINISH_REASONS, raw) ? (FINISH_REASONS[raw] as FinishReason) : 'other';
 }
 
 /** True when a finish reason had to be translated, so the raw value must be kept beside it. */
 export function isForeignFinishReason(raw: unknown): raw is string {
   return (
-    typeof raw === 'string' && raw !== '' && !(raw in FINISH_REASONS && FINISH_REASONS[raw] === raw)
+    typeof raw === 'string' &&
+    raw !== '' &&
+    !(Object.hasOwn(FINISH_REASONS, raw) && FINISH_REASONS[raw] === raw)
   );
 }
 

@@ -70,7 +70,7 @@ export function resolveProvider(
   const slash = model.indexOf('/');
   if (slash > 0) {
     const prefix = model.slice(0, slash);
-    if (ADAPTERS[prefix] !== undefined || configured[prefix] !== undefined) {
+    if (own(ADAPTERS, prefix) !== undefined || own(configured, prefix) !== undefined) {
       name = prefix;
       id = model.slice(slash + 1);
     } else if (options.apiBase !== undefined || options.mockResponse !== undefined) {
@@ -85,9 +85,9 @@ export function resolveProvider(
       );
     }
   }
-  const settings = configured[name] ?? {};
-  const adapter = ADAPTERS[name] ?? openai;
-  const builtIn = ADAPTERS[name] !== undefined;
+  const settings = own(configured, name) ?? {};
+  const adapter = own(ADAPTERS, name) ?? openai;
+  const builtIn = own(ADAPTERS, name) !== undefined;
   const apiBase =
     options.apiBase ??
     settings.apiBase ??
@@ -125,8 +125,8 @@ function keyFromEnvironment(
  * (`claude-3-haiku-20240307` → anthropic), else a well-known prefix, else OpenAI.
  */
 function providerOfBareModel(model: string): string {
-  const listed = BUNDLED_PRICES[model]?.provider;
-  const fromTable = listed === undefined ? undefined : TABLE_PROVIDERS[listed];
+  const listed = own(BUNDLED_PRICES, model)?.provider;
+  const fromTable = listed === undefined ? undefined : own(TABLE_PROVIDERS, listed);
   if (fromTable !== undefined) return fromTable;
   if (model.startsWith('claude-')) return 'anthropic';
   if (model.startsWith('gemini-')) return 'gemini';
@@ -152,4 +152,12 @@ function firstSet(env: Environment, names: readonly string[]): string | undefine
     if (value) return value;
   }
   return undefined;
+}
+
+/**
+ * `record[key]` for an own key only: a model named `constructor/x` or `toString/x` (a gateway
+ * passes on whatever its clients send) names no provider, never an inherited function.
+ */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }

@@ -153,3 +153,27 @@ describe('hostile parameters', () => {
     expect(inspect(error, { depth: 10 })).not.toContain(secret);
   });
 });
+
+describe('names that are keys of Object.prototype', () => {
+  for (const prefix of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    it(`a model "${prefix}/x" names no provider: a ValidationError, before any network call`, async () => {
+      const error = await refusal({ model: `${prefix}/x`, messages });
+      expect(error.field).toBe('model');
+      expect(error.message).toContain(`unknown provider "${prefix}"`);
+    });
+  }
+
+  it('a bare model "constructor" goes to the default provider, and a finish reason "constructor" reads as other', async () => {
+    const answer = JSON.parse(fixture('openai-chat.json'));
+    answer.choices[0].finish_reason = 'constructor';
+    fake.reply({ body: JSON.stringify(answer) });
+    try {
+      const result = await client.completion({ model: 'constructor', messages });
+      expect(result.choices[0]?.finish_reason).toBe('other');
+      expect(result.choices[0]?.provider_finish_reason).toBe('constructor');
+      expect(fake.requests.at(-1)?.body.model).toBe('constructor');
+    } finally {
+      fake.reply({ body: fixture('openai-chat.json') });
+    }
+  });
+});
