@@ -66,8 +66,9 @@ function round(value: number): number {
 
 function declaredLength(headers: Readonly<Record<string, string>>): number | undefined {
   const value = headers['content-length'];
-  if (value === undefined || !/^\d+$/.test(value)) return undefined;
-  return Number(value);
+  if (value === undefined) return undefined;
+  const length = Number(value);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
 function tooLarge(
