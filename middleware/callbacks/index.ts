@@ -75,7 +75,7 @@ function apiHooks(plan: Record<CallbackEvent, Invocation[]>): Middleware {
 /** Per-chunk events, queued in order behind the caller. Each handler keeps one kwargs copy per call. */
 function streamEvents(ctx: Context, invocations: Invocation[]) {
   let perHandler: CallbackKwargs[] | undefined;
-  let secrets: string[] = [];
+  let secrets: readonly string[] = [];
   const label = { callback: 'stream callbacks', event: 'stream_event' };
   return function streamCallbacks(chunk: ChatCompletionChunk) {
     const endTime = new Date();

@@ -158,7 +158,7 @@ export class CallSpan {
       : undefined;
   }
 
-  #secrets(): string[] {
+  #secrets(): readonly string[] {
     return secretsOfCall(this.#ctx);
   }
 }

@@ -31,7 +31,9 @@ export function encodeCacheEntry(entry: CacheEntry): string {
   for (let index = 0; index < chunks.length; index++) {
     const own: Record<string, unknown> = {};
     const chunk = chunks[index] as unknown as Record<string, unknown>;
-    for (const key in chunk) if (!Object.hasOwn(base, key)) setOwn(own, key, chunk[key]);
+    // `in`, for speed: a chunk key that names something of Object.prototype (`__proto__`,
+    // `constructor`: a hostile server's, never OpenAI's) is dropped, never assigned.
+    for (const key in chunk) if (!(key in base)) own[key] = chunk[key];
     compact[index] = own;
   }
   const stored: CompactEntry = { ...entry, chunkBase: base, chunks: compact };
@@ -64,8 +66,8 @@ function sharedFields(chunks: readonly ChatCompletionChunk[]): Record<string, un
   for (const key in first) {
     const value = first[key];
     // Only the leading scalars: a rebuilt chunk then has its fields in their first order.
-    if (value !== null && typeof value === 'object') break;
-    setOwn(base, key, value);
+    if ((value !== null && typeof value === 'object') || key === '__proto__') break;
+    base[key] = value;
     shared++;
   }
   if (shared === 0) return undefined;
@@ -74,18 +76,4 @@ function sharedFields(chunks: readonly ChatCompletionChunk[]): Record<string, un
     for (const key in base) if (chunk[key] !== base[key]) return undefined;
   }
   return base;
-}
-
-/** `object[key] = value`, but a `__proto__` key (hostile, and kept) stays a plain key. */
-function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(object, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    object[key] = value;
-  }
 }

@@ -9,7 +9,7 @@ import {
   type ResolvedRedaction,
   resolveRedaction,
 } from '../record/redact.js';
-import { secretsOfCall } from '../secrets/call-secrets.js';
+import { type SecretsMemo, secretsOfCall } from '../secrets/call-secrets.js';
 import { maskErrorSecrets } from '../secrets/mask-error.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../types/openai.js';
@@ -88,6 +88,8 @@ export class CallContext implements Context {
   streamRecovery: StreamRecovery | undefined;
   /** The call record, once built (see `callRecordOf`): a field, not a WeakMap, to spare the GC. @internal */
   record: unknown = undefined;
+  /** The call's secrets, once worked out (see `secretsOfCall`). @internal */
+  secretsMemo: SecretsMemo | undefined = undefined;
   readonly #attemptFailureListeners: AttemptFailureListener[] = [];
   readonly #endListeners: EndListener[] = [];
   readonly #services: ContextServices;
