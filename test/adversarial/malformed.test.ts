@@ -7,6 +7,8 @@ import {
 } from 'shallot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
+import { explainSkip, redisIsUp } from '../support/redis.js';
+import { expectRedisPoisonIsAMiss } from './redis-poison.js';
 import {
   countingClient,
   expectPrototypesClean,
@@ -29,6 +31,9 @@ import {
  * A provider's is an InvalidResponseError, retryable, so that retries and fallbacks apply; a
  * cache entry's is a miss. Never a raw TypeError, never a success, always one terminal event.
  */
+
+const redisUp = await redisIsUp();
+explainSkip(redisUp);
 
 let fake: FakeProvider;
 beforeAll(async () => {
@@ -232,6 +237,10 @@ const MALFORMED_ENTRIES: ReadonlyArray<[string, unknown]> = [
 
 describe('a malformed cache entry', () => {
   for (const [label, entry] of MALFORMED_ENTRIES) {
+    it.skipIf(!redisUp)(`${label}, written into Redis by another process, is a miss`, async () => {
+      await expectRedisPoisonIsAMiss(fake, entry);
+    });
+
     for (const stream of [false, true]) {
       it(`${label} is a miss for a ${stream ? 'streamed' : 'plain'} call, and an identical call after it ends within its own signal`, async () => {
         fake.reply({
