@@ -11,14 +11,12 @@ import { resilience } from './middleware/resilience/index.js';
 import { Client } from './src/client/client.js';
 import type { ClientOptions } from './src/client/options.js';
 
-export { Cache, type CacheOptions } from './src/cache/cache.js';
-export { decodeCacheEntry, encodeCacheEntry } from './src/cache/entry-codec.js';
-export { cacheKey, canonicalJson } from './src/cache/key.js';
 export { MemoryStore, type MemoryStoreOptions } from './src/cache/memory-store.js';
-export { RedisStore, type RedisStoreOptions } from './src/cache/redis-store.js';
-export type { CacheControls, CacheEntry, CacheStore } from './src/cache/types.js';
-export type { Middleware, Next } from './src/call/middleware.js';
-export type { WorkLabel } from './src/client/background.js';
+export {
+  type RedisConnection,
+  RedisStore,
+  type RedisStoreOptions,
+} from './src/cache/redis-store.js';
 export type { Client, FlushOptions } from './src/client/client.js';
 export type {
   CallbackErrorHandler,
@@ -27,62 +25,20 @@ export type {
   RetrySettings,
 } from './src/client/options.js';
 export type { CompletionOptions, CompletionParams, StreamingParams } from './src/client/params.js';
-export type {
-  AttemptFailure,
-  AttemptFailureListener,
-  Context,
-  StreamRecovery,
-} from './src/context/context.js';
-export type { Fallbacks, FallbackTarget } from './src/context/resilience-types.js';
-export type {
-  CacheStatus,
-  CallOptions,
-  CallStatus,
-  ChunkListener,
-  ContextState,
-  EndListener,
-  Metadata,
-  MockResponse,
-  ProviderRequest,
-  ProviderResponse,
-  Timings,
-} from './src/context/types.js';
 export {
   type CostInput,
   type CostOptions,
   completionCost,
   type PriceOverrides,
 } from './src/cost/completion-cost.js';
-export { PriceBook, type PriceInput } from './src/cost/price-book.js';
 export { PRICE_TABLE_SOURCE } from './src/cost/price-table.generated.js';
-export type {
-  CallCost,
-  CostBreakdown,
-  CostResult,
-  ModelPrice,
-  NormalizedUsage,
-  PriceTier,
-  Unpriced,
-} from './src/cost/types.js';
-export { normalizeUsage } from './src/cost/usage.js';
-export * from './src/errors/index.js';
-export { CustomLogger, type CustomLoggerHook } from './src/legacy/custom-logger.js';
-export type { CallbackKwargs, LogEventType } from './src/legacy/kwargs.js';
-export type { CallbackFunction, CallbackSource, LegacyCallback } from './src/legacy/types.js';
-export type { ProviderOptions, ResolvedProvider } from './src/providers/provider.js';
-export { callRecordOf } from './src/record/build-record.js';
-export { type RedactionPolicy, setDefaultRedaction } from './src/record/redact.js';
-export { CALL_RECORD_VERSION, type CallRecord, callRecordSchema } from './src/record/schema.js';
-export {
-  createSink,
-  type DeadlineOptions,
-  type Sink,
-  type SinkOptions,
-} from './src/record/sink.js';
+export type { CostResult, ModelPrice, PriceTier, Unpriced } from './src/cost/types.js';
+// The middleware kit: the types, the errors, the caches, callbacks and sinks, and what a
+// layer needs to answer a call, run attempts, mask secrets and build records.
+export * from './src/kit/index.js';
+export { setDefaultRedaction } from './src/record/redact.js';
 export { maskHeaders, maskSecret } from './src/secrets/mask.js';
-export { Secret } from './src/secrets/secret.js';
 export { CompletionStream } from './src/stream/completion-stream.js';
-export type * from './src/types/openai.js';
 export { MAX_PARAMETER_DEPTH } from './src/validation/json-params.js';
 
 /**

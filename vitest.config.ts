@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests import the package by its name, as users do; this maps it to the sources.
     alias: [
       { find: /^shallot$/, replacement: here('./index.ts') },
+      { find: /^shallot\/kit$/, replacement: here('./src/kit/index.ts') },
       { find: /^shallot\/middleware\/(.*)$/, replacement: here('./middleware/$1/index.ts') },
     ],
   },

@@ -3,6 +3,7 @@
  * a layer that answers by itself without calling next().
  */
 import { createClient, type Middleware } from 'shallot';
+import { answer } from 'shallot/kit';
 import { startEchoServer } from './support/echo-server.js';
 
 const server = await startEchoServer();
@@ -13,21 +14,19 @@ const defaults: Middleware = async function defaults(ctx, next) {
   await next();
 };
 
-/** Keeps answers for identical questions in memory (a toy; shallot's cache layer does this properly). */
+/**
+ * Keeps answers for identical questions in memory, and answers with `answer()` from the kit
+ * (a plain call gets the answer, a stream its chunks). A toy: shallot's cache layer, and
+ * examples/custom-cache.ts, replay streams chunk for chunk.
+ */
 const answers = new Map<string, string>();
 const memo: Middleware = async function memo(ctx, next) {
   const key = JSON.stringify(ctx.request.messages);
   const known = answers.get(key);
-  if (known !== undefined && !ctx.isStream) {
-    ctx.response = {
-      id: 'memo',
-      object: 'chat.completion',
-      created: 0,
-      model: ctx.request.model,
-      choices: [
-        { index: 0, message: { role: 'assistant', content: known }, finish_reason: 'stop' },
-      ],
-    };
+  if (known !== undefined) {
+    const message = { role: 'assistant' as const, content: known };
+    const choices = [{ index: 0, message, finish_reason: 'stop' as const }];
+    answer(ctx, { id: 'memo', object: 'chat.completion', created: 0, model: 'memo', choices });
     return; // no next(): the provider is never called
   }
   await next();

@@ -2,16 +2,28 @@
  * `npm start`: a few calls through a visible onion, with no key and no network. Each layer
  * prints what it sees on the way in (→) and on the way out (←).
  */
-import { Cache, type CallbackKwargs, createClient, type Middleware, ShallotError } from 'shallot';
+import {
+  Cache,
+  type CallbackKwargs,
+  type Context,
+  createClient,
+  type Middleware,
+  ShallotError,
+} from 'shallot';
 import { recorder } from 'shallot/middleware/recorder';
 import { startEchoServer } from './support/echo-server.js';
 
 const indent = (depth: number) => '│ '.repeat(depth);
 const say = (depth: number, text: string) => console.log(`${indent(depth)}${text}`);
 
-/** Outermost: times the call and reports tokens when it ends (after the last chunk, for streams). */
+/**
+ * Outermost: times the call and reports how it ended. A plain call's outcome is final as soon
+ * as `await next()` returns (the built-in layers ended the call: cost, status, cache status);
+ * a stream's when its last chunk has passed, so for a stream it listens, on the way in.
+ */
 const timing: Middleware = async function timing(ctx, next) {
   say(0, `┌ timing     → ${ctx.request.model}${ctx.isStream ? ' (stream)' : ''}`);
+  if (ctx.isStream) ctx.onEnd(() => reportEnd(ctx));
   try {
     await next();
   } finally {
@@ -21,17 +33,19 @@ const timing: Middleware = async function timing(ctx, next) {
         ? 'answer ready'
         : 'error';
     say(0, `└ timing     ← ${outcome}`);
-    ctx.onEnd(() => {
-      const took = (ctx.timings.end ?? Date.now()) - ctx.timings.start;
-      const tokens = ctx.usage?.total_tokens ?? 0;
-      // ctx.cost is set by the built-in cost layer, inside this one, from the bundled prices.
-      const cost = ctx.cost?.total == null ? 'unpriced' : `$${ctx.cost.total.toFixed(6)}`;
-      console.log(
-        `${ctx.isStream ? '\n' : ''}  ⤷ ended: ${ctx.status}, ${tokens} tokens, ${cost}, ${took} ms${ctx.cacheStatus === 'hit' ? ', cache hit' : ''}${ctx.error ? `, ${ctx.error.name}` : ''}`,
-      );
-    });
+    if (!ctx.isStream) reportEnd(ctx);
   }
 };
+
+function reportEnd(ctx: Context): void {
+  const took = (ctx.timings.end ?? Date.now()) - ctx.timings.start;
+  const tokens = ctx.usage?.total_tokens ?? 0;
+  // ctx.cost is set by the built-in cost layer, inside this one, from the bundled prices.
+  const cost = ctx.cost?.total == null ? 'unpriced' : `$${ctx.cost.total.toFixed(6)}`;
+  console.log(
+    `${ctx.isStream ? '\n' : ''}  ⤷ ended: ${ctx.status}, ${tokens} tokens, ${cost}, ${took} ms${ctx.cacheStatus === 'hit' ? ', cache hit' : ''}${ctx.error ? `, ${ctx.error.name}` : ''}`,
+  );
+}
 
 /** Changes the request on the way in, reads the answer on the way out. */
 const guardrail: Middleware = async function guardrail(ctx, next) {

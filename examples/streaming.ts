@@ -12,10 +12,11 @@ const client = createClient({
   pricing: { 'local/echo-1': { inputCostPerToken: 0, outputCostPerToken: 0 } },
   middleware: [
     async function outcome(ctx, next) {
-      await next();
+      // Registered on the way in: end listeners run innermost-first, so this one runs last.
       ctx.onEnd(() =>
         console.log(`  (call ended: ${ctx.status}${ctx.error ? `, ${ctx.error.name}` : ''})`),
       );
+      await next();
     },
   ],
 });

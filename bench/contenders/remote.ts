@@ -135,6 +135,7 @@ async function baselineEnv(checkout: string): Promise<NodeJS.ProcessEnv> {
       compilerOptions: {
         paths: {
           shallot: [join(dist, 'index.js')],
+          'shallot/kit': [join(dist, 'src/kit/index.js')],
           'shallot/middleware/*': [join(dist, 'middleware/*/index.js')],
           'shallot/src/*': [join(dist, 'src/*')],
         },

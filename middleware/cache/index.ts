@@ -1,11 +1,17 @@
-import type { ChatCompletionChunk, Context, Middleware } from '../../index.js';
-import { Cache } from '../../src/cache/cache.js';
-import { cacheKey } from '../../src/cache/key.js';
-import type { CacheEntry, CacheStore } from '../../src/cache/types.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { replayStream } from '../../src/stream/replay.js';
-import { completionToChunks } from '../../src/stream/to-chunks.js';
-import { SingleFlight } from './single-flight.js';
+import {
+  answer,
+  answerWithChunks,
+  Cache,
+  type CacheEntry,
+  type CacheStore,
+  type ChatCompletionChunk,
+  type Context,
+  cacheKey,
+  completionToChunks,
+  type Middleware,
+  optionError,
+} from '../../src/kit/index.js';
+import { type Flight, SingleFlight } from './single-flight.js';
 import { StoreHealth } from './store-health.js';
 
 /** Options of {@link cache}. */
@@ -52,63 +58,58 @@ export function cache(options: CacheLayerOptions = {}): Middleware & { close(): 
       let leader = flights.leaderOf(key);
       if (leader === undefined) {
         const stored = await health.read(ctx, target, key);
-        if (isFresh(stored, controls.sMaxAge)) return answer(ctx, stored);
+        if (isFresh(stored, controls.sMaxAge)) return answerFrom(ctx, stored);
         leader = flights.leaderOf(key);
       }
       // Wait for it, never past this call's own bounds; if it fails, the next waiting call leads.
       for (; leader; leader = flights.leaderOf(key)) {
         const shared = await ctx.within(leader);
-        if (shared) return answer(ctx, structuredClone(shared));
+        if (shared) return answerFrom(ctx, structuredClone(shared));
       }
     }
     ctx.cacheStatus = controls.noCache ? 'bypass' : 'miss';
     const flight = controls.noCache || controls.noStore ? undefined : flights.lead(key);
-    let chunks: ChatCompletionChunk[] | undefined;
-    try {
-      await next();
-    } finally {
-      if (ctx.stream) {
-        const seen: ChatCompletionChunk[] = [];
-        chunks = seen;
-        if (flight === undefined) ctx.onChunk((chunk) => seen.push(chunk));
-        else {
-          flight.streaming();
-          ctx.onChunk((chunk) => {
-            seen.push(chunk);
-            flight.advance();
-          });
-        }
+    const chunks = ctx.isStream ? collectChunks(ctx, flight) : undefined;
+    ctx.onEnd(() => {
+      // Only a complete answer is kept: a failed or cut-short stream never is.
+      const entry: CacheEntry | undefined =
+        ctx.status === 'success' && ctx.response
+          ? { v: 1, createdAt: Date.now(), response: ctx.response, ...(chunks ? { chunks } : {}) }
+          : undefined;
+      flight?.settle(entry);
+      if (entry && !controls.noStore) {
+        const ttl = controls.ttl ?? options.ttl ?? target.ttl;
+        const write = () =>
+          health.write(ctx, target, key, entry, ttl).finally(() => flight?.land());
+        ctx.defer(write, { callback: 'cache', event: 'set' });
       }
-      ctx.onEnd(() => {
-        // Only a complete answer is kept: a failed or cut-short stream never is.
-        const entry: CacheEntry | undefined =
-          ctx.status === 'success' && ctx.response
-            ? { v: 1, createdAt: Date.now(), response: ctx.response, ...(chunks ? { chunks } : {}) }
-            : undefined;
-        flight?.settle(entry);
-        if (entry && !controls.noStore) {
-          const ttl = controls.ttl ?? options.ttl ?? target.ttl;
-          const write = () =>
-            health.write(ctx, target, key, entry, ttl).finally(() => flight?.land());
-          ctx.defer(write, { callback: 'cache', event: 'set' });
-        }
-      });
-    }
+    });
+    await next();
+    // The head arrived: followers now watch the stream deliver (see SingleFlight).
+    if (ctx.stream !== undefined) flight?.streaming();
   };
   const own = typeof options.cache === 'function' ? undefined : pick();
   return Object.assign(layer, { close: async () => own?.close() });
 }
 
-/** Answers from a cached entry: the response, or a replayed stream. */
-function answer(ctx: Context, entry: CacheEntry): void {
-  ctx.cacheStatus = 'hit';
-  if (ctx.isStream) {
-    replayStream(ctx, entry.chunks ?? completionToChunks(entry.response));
-    return;
+/** Keeps every chunk of the stream as the caller reads it, for the cache entry. */
+function collectChunks(ctx: Context, flight: Flight | undefined): ChatCompletionChunk[] {
+  const chunks: ChatCompletionChunk[] = [];
+  if (flight === undefined) ctx.onChunk((chunk) => chunks.push(chunk));
+  else {
+    ctx.onChunk((chunk) => {
+      chunks.push(chunk);
+      flight.advance();
+    });
   }
-  ctx.response = entry.response;
-  ctx.usage = entry.response.usage;
-  ctx.timings.firstToken = Date.now();
+  return chunks;
+}
+
+/** Answers from a cached entry: the response, or its stream replayed chunk for chunk. */
+function answerFrom(ctx: Context, entry: CacheEntry): void {
+  ctx.cacheStatus = 'hit';
+  if (ctx.isStream) answerWithChunks(ctx, entry.chunks ?? completionToChunks(entry.response));
+  else answer(ctx, entry.response);
 }
 
 function isFresh(entry: CacheEntry | undefined, sMaxAge: number | undefined): entry is CacheEntry {
@@ -129,20 +130,14 @@ function hashOf(ctx: Context, options: CacheLayerOptions): string | undefined {
 function checkIdleMs(value: unknown): number {
   if (value === undefined) return 1000;
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-  throw ValidationError.forField(
-    'cache options.streamIdleMs',
-    `expected a positive number of milliseconds, received ${JSON.stringify(value) ?? String(value)}.`,
-  );
+  throw optionError('cache', 'streamIdleMs', 'a positive number of milliseconds', value);
 }
 
 function chooseCache(options: CacheLayerOptions): () => Cache | null | undefined {
   const { cache: given, store, ttl, namespace } = options;
   if (typeof given === 'function') return given;
   if (given !== undefined && !(given instanceof Cache)) {
-    throw ValidationError.forField(
-      'cache options.cache',
-      'expected a Cache or a function returning one.',
-    );
+    throw optionError('cache', 'cache', 'a Cache or a function returning one', given);
   }
   const fixed =
     given ??

@@ -1,4 +1,4 @@
-import type { CacheEntry } from '../../src/cache/types.js';
+import type { CacheEntry } from '../../src/kit/index.js';
 
 /** A call in flight that others with the same key wait for. */
 export interface Flight {

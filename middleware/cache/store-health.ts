@@ -1,9 +1,11 @@
-import type { Context } from '../../index.js';
-import type { Cache } from '../../src/cache/cache.js';
-import type { CacheEntry } from '../../src/cache/types.js';
-import { InvalidResponseError } from '../../src/errors/invalid-response-error.js';
-import { TimeoutError } from '../../src/errors/timeout-error.js';
-import { cacheEntryProblem } from '../../src/shapes/check.js';
+import {
+  type Cache,
+  type CacheEntry,
+  type Context,
+  checkCacheEntry,
+  InvalidResponseError,
+  TimeoutError,
+} from '../../src/kit/index.js';
 
 /**
  * Reads and writes a cache so that a failing or slow store never fails a call: a read that
@@ -22,7 +24,7 @@ export class StoreHealth {
       this.#failing = false;
       if (entry === undefined || entry === null) return undefined;
       // Another process, or whoever can write to the store, may have left anything there.
-      const problem = cacheEntryProblem(entry);
+      const problem = checkCacheEntry(entry);
       if (problem === undefined) return entry;
       this.#fail(ctx, cache, malformedEntry(key, problem), 'get');
       return undefined;

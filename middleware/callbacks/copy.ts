@@ -1,4 +1,4 @@
-import { scrubText } from '../../src/secrets/mask.js';
+import { maskSecrets } from '../../src/kit/index.js';
 
 const NONE: readonly string[] = [];
 
@@ -25,7 +25,7 @@ interface CopyState {
 
 function copy<T>(value: T, state: CopyState, path: object[], copies: unknown[]): T {
   if (typeof value === 'string') {
-    return (state.secrets.length > 0 ? scrubText(value, state.secrets) : value) as T;
+    return (state.secrets.length > 0 ? maskSecrets(value, state.secrets) : value) as T;
   }
   if (value === null || typeof value !== 'object') return value;
   const ancestor = path.indexOf(value);

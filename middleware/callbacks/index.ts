@@ -1,13 +1,13 @@
-import type {
-  AttemptFailure,
-  CallbackKwargs,
-  CallbackSource,
-  ChatCompletionChunk,
-  Context,
-  LogEventType,
-  Middleware,
-} from '../../index.js';
-import { secretsOfCall as secretsOf } from '../../src/secrets/call-secrets.js';
+import {
+  type AttemptFailure,
+  type CallbackKwargs,
+  type CallbackSource,
+  type ChatCompletionChunk,
+  type Context,
+  type LogEventType,
+  type Middleware,
+  secretsOf,
+} from '../../src/kit/index.js';
 import { deepCopy } from './copy.js';
 import { EventRun } from './invoke.js';
 import { buildKwargs, kwargsFor, recordSource } from './kwargs.js';
@@ -42,12 +42,9 @@ export function callbacks(source: CallbackSource = {}): Middleware {
     if (plan.failed_api_call.length > 0) {
       ctx.onAttemptFailure((failure) => attemptFailureEvent(ctx, plan.failed_api_call, failure));
     }
-    try {
-      await next();
-    } finally {
-      if (plan.stream_event.length > 0) ctx.onChunk(streamEvents(ctx, plan.stream_event));
-      if (hasTerminal) ctx.onEnd(() => terminalEvent(ctx, plan));
-    }
+    if (plan.stream_event.length > 0) ctx.onChunk(streamEvents(ctx, plan.stream_event));
+    if (hasTerminal) ctx.onEnd(() => terminalEvent(ctx, plan));
+    await next();
   };
 }
 

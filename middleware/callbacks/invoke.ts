@@ -1,4 +1,4 @@
-import type { CallbackKwargs, Context } from '../../index.js';
+import type { CallbackKwargs, Context } from '../../src/kit/index.js';
 import type { CallbackEvent, Invocation } from './plan.js';
 
 /**

@@ -1,15 +1,16 @@
-import type {
-  AttemptFailure,
-  CacheStatus,
-  CallbackKwargs,
-  CallRecord,
-  Context,
-  LogEventType,
-  ResolvedProvider,
-} from '../../index.js';
-import { attemptRecordOf, callRecordOf } from '../../src/record/build-record.js';
-import { scrubText } from '../../src/secrets/mask.js';
-import { showHeaders } from '../../src/secrets/secret.js';
+import {
+  type AttemptFailure,
+  attemptRecordOf,
+  type CacheStatus,
+  type CallbackKwargs,
+  type CallRecord,
+  type Context,
+  callRecordOf,
+  type LogEventType,
+  maskSecrets,
+  type ResolvedProvider,
+  showHeaders,
+} from '../../src/kit/index.js';
 import { deepCopy } from './copy.js';
 
 /**
@@ -99,9 +100,10 @@ export function recordSource(
 }
 
 /**
- * One callback's own kwargs: a deep copy of `base` with `secrets` masked, and its
- * `standard_logging_object` copied from `record` when the callback first reads it. Most
- * callbacks never read the record; they pay nothing for it.
+ * One callback's own kwargs: a deep copy of `base` with `secrets` masked, with
+ * `async_complete_streaming_response` the same object as its `complete_streaming_response`,
+ * and its `standard_logging_object` copied from `record` when the callback first reads it.
+ * Most callbacks never read the record; they pay nothing for it.
  */
 export function kwargsFor(
   base: CallbackKwargs,
@@ -109,6 +111,11 @@ export function kwargsFor(
   secrets: readonly string[],
 ): CallbackKwargs {
   const kwargs = deepCopy(base, secrets);
+  // Linked after the copy: the copy would give each key an answer of its own, and LiteLLM's
+  // two keys are one object (its async success path sets the second).
+  if (kwargs.complete_streaming_response !== undefined) {
+    kwargs.async_complete_streaming_response = kwargs.complete_streaming_response;
+  }
   if (record !== undefined) {
     // The same accessor functions for every kwargs, and the source in a hidden slot: a new
     // getter per object would give every kwargs its own hidden class (measured: 9 µs a call).
@@ -161,7 +168,7 @@ function originalResponse(
     return event === 'successful_api_call' && ctx.response ? JSON.stringify(ctx.response) : null;
   }
   const key = provider?.apiKey?.reveal();
-  return key ? scrubText(text, [key]) : text;
+  return key ? maskSecrets(text, [key]) : text;
 }
 
 function cacheHit(status: CacheStatus): boolean | null {

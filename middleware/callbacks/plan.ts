@@ -1,12 +1,12 @@
-import type {
-  CallbackFunction,
-  CallbackKwargs,
-  CallbackSource,
-  CustomLoggerHook,
-  LegacyCallback,
-} from '../../index.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { CustomLogger } from '../../src/legacy/custom-logger.js';
+import {
+  type CallbackFunction,
+  type CallbackKwargs,
+  type CallbackSource,
+  CustomLogger,
+  type CustomLoggerHook,
+  type LegacyCallback,
+  ValidationError,
+} from '../../src/kit/index.js';
 
 /** The events a callback can fire on. */
 export type CallbackEvent =

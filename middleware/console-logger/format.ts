@@ -1,4 +1,4 @@
-import type { CallRecord } from '../../index.js';
+import type { CallRecord } from '../../src/kit/index.js';
 
 /** An ANSI style: the code that opens it and the one that closes it. */
 type Style = readonly [open: number, close: number];

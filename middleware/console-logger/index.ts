@@ -1,6 +1,4 @@
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { createSink, type Sink } from '../../src/record/sink.js';
-import { describeValue } from '../../src/validation/describe-value.js';
+import { createSink, describeValue, type Sink, ValidationError } from '../../src/kit/index.js';
 import { autoColors } from './colors.js';
 import { formatLine } from './format.js';
 

@@ -1,6 +1,4 @@
-import type { Middleware } from '../../index.js';
-import { PriceBook, type PriceInput } from '../../src/cost/price-book.js';
-import { priceCall } from './price-call.js';
+import { type Middleware, PriceBook, type PriceInput, priceCall } from '../../src/kit/index.js';
 
 /** Options of {@link cost}. */
 export interface CostLayerOptions {
@@ -26,18 +24,15 @@ export function cost(options: CostLayerOptions = {}): Middleware {
   const warn = options.warn ?? ((message: string) => console.warn(message));
   const warned = new Set<string>();
   return async function cost(ctx, next) {
-    try {
-      await next();
-    } finally {
-      ctx.onEnd(() => {
-        const priced = priceCall(ctx, prices);
-        ctx.cost = priced.cost;
-        const model = priced.unpricedModel;
-        if (model !== undefined && !warned.has(model)) {
-          warned.add(model);
-          warn(`[shallot] ${priced.cost.reason} Its response_cost is null until then.`);
-        }
-      });
-    }
+    ctx.onEnd(() => {
+      const priced = priceCall(ctx, prices);
+      ctx.cost = priced.cost;
+      const model = priced.unpricedModel;
+      if (model !== undefined && !warned.has(model)) {
+        warned.add(model);
+        warn(`[shallot] ${priced.cost.reason} Its response_cost is null until then.`);
+      }
+    });
+    await next();
   };
 }

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { createSink, type Sink } from '../../src/record/sink.js';
-import { describeValue } from '../../src/validation/describe-value.js';
+import { createSink, describeValue, type Sink, ValidationError } from '../../src/kit/index.js';
 import { AppendFile } from './append-file.js';
 
 /** Options of {@link jsonlLogger}. */

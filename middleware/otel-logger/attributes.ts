@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { CallRecord, ChatCompletion, ChatRequest, Context } from '../../index.js';
+import type { CallRecord, ChatCompletion, ChatRequest, Context } from '../../src/kit/index.js';
 
 /** The GenAI operation every shallot call is. */
 export const OPERATION = 'chat';

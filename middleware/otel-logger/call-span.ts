@@ -1,18 +1,14 @@
+import type * as OpenTelemetry from '@opentelemetry/api';
+import type { Span, Context as TelemetryContext, TimeInput, Tracer } from '@opentelemetry/api';
 import {
-  context,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type Context as TelemetryContext,
-  type TimeInput,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
-import type { CallRecord, Context, Middleware } from '../../index.js';
-import { isShallotError } from '../../src/errors/shallot-error.js';
-import { callRecordOf } from '../../src/record/build-record.js';
-import { secretsOfCall } from '../../src/secrets/call-secrets.js';
-import { scrubText } from '../../src/secrets/mask.js';
+  type CallRecord,
+  type Context,
+  callRecordOf,
+  isShallotError,
+  type Middleware,
+  maskSecrets,
+  secretsOf,
+} from '../../src/kit/index.js';
 import {
   type CallTarget,
   conventionName,
@@ -26,6 +22,8 @@ import type { GenAiInstruments } from './instruments.js';
 
 /** What a call span needs from the logger's settings. */
 export interface CallSpanSettings {
+  /** `@opentelemetry/api`, as otelLogger() loaded it. */
+  api: typeof OpenTelemetry;
   tracer: Tracer;
   captureContent: boolean;
 }
@@ -49,6 +47,7 @@ export class CallSpan {
     this.#ctx = ctx;
     this.#settings = settings;
     this.#target = targetOf(ctx);
+    const { context, SpanKind, trace } = settings.api;
     const parent = context.active();
     this.#span = settings.tracer.startSpan(
       `chat ${this.#target.model}`,
@@ -60,7 +59,7 @@ export class CallSpan {
 
   /** Runs the inner layers with this call's span active. */
   runInside(next: () => Promise<void>): Promise<void> {
-    return context.with(this.active, next);
+    return this.#settings.api.context.with(this.active, next);
   }
 
   /**
@@ -73,6 +72,7 @@ export class CallSpan {
     return async function otelAttempt(ctx, next) {
       const span = call.#startAttempt(ctx);
       if (span === undefined) return next();
+      const { context, trace } = call.#settings.api;
       try {
         await context.with(trace.setSpan(call.active, span), next);
       } catch (error) {
@@ -108,7 +108,7 @@ export class CallSpan {
     if (this.#settings.captureContent) span.setAttributes(contentAttributes(record));
     if (record.error === null) return;
     const { class: name, message } = record.error;
-    span.setStatus({ code: SpanStatusCode.ERROR, message });
+    span.setStatus({ code: this.#settings.api.SpanStatusCode.ERROR, message });
     span.recordException({ name, message, stack: this.#stackOf(this.#ctx.error) }, endTime);
   }
 
@@ -118,7 +118,7 @@ export class CallSpan {
       return this.#settings.tracer.startSpan(
         `${provider.name} attempt ${ctx.attempt}`,
         {
-          kind: SpanKind.INTERNAL,
+          kind: this.#settings.api.SpanKind.INTERNAL,
           attributes: {
             'shallot.attempt': ctx.attempt,
             'gen_ai.provider.name': conventionName(provider.name),
@@ -140,13 +140,13 @@ export class CallSpan {
     if (status !== undefined) span.setAttribute('http.response.status_code', status);
     if (error !== undefined) {
       const name = error instanceof Error ? error.name : 'Error';
-      const message = scrubText(
+      const message = maskSecrets(
         error instanceof Error ? error.message : String(error),
         this.#secrets(),
       );
       span.setAttribute('error.type', name);
       if (isShallotError(error)) span.setAttribute('shallot.error.retryable', error.retryable);
-      span.setStatus({ code: SpanStatusCode.ERROR, message });
+      span.setStatus({ code: this.#settings.api.SpanStatusCode.ERROR, message });
       span.recordException({ name, message, stack: this.#stackOf(error) }, endTime);
     }
     span.end(endTime);
@@ -154,11 +154,11 @@ export class CallSpan {
 
   #stackOf(error: unknown): string | undefined {
     return error instanceof Error && error.stack
-      ? scrubText(error.stack, this.#secrets())
+      ? maskSecrets(error.stack, this.#secrets())
       : undefined;
   }
 
   #secrets(): readonly string[] {
-    return secretsOfCall(this.#ctx);
+    return secretsOf(this.#ctx);
   }
 }

@@ -1,5 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { CallRecord, ChatCompletion, ChatMessage, ResponseMessage } from '../../index.js';
+import type {
+  CallRecord,
+  ChatCompletion,
+  ChatMessage,
+  ResponseMessage,
+} from '../../src/kit/index.js';
 
 /** One part of a message in the GenAI conventions' `gen_ai.*.messages` shape. */
 type Part = Record<string, unknown> & { type: string };

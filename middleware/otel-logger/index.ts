@@ -1,6 +1,13 @@
-import { metrics, ProxyTracerProvider, trace } from '@opentelemetry/api';
-import type { Middleware, WorkLabel } from '../../index.js';
-import type { Sink } from '../../src/record/sink.js';
+import type * as OpenTelemetry from '@opentelemetry/api';
+import {
+  type CallbackErrorInfo,
+  type Middleware,
+  type OptionalPackage,
+  type Reporter,
+  Reporters,
+  requireOptional,
+  type Sink,
+} from '../../src/kit/index.js';
 import { CallSpan } from './call-span.js';
 import { instrumentsOf } from './instruments.js';
 import { checkOptions, type OtelLoggerOptions } from './options.js';
@@ -9,7 +16,9 @@ export type { OtelLoggerOptions } from './options.js';
 
 const NAME = 'otelLogger';
 const SCOPE = { name: 'shallot' };
-const END: WorkLabel = { callback: NAME, event: 'end' };
+const END: CallbackErrorInfo = { callback: NAME, event: 'end' };
+/** The OpenTelemetry API, an optional peer dependency: `npm install @opentelemetry/api`. */
+const OTEL_API: OptionalPackage = { name: '@opentelemetry/api', neededBy: NAME };
 
 /**
  * Traces every call with OpenTelemetry, after the GenAI semantic conventions, through
@@ -29,6 +38,9 @@ const END: WorkLabel = { callback: NAME, event: 'end' };
  * tracer and meter providers. Spans and metrics never fail a call; a failure goes to the
  * client's `onCallbackError`.
  *
+ * `@opentelemetry/api` is not installed with shallot (your SDK setup brings it): without it,
+ * the factory throws a `ValidationError` that says to `npm install @opentelemetry/api`.
+ *
  * @example
  * import { trace } from '@opentelemetry/api';
  * const client = createClient({ middleware: [otelLogger()] }); // uses your SDK's global providers
@@ -40,34 +52,36 @@ const END: WorkLabel = { callback: NAME, event: 'end' };
  */
 export function otelLogger(options?: OtelLoggerOptions): Sink {
   const settings = checkOptions(options);
+  // Loaded here, not imported, so that a missing package is a clear error; Node gives
+  // `import` the same CommonJS build, so this is the instance the SDK registered with.
+  const api = requireOptional<typeof OpenTelemetry>(OTEL_API);
+  const { metrics, trace } = api;
   const tracer = (settings.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE.name);
   const instruments = instrumentsOf(
     () => settings.meterProvider ?? metrics.getMeterProvider(),
     SCOPE,
   );
-  let report: (error: unknown) => void = () => {};
+  // A flush happens outside any call: its failure goes to the clients that adopted the layer.
+  const reporters = new Reporters();
 
   const middleware: Middleware = async function otelLogger(ctx, next) {
-    report = (error) => ctx.report(error, { callback: NAME, event: 'flush' });
+    reporters.saw(ctx);
     let call: CallSpan;
     try {
-      call = new CallSpan(ctx, { tracer, captureContent: settings.captureContent });
+      call = new CallSpan(ctx, { api, tracer, captureContent: settings.captureContent });
       if (settings.attemptSpans) ctx.useAttempt(call.attemptLayer());
     } catch (error) {
       // A tracer that throws loses this call's span; the call itself goes on.
       ctx.report(error, { callback: NAME, event: 'start' });
       return next();
     }
-    try {
-      await call.runInside(next);
-    } finally {
-      ctx.onEnd(() => ctx.defer(() => call.finish(instruments), END));
-    }
+    ctx.onEnd(() => ctx.defer(() => call.finish(instruments), END));
+    await call.runInside(next);
   };
 
   const flush = async () => {
     const providers = [
-      settings.tracerProvider ?? delegateOf(trace.getTracerProvider()),
+      settings.tracerProvider ?? delegateOf(trace.getTracerProvider(), api),
       settings.meterProvider ?? metrics.getMeterProvider(),
     ];
     await Promise.all(
@@ -75,17 +89,22 @@ export function otelLogger(options?: OtelLoggerOptions): Sink {
         try {
           if (hasForceFlush(provider)) await provider.forceFlush();
         } catch (error) {
-          report(error);
+          reporters.report(error, { callback: NAME, event: 'flush' });
         }
       }),
     );
   };
-  return Object.assign(middleware, { flush, close: flush });
+  return Object.assign(middleware, {
+    flush,
+    close: flush,
+    adopt: (report: Reporter) => reporters.adopt(report),
+    report: (error: unknown, event: string) => reporters.report(error, { callback: NAME, event }),
+  });
 }
 
 /** The SDK's provider behind the API's global proxy, which has no `forceFlush()` of its own. */
-function delegateOf(provider: unknown): unknown {
-  return provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
+function delegateOf(provider: unknown, api: typeof OpenTelemetry): unknown {
+  return provider instanceof api.ProxyTracerProvider ? provider.getDelegate() : provider;
 }
 
 function hasForceFlush(provider: unknown): provider is { forceFlush(): Promise<unknown> } {

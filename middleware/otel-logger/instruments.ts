@@ -6,7 +6,7 @@ import type {
   Meter,
   MeterProvider,
 } from '@opentelemetry/api';
-import type { CallRecord } from '../../index.js';
+import type { CallRecord } from '../../src/kit/index.js';
 
 /** The GenAI conventions' advised buckets for `gen_ai.client.token.usage`. */
 const TOKEN_BUCKETS = [

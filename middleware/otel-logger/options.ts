@@ -1,6 +1,5 @@
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { describeValue } from '../../src/validation/describe-value.js';
+import { describeValue, ValidationError } from '../../src/kit/index.js';
 
 /** Options of `otelLogger()`. */
 export interface OtelLoggerOptions {

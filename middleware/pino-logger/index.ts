@@ -1,6 +1,10 @@
-import type { CallRecord, Middleware } from '../../index.js';
-import { SinkError } from '../../src/errors/sink-error.js';
-import { createSink, type Sink } from '../../src/record/sink.js';
+import {
+  type CallRecord,
+  createSink,
+  type Middleware,
+  type Sink,
+  SinkError,
+} from '../../src/kit/index.js';
 import type { PinoLevel } from './level.js';
 import { checkOptions } from './options.js';
 
@@ -81,19 +85,16 @@ export function pinoLogger(logger: PinoLikeLogger, options: PinoLoggerOptions = 
       }
     },
   });
-  // Flushing the logger happens outside a write, so its failure is reported through the
-  // error hook of the calls this sink has seen.
-  let report: (error: unknown) => void = () => {};
   const sink: Middleware = function pinoLogger(ctx, next) {
-    report = (error) => ctx.report(error, { callback: 'pinoLogger', event: 'flush' });
     return base(ctx, next);
   };
   const flush = async () => {
     await base.flush();
-    await flushLogger(target).catch(report);
+    // Flushing the logger happens outside a write: the sink reports it to its clients.
+    await flushLogger(target).catch((error: unknown) => base.report(error, 'flush'));
   };
   // The logger is the caller's: closing the sink flushes it and leaves it open.
-  return Object.assign(sink, { flush, close: flush });
+  return Object.assign(sink, { flush, close: flush, adopt: base.adopt, report: base.report });
 }
 
 function childOf(logger: PinoLikeLogger, bindings: Record<string, unknown>): PinoLikeLogger {

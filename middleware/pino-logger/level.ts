@@ -1,4 +1,4 @@
-import type { CallRecord } from '../../index.js';
+import type { CallRecord } from '../../src/kit/index.js';
 
 /** A pino level name. */
 export type PinoLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';

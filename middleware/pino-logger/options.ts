@@ -1,7 +1,9 @@
-import type { CallRecord } from '../../index.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { callRecordSchema } from '../../src/record/schema.js';
-import { describeValue } from '../../src/validation/describe-value.js';
+import {
+  type CallRecord,
+  callRecordSchema,
+  describeValue,
+  ValidationError,
+} from '../../src/kit/index.js';
 import type { PinoLikeLogger, PinoLoggerOptions } from './index.js';
 import { defaultCallLevel, PINO_LEVELS as LEVELS, type PinoLevel } from './level.js';
 

@@ -36,9 +36,7 @@
  * ```
  */
 
-import type { CallRecord } from '../../index.js';
-import { SinkError } from '../../src/errors/sink-error.js';
-import { createSink, type Sink } from '../../src/record/sink.js';
+import { type CallRecord, createSink, type Sink, SinkError } from '../../src/kit/index.js';
 import { resolveOptions } from './options.js';
 import { OwnPool } from './own-pool.js';
 import { createTableSql, insertSql, qualifiedName, rowOf, type TableName } from './table.js';
@@ -81,6 +79,9 @@ export interface PostgresLoggerOptions {
  * `client.shutdown()`: if its `timeoutMs` passes while a statement still waits (on a locked
  * table, say), that connection is closed rather than waited on. A `pool` of your own is never
  * ended, and its statements are left to run.
+ *
+ * `pg` is not installed with shallot: with `connectionString` and no `pg` (`npm install pg`),
+ * the factory throws a `ValidationError` that says so.
  *
  * @example
  * const client = createClient({

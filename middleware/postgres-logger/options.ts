@@ -1,4 +1,4 @@
-import { ValidationError } from '../../src/errors/validation-error.js';
+import { ValidationError } from '../../src/kit/index.js';
 import type { PostgresLoggerOptions, PostgresPool } from './index.js';
 import { COLUMN_COUNT } from './table.js';
 

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { assertInstalled, importOptional, type OptionalPackage } from '../../src/kit/index.js';
 import type { PostgresPool } from './index.js';
 
 /** How the logger makes its pool. */
@@ -19,18 +20,22 @@ interface Opened {
 const CUT =
   'client.shutdown() reached its timeoutMs before the statement finished, so its connection was closed (PostgreSQL may still complete the statement once it is unblocked)';
 const ignore = () => {};
+/** node-postgres, an optional peer dependency: `npm install pg`. */
+const PG: OptionalPackage = { name: 'pg', neededBy: 'postgresLogger' };
 
 /**
  * The pool postgresLogger makes from `connectionString`: one connection (writes never
  * overlap), which does not keep the process alive when idle. A write checks the connection
  * out, so that a close whose deadline passes can cut a statement that waits (on a locked
- * table, say) instead of waiting with it. `pg` is loaded on the first write.
+ * table, say) instead of waiting with it. `pg` is loaded on the first write; that it is
+ * installed is checked when the pool is made, so a missing `pg` fails the factory.
  */
 export class OwnPool {
   readonly #settings: OwnPoolSettings;
   #opened: Opened | undefined;
 
   constructor(settings: OwnPoolSettings) {
+    assertInstalled(PG);
     this.#settings = settings;
   }
 
@@ -77,7 +82,7 @@ export class OwnPool {
 
   async #open(): Promise<Opened> {
     if (this.#opened !== undefined) return this.#opened;
-    const { Pool } = await import('pg');
+    const { Pool } = await importOptional(PG, () => import('pg'));
     if (this.#opened !== undefined) return this.#opened;
     const pool = new Pool({
       connectionString: this.#settings.connectionString,

@@ -1,4 +1,4 @@
-import type { CallRecord } from '../../index.js';
+import type { CallRecord } from '../../src/kit/index.js';
 
 /** The spend log's columns, in insert order, with their SQL types. */
 const COLUMNS = [

@@ -1,13 +1,13 @@
-import type {
-  CallStatus,
-  ChatCompletion,
-  ChatRequest,
-  ErrorCode,
-  JsonObject,
-  Middleware,
-  Usage,
-} from '../../index.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
+import {
+  type CallStatus,
+  type ChatCompletion,
+  type ChatRequest,
+  type ErrorCode,
+  type JsonObject,
+  type Middleware,
+  type Usage,
+  ValidationError,
+} from '../../src/kit/index.js';
 
 /** One finished call, as the recorder saw it. */
 export interface Recording {
@@ -76,39 +76,36 @@ export function recorder(options: RecorderOptions = {}): Recorder {
       providerBody = attemptCtx.providerRequest?.body;
       await attemptNext();
     });
-    try {
-      await next();
-    } finally {
-      // Registered on the way out, so inner layers have filled the context first.
-      ctx.onChunk(() => {
-        chunks++;
+    // Registered on the way in: end listeners run innermost-first, so inner layers' have run.
+    ctx.onChunk(() => {
+      chunks++;
+    });
+    ctx.onEnd(() => {
+      const { start, firstToken, end = Date.now() } = ctx.timings;
+      calls.push({
+        callId: ctx.callId,
+        traceId: ctx.traceId,
+        model: request.model,
+        provider: ctx.providerRequest ? ctx.provider.name : undefined,
+        stream: ctx.isStream,
+        status: ctx.status,
+        request,
+        providerBody,
+        attempts: ctx.attempt,
+        chunks,
+        response: ctx.response,
+        usage: ctx.usage,
+        error: ctx.error && {
+          name: ctx.error.name,
+          code: ctx.error.code,
+          message: ctx.error.message,
+        },
+        timeToFirstTokenMs: firstToken === undefined ? undefined : firstToken - start,
+        durationMs: end - start,
       });
-      ctx.onEnd(() => {
-        const { start, firstToken, end = Date.now() } = ctx.timings;
-        calls.push({
-          callId: ctx.callId,
-          traceId: ctx.traceId,
-          model: request.model,
-          provider: ctx.providerRequest ? ctx.provider.name : undefined,
-          stream: ctx.isStream,
-          status: ctx.status,
-          request,
-          providerBody,
-          attempts: ctx.attempt,
-          chunks,
-          response: ctx.response,
-          usage: ctx.usage,
-          error: ctx.error && {
-            name: ctx.error.name,
-            code: ctx.error.code,
-            message: ctx.error.message,
-          },
-          timeToFirstTokenMs: firstToken === undefined ? undefined : firstToken - start,
-          durationMs: end - start,
-        });
-        if (calls.length > limit) calls.shift();
-      });
-    }
+      if (calls.length > limit) calls.shift();
+    });
+    await next();
   };
 
   return Object.assign(record, {

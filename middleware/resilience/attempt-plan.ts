@@ -1,7 +1,15 @@
-import type { Context, Fallbacks, FallbackTarget, ShallotError } from '../../index.js';
-import { AllFallbacksFailedError } from '../../src/errors/all-fallbacks-failed-error.js';
-import { toShallotError } from '../../src/errors/normalize.js';
-import { type BackoffSettings, backoffDelay, sleep } from './backoff.js';
+import {
+  AllFallbacksFailedError,
+  type Attempts,
+  asShallotError,
+  type BackoffSettings,
+  backoffDelay,
+  type Context,
+  type Fallbacks,
+  type FallbackTarget,
+  type ShallotError,
+  sleep,
+} from '../../src/kit/index.js';
 
 /** The resilience of one call: how many retries, how long between them. */
 export interface PlanSettings extends BackoffSettings {
@@ -19,6 +27,7 @@ const FINAL_CODES = new Set(['validation', 'aborted', 'shutdown', 'unexpected'])
  */
 export class AttemptPlan {
   readonly #ctx: Context;
+  readonly #attempts: Attempts;
   readonly #settings: PlanSettings;
   readonly #fallbacks: Fallbacks | undefined;
   readonly #tried = new Set<string>();
@@ -27,8 +36,9 @@ export class AttemptPlan {
   readonly #original: Readonly<Record<string, unknown>>;
   #retry = 0;
 
-  constructor(ctx: Context, settings: PlanSettings) {
+  constructor(ctx: Context, attempts: Attempts, settings: PlanSettings) {
     this.#ctx = ctx;
+    this.#attempts = attempts;
     this.#settings = settings;
     this.#fallbacks = ctx.options.fallbacks;
     this.#original = { ...ctx.request };
@@ -39,7 +49,7 @@ export class AttemptPlan {
   async run(): Promise<void> {
     for (;;) {
       try {
-        await this.#ctx.runAttempt();
+        await this.#attempts.run();
         return;
       } catch (error) {
         await this.#afterFailure(error);
@@ -62,17 +72,12 @@ export class AttemptPlan {
   /** Decides what follows a failed attempt, tells the listeners, and waits; throws when nothing does. */
   async #afterFailure(error: unknown): Promise<void> {
     const ctx = this.#ctx;
-    const failure = toShallotError(error, {
-      provider: undefined,
-      model: ctx.request.model,
-      signal: ctx.signal,
-      midStream: false,
-    });
+    const failure = asShallotError(error, ctx);
     this.#errors.push(failure);
     const next =
       ctx.signal.aborted || FINAL_CODES.has(failure.code) ? undefined : this.#next(failure);
     if (next === undefined) throw this.#final(failure);
-    const told = ctx.emitAttemptFailure({
+    const told = this.#attempts.tellFailure({
       error: failure,
       attempt: ctx.attempt,
       model: ctx.request.model,

@@ -1,10 +1,16 @@
-import type { Middleware } from '../../index.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { describeValue } from '../../src/validation/describe-value.js';
+import {
+  type BackoffSettings,
+  type Middleware,
+  optionError,
+  runsAttempts,
+} from '../../src/kit/index.js';
 import { AttemptPlan, type PlanSettings } from './attempt-plan.js';
 
-/** Options of {@link resilience}: the defaults a call's own `numRetries` overrides. */
-export interface ResilienceOptions {
+/**
+ * Options of {@link resilience}: the defaults a call's own `numRetries` overrides, and the
+ * waits between attempts in the kit's {@link BackoffSettings} words (the webhook sink's too).
+ */
+export interface ResilienceOptions extends Partial<BackoffSettings> {
   /** Retries of a retryable failure, per model. @default 0 (LiteLLM's default; set it to retry) */
   numRetries?: number;
   /** The first wait between attempts, in milliseconds; each next one doubles. @default 500 */
@@ -33,23 +39,23 @@ export interface ResilienceOptions {
  */
 export function resilience(options: ResilienceOptions = {}): Middleware {
   const defaults = checkOptions(options);
-  return async function resilience(ctx) {
+  return runsAttempts(async function resilience(ctx, attempts) {
     // The plan is made at the first failure: a call that succeeds at once pays for none of it.
     let plan: AttemptPlan | undefined;
     const planOf = (): AttemptPlan => {
-      plan ??= new AttemptPlan(ctx, {
+      plan ??= new AttemptPlan(ctx, attempts, {
         ...defaults,
         numRetries: ctx.options.numRetries ?? defaults.numRetries,
       });
       return plan;
     };
-    if (ctx.isStream) ctx.setStreamRecovery((error) => planOf().recover(error));
+    if (ctx.isStream) attempts.recoverStreams((error) => planOf().recover(error));
     try {
-      await ctx.runAttempt();
+      await attempts.run();
     } catch (error) {
       await planOf().runAfter(error);
     }
-  };
+  });
 }
 
 function checkOptions(options: ResilienceOptions): PlanSettings {
@@ -68,10 +74,12 @@ function checkOptions(options: ResilienceOptions): PlanSettings {
       (!whole || Number.isInteger(value)) &&
       (name !== 'jitter' || value <= 1);
     if (!valid) {
-      throw ValidationError.forField(
-        `resilience options.${name}`,
-        `expected ${whole ? 'a whole number from 0' : name === 'jitter' ? 'a number from 0 to 1' : 'a number of milliseconds from 0'}, received ${describeValue(value)}.`,
-      );
+      const expected = whole
+        ? 'a whole number from 0'
+        : name === 'jitter'
+          ? 'a number from 0 to 1'
+          : 'a number of milliseconds from 0';
+      throw optionError('resilience', name, expected, value);
     }
   }
   return settings;

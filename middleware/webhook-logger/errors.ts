@@ -1,4 +1,4 @@
-import { SinkError } from '../../src/errors/sink-error.js';
+import { SinkError } from '../../src/kit/index.js';
 
 /** Evidence of a failed delivery. */
 export interface WebhookDeliveryErrorOptions {

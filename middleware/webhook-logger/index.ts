@@ -1,6 +1,12 @@
 import type { Dispatcher } from 'undici';
-import type { Middleware, Secret } from '../../index.js';
-import { createSink, type DeadlineOptions, type Sink } from '../../src/record/sink.js';
+import {
+  type BackoffSettings,
+  createSink,
+  type DeadlineOptions,
+  type Middleware,
+  type Secret,
+  type Sink,
+} from '../../src/kit/index.js';
 import { checkOptions } from './options.js';
 import { Outbox, type WebhookStats } from './outbox.js';
 import type { WebhookRetry } from './retry.js';
@@ -14,8 +20,11 @@ export {
 export type { WebhookStats } from './outbox.js';
 export type { WebhookRetry } from './retry.js';
 
-/** Options of {@link webhookLogger}. */
-export interface WebhookLoggerOptions {
+/**
+ * Options of {@link webhookLogger}. The waits between POSTs of a batch are in the kit's
+ * {@link BackoffSettings} words, the same as the `resilience` layer's.
+ */
+export interface WebhookLoggerOptions extends Partial<BackoffSettings> {
   /** Where the records are POSTed: an `http://` or `https://` URL, without credentials in it. */
   url: string;
   /**
@@ -36,13 +45,23 @@ export interface WebhookLoggerOptions {
    * @default 10000
    */
   maxQueue?: number;
-  /** POSTs per batch, the first included, before it is given up on and reported. @default 5 */
-  maxAttempts?: number;
-  /** The wait before the first retry; it doubles with each retry. @default 500 */
-  backoffMs?: number;
-  /** The longest wait before a retry, a webhook's `retry-after` included. @default 30000 */
-  maxBackoffMs?: number;
-  /** The share of each backoff taken off at random, so that many senders spread out. @default 0.5 */
+  /**
+   * Retries of a batch after its first POST, before it is given up on and reported (it was
+   * `maxAttempts`, which counted the first POST: `maxAttempts: 5` is `numRetries: 4`).
+   * @default 4
+   */
+  numRetries?: number;
+  /** The wait before the first retry, in milliseconds; it doubles with each retry (it was `backoffMs`). @default 500 */
+  baseDelayMs?: number;
+  /** The longest computed wait before a retry (it was `maxBackoffMs`). @default 30000, or baseDelayMs if longer */
+  maxDelayMs?: number;
+  /**
+   * The longest wait a webhook's `retry-after` gets: a longer one is cut to this (where the
+   * `resilience` layer ignores it), so a webhook that asked for time is not hurried.
+   * @default maxDelayMs
+   */
+  maxRetryAfterMs?: number;
+  /** The share of each computed wait taken off at random, so that many senders spread out. @default 0.5 */
   jitter?: number;
   /** The longest wait for the webhook's answer head, then between pieces of its body, per POST. @default 10000 */
   timeoutMs?: number;
@@ -62,7 +81,7 @@ export interface WebhookSink extends Sink {
  * POSTs the record of every finished call (after the last chunk, for streams) to a webhook,
  * in batches, as JSON: `{ "records": [record, ...] }`, oldest first. A batch that meets a
  * 408, a 429, a 5xx or a connection error is retried with exponential backoff and jitter,
- * honouring `retry-after`, up to `maxAttempts`; batches go one at a time, in order. Other
+ * honouring `retry-after`, up to `numRetries` times; batches go one at a time, in order. Other
  * statuses, and a batch out of attempts, are reported to the client's `onCallbackError`. The
  * queue is bounded: past `maxQueue`, the oldest records are dropped and counted. Calls never
  * wait for the webhook and never fail because of it; `client.flush()` resolves once every
@@ -79,10 +98,8 @@ export interface WebhookSink extends Sink {
  */
 export function webhookLogger(options: WebhookLoggerOptions): WebhookSink {
   const checked = checkOptions(options);
-  // Drops and given-up batches happen outside a write, so they are reported through the
-  // error hook of the calls this sink has seen.
-  let report = (_error: unknown, _event: string): void => {};
-  const outbox = new Outbox({ ...checked, report: (error, event) => report(error, event) });
+  // Drops and given-up batches happen outside a write: the sink reports them to its clients.
+  const outbox = new Outbox({ ...checked, report: (error, event) => base.report(error, event) });
   const base = createSink({
     name: 'webhookLogger',
     batchSize: checked.batchSize,
@@ -90,7 +107,6 @@ export function webhookLogger(options: WebhookLoggerOptions): WebhookSink {
     write: (records) => outbox.enqueue(records),
   });
   const sink: Middleware = function webhookLogger(ctx, next) {
-    report = (error, event) => ctx.report(error, { callback: 'webhookLogger', event });
     return base(ctx, next);
   };
   const flush = async (deadline?: DeadlineOptions) => {
@@ -111,5 +127,11 @@ export function webhookLogger(options: WebhookLoggerOptions): WebhookSink {
       signal?.removeEventListener('abort', stop);
     }
   };
-  return Object.assign(sink, { flush, close, stats: () => outbox.stats() });
+  return Object.assign(sink, {
+    flush,
+    close,
+    adopt: base.adopt,
+    report: base.report,
+    stats: () => outbox.stats(),
+  });
 }

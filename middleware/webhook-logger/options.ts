@@ -1,8 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { Secret } from '../../src/secrets/secret.js';
-import { sharedAgent } from '../../src/transport/agent.js';
-import { describeValue } from '../../src/validation/describe-value.js';
+import { describeValue, Secret, sharedAgent, ValidationError } from '../../src/kit/index.js';
 import type { WebhookLoggerOptions } from './index.js';
 import type { Target } from './post.js';
 import type { RetryPolicy, WebhookRetry } from './retry.js';
@@ -19,12 +16,30 @@ export interface CheckedOptions {
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** Options that took the kit's backoff words (those of `resilience`), and what to write now. */
+const RENAMED = new Map([
+  ['maxAttempts', 'numRetries, the retries after the first POST (maxAttempts: 5 is numRetries: 4)'],
+  ['backoffMs', 'baseDelayMs'],
+  ['maxBackoffMs', 'maxDelayMs, and maxRetryAfterMs for the longest retry-after'],
+]);
+
 /** Checks `webhookLogger(options)` once, in the factory. @throws ValidationError */
 export function checkOptions(options: WebhookLoggerOptions): CheckedOptions {
   if (typeof options !== 'object' || options === null) {
     fail('options', 'an object with a url', describeValue(options));
   }
-  const backoffMs = number(options.backoffMs, 'backoffMs', 500, 0);
+  for (const [old, now] of RENAMED) {
+    if ((options as unknown as Record<string, unknown>)[old] !== undefined) {
+      throw ValidationError.forField(`webhookLogger options.${old}`, `renamed: use ${now}.`);
+    }
+  }
+  const baseDelayMs = number(options.baseDelayMs, 'baseDelayMs', 500, 0);
+  const maxDelayMs = number(
+    options.maxDelayMs,
+    'maxDelayMs',
+    Math.max(30_000, baseDelayMs),
+    baseDelayMs,
+  );
   return {
     target: {
       ...checkUrl(options.url),
@@ -36,14 +51,10 @@ export function checkOptions(options: WebhookLoggerOptions): CheckedOptions {
     maxWaitMs: number(options.maxWaitMs, 'maxWaitMs', 1000, 0),
     maxQueue: whole(options.maxQueue, 'maxQueue', 10_000),
     retry: {
-      maxAttempts: whole(options.maxAttempts, 'maxAttempts', 5),
-      backoffMs,
-      maxBackoffMs: number(
-        options.maxBackoffMs,
-        'maxBackoffMs',
-        Math.max(30_000, backoffMs),
-        backoffMs,
-      ),
+      numRetries: whole(options.numRetries, 'numRetries', 4, 0),
+      baseDelayMs,
+      maxDelayMs,
+      maxRetryAfterMs: number(options.maxRetryAfterMs, 'maxRetryAfterMs', maxDelayMs, 0),
       jitter: fraction(options.jitter, 'jitter', 0.5),
     },
     onRetry: checkFunction(options.onRetry),
@@ -110,10 +121,11 @@ function checkFunction(onRetry: unknown): ((retry: WebhookRetry) => void) | unde
   return onRetry as ((retry: WebhookRetry) => void) | undefined;
 }
 
-function whole(value: unknown, name: string, fallback: number): number {
+function whole(value: unknown, name: string, fallback: number, minimum = 1): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    fail(`options.${name}`, 'a positive whole number', describeValue(value));
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+    const expected = minimum === 1 ? 'a positive whole number' : `a whole number from ${minimum}`;
+    fail(`options.${name}`, expected, describeValue(value));
   }
   return value;
 }

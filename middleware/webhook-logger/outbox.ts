@@ -1,5 +1,4 @@
-import type { CallRecord } from '../../index.js';
-import { BackoffWait } from './backoff-wait.js';
+import { type CallRecord, sleep } from '../../src/kit/index.js';
 import { WebhookOverflowError } from './errors.js';
 import { postOnce, type Target } from './post.js';
 import {
@@ -26,6 +25,9 @@ export interface WebhookStats {
   requests: number;
 }
 
+/** The keep-alive handle's period (its tick does nothing): the longest a Node timer takes. */
+const KEEP_ALIVE_PERIOD_MS = 2 ** 31 - 1;
+
 /** What an outbox is made of. */
 export interface OutboxOptions {
   target: Target;
@@ -49,7 +51,13 @@ export class Outbox {
   #sending = 0;
   #running = false;
   #overflowing = false;
-  readonly #backoff = new BackoffWait();
+  /** Aborted by `stop()`: ends a backoff wait at once. */
+  readonly #stopping = new AbortController();
+  /**
+   * Held while someone awaits `idle()`, so that the process stays up until they are answered:
+   * the backoff waits themselves never keep it alive.
+   */
+  #keepAlive: ReturnType<typeof setInterval> | undefined;
   /** Cuts the POST under way. */
   #posting: AbortController | undefined;
   #stopped = false;
@@ -78,11 +86,11 @@ export class Outbox {
 
   /**
    * Resolves once nothing is queued or being sent, or when `signal` aborts (delivery goes
-   * on); while someone waits, a backoff keeps the process up.
+   * on); while someone waits, the process stays up, backoff waits included.
    */
   idle(signal?: AbortSignal): Promise<void> {
     if ((!this.#running && this.#waiting.length === 0) || signal?.aborted) return Promise.resolve();
-    this.#backoff.keepAlive(true);
+    this.#keepAlive ??= setInterval(() => {}, KEEP_ALIVE_PERIOD_MS);
     return new Promise((resolve) => {
       const done = () => {
         signal?.removeEventListener('abort', leave);
@@ -90,7 +98,7 @@ export class Outbox {
       };
       const leave = () => {
         this.#idleWaiters = this.#idleWaiters.filter((waiter) => waiter !== done);
-        if (this.#idleWaiters.length === 0) this.#backoff.keepAlive(false);
+        if (this.#idleWaiters.length === 0) this.#release();
         resolve();
       };
       this.#idleWaiters.push(done);
@@ -110,7 +118,7 @@ export class Outbox {
     this.#waiting = [];
     this.#sending = 0;
     this.#posting?.abort();
-    this.#backoff.cancel();
+    this.#stopping.abort();
     this.#giveUp(lost, 'deadline');
   }
 
@@ -151,7 +159,7 @@ export class Outbox {
     } finally {
       this.#sending = 0;
       this.#running = false;
-      this.#backoff.keepAlive(false);
+      this.#release();
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const resolve of waiters) resolve();
@@ -173,12 +181,12 @@ export class Outbox {
         this.#counts.delivered += batch.length;
         return;
       }
-      if (!outcome.retryable || attempt >= retry.maxAttempts) {
+      if (!outcome.retryable || attempt > retry.numRetries) {
         this.#counts.failed += batch.length;
         this.#options.report(deliveryError(outcome, attempt, batch.length, target), 'write');
         return;
       }
-      const delayMs = retryDelay(attempt, retry, outcome.retryAfterMs);
+      const delayMs = retryDelay(attempt - 1, retry, outcome.retryAfterMs);
       this.#announce({
         attempt: attempt + 1,
         delayMs,
@@ -186,9 +194,15 @@ export class Outbox {
         reason: outcome.problem,
         records: batch.length,
       });
-      await this.#backoff.wait(delayMs);
+      // Only stop() ends the wait early, and it has counted and reported the batch.
+      await sleep(delayMs, this.#stopping.signal, { keepAlive: false }).catch(() => {});
       if (this.#stopped) return;
     }
+  }
+
+  #release(): void {
+    clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
   }
 
   #announce(retry: WebhookRetry): void {

@@ -1,8 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { type Dispatcher, request } from 'undici';
-import { scrubText } from '../../src/secrets/mask.js';
-import { flattenHeaders } from '../../src/transport/headers.js';
-import { parseRetryAfter } from '../../src/transport/retry-after.js';
+import { flattenHeaders, maskSecrets, parseRetryAfter } from '../../src/kit/index.js';
 
 /** Where and how the records are POSTed. */
 export interface Target {
@@ -65,7 +63,7 @@ export async function postOnce(
       retryable: codeOf(error) !== 'UND_ERR_INVALID_ARG',
       retryAfterMs: undefined,
       // The message, not the error: it is all the evidence, and is scrubbed.
-      problem: scrubText(connectionProblem(error), target.secrets),
+      problem: maskSecrets(connectionProblem(error), target.secrets),
     };
   }
   const status = response.statusCode;
@@ -82,7 +80,7 @@ export async function postOnce(
     retryable: isRetryableStatus(status),
     retryAfterMs: parseRetryAfter(flattenHeaders(response.headers)),
     // Servers echo requests back in errors; the user's header values must not ride along.
-    problem: scrubText(
+    problem: maskSecrets(
       snippet === '' ? said : `${said} (${JSON.stringify(snippet)})`,
       target.secrets,
     ),

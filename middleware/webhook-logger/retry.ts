@@ -1,3 +1,4 @@
+import { type BackoffSettings, backoffDelay } from '../../src/kit/index.js';
 import { WebhookDeliveryError } from './errors.js';
 import type { PostOutcome, Target } from './post.js';
 
@@ -16,22 +17,21 @@ export interface WebhookRetry {
 }
 
 /** The retry policy, with its defaults applied. */
-export interface RetryPolicy {
-  maxAttempts: number;
-  backoffMs: number;
-  maxBackoffMs: number;
-  jitter: number;
+export interface RetryPolicy extends BackoffSettings {
+  /** Retries of a batch after its first POST. */
+  numRetries: number;
 }
 
 /**
- * How long to wait before attempt `failed + 1`: the webhook's `retry-after` when it sent one,
- * else `backoffMs` doubled per failed attempt, less up to `jitter` of it at random; both
- * capped at `maxBackoffMs`.
+ * How long to wait before retry number `retry` (0 for the first): the kit's
+ * {@link backoffDelay}, except that a webhook's `retry-after` beyond `maxRetryAfterMs` is cut
+ * to it rather than ignored. Delivery runs in the background, where a long wait costs nothing,
+ * and a webhook that asked for time should not be sent the batch again sooner than needs be.
  */
-export function retryDelay(failed: number, policy: RetryPolicy, retryAfterMs?: number): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxBackoffMs);
-  const exponential = Math.min(policy.backoffMs * 2 ** (failed - 1), policy.maxBackoffMs);
-  return Math.round(exponential * (1 - policy.jitter * Math.random()));
+export function retryDelay(retry: number, policy: RetryPolicy, retryAfterMs?: number): number {
+  const asked =
+    retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, policy.maxRetryAfterMs);
+  return backoffDelay(retry, asked, policy);
 }
 
 /** The error that reports a batch given up on: refused, or out of attempts. */
@@ -43,7 +43,7 @@ export function deliveryError(
 ): WebhookDeliveryError {
   const what = `${records} record${records === 1 ? '' : 's'}`;
   const message = outcome.retryable
-    ? `webhookLogger: gave up on ${what} for ${target.shown} after ${attempts} attempt${attempts === 1 ? '' : 's'}; the last failed with ${outcome.problem}. Check that the webhook is up, or raise maxAttempts.`
+    ? `webhookLogger: gave up on ${what} for ${target.shown} after ${attempts} attempt${attempts === 1 ? '' : 's'}; the last failed with ${outcome.problem}. Check that the webhook is up, or raise numRetries.`
     : `webhookLogger: ${target.shown} refused ${what} with ${outcome.problem}, which a retry would not fix. Check the url and the headers given to webhookLogger.`;
   return new WebhookDeliveryError({
     message,

@@ -1,5 +1,5 @@
-import { LRUCache } from 'lru-cache';
 import { decodeCacheEntry, encodeCacheEntry } from './entry-codec.js';
+import { LruMap } from './lru-map.js';
 import type { CacheEntry, CacheStore } from './types.js';
 
 /** Options of the in-memory store. */
@@ -22,13 +22,13 @@ interface Stored {
  */
 export class MemoryStore implements CacheStore {
   readonly local = true;
-  readonly #entries: LRUCache<string, Stored>;
+  readonly #entries: LruMap<string, Stored>;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.#entries = new LRUCache<string, Stored>({
-      max: options.maxEntries ?? 1000,
+    this.#entries = new LruMap<string, Stored>({
+      maxEntries: options.maxEntries ?? 1000,
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
-      sizeCalculation: (stored) => stored.json.length * 2 + 64,
+      sizeOf: (stored) => stored.json.length * 2 + 64,
     });
   }
 

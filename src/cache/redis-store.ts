@@ -1,4 +1,9 @@
 import type { Redis, RedisOptions } from 'ioredis';
+import {
+  assertInstalled,
+  importOptional,
+  type OptionalPackage,
+} from '../optional/optional-package.js';
 import { decodeCacheEntry, encodeCacheEntry } from './entry-codec.js';
 import type { CacheEntry, CacheStore } from './types.js';
 
@@ -25,15 +30,40 @@ export interface RedisStoreOptions {
 }
 
 /**
+ * The store's ioredis connection, as {@link RedisStore.client} gives it: typed by a few
+ * commands, so that shallot's types need no ioredis to compile. It is an ioredis `Redis`:
+ * `call()` sends any command, or cast it (`import type { Redis } from 'ioredis'`).
+ */
+export interface RedisConnection {
+  /** `'connecting'`, `'ready'`, `'end'` after `close()`, ... */
+  readonly status: string;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<unknown>;
+  del(...keys: string[]): Promise<number>;
+  keys(pattern: string): Promise<string[]>;
+  pttl(key: string): Promise<number>;
+  /** Any command: `call('HGET', 'key', 'field')`. */
+  call(command: string, ...args: Array<string | number | Buffer>): Promise<unknown>;
+  disconnect(): void;
+}
+
+/** The Redis client, an optional peer dependency: `npm install ioredis`. */
+const IOREDIS: OptionalPackage = { name: 'ioredis', neededBy: 'RedisStore' };
+
+/**
  * A Redis store (ioredis) that many processes and machines share. Commands fail fast when
  * Redis is unreachable rather than queueing, so a Redis outage becomes cache misses, not
  * hanging calls. ioredis is loaded, and the connection opened, when the store is created.
+ *
+ * ioredis is not installed with shallot (`npm install ioredis`); without it, creating the
+ * store (or `new Cache({ type: 'redis' })`) throws a `ValidationError` that says so.
  */
 export class RedisStore implements CacheStore {
   readonly #options: RedisStoreOptions;
   #client: Promise<Redis> | undefined;
 
   constructor(options: RedisStoreOptions = {}) {
+    assertInstalled(IOREDIS);
     this.#options = options;
     // Connect now, so the first call does not wait for the connection.
     this.#redis().catch(() => {});
@@ -56,7 +86,7 @@ export class RedisStore implements CacheStore {
   }
 
   /** The ioredis client, for commands of your own. */
-  client(): Promise<Redis> {
+  client(): Promise<RedisConnection> {
     return this.#redis();
   }
 
@@ -73,7 +103,7 @@ export class RedisStore implements CacheStore {
 }
 
 async function connect(options: RedisStoreOptions): Promise<Redis> {
-  const { Redis } = await import('ioredis');
+  const { Redis } = await importOptional(IOREDIS, () => import('ioredis'));
   const env = process.env;
   const settings: RedisOptions = {
     keyPrefix: options.keyPrefix ?? 'shallot:',

@@ -1,14 +1,11 @@
-/** Who a piece of background work belongs to, for error reports. */
-export interface WorkLabel {
-  callback: string;
-  event: string;
-}
+import type { CallbackErrorInfo } from './options.js';
 
-type Report = (error: unknown, label: WorkLabel) => void;
+/** Reports a task's failure, with who it belongs to (what `onCallbackError` is told). */
+type Report = (error: unknown, label: CallbackErrorInfo) => void;
 
 interface Task {
   run: () => unknown;
-  label: WorkLabel;
+  label: CallbackErrorInfo;
 }
 
 /**
@@ -34,7 +31,7 @@ export class Background {
   }
 
   /** Runs `run` after the current turn, in order with the other deferred tasks. */
-  defer(run: () => unknown, label: WorkLabel): void {
+  defer(run: () => unknown, label: CallbackErrorInfo): void {
     this.#queue.push({ run, label });
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -43,7 +40,7 @@ export class Background {
   }
 
   /** Tracks work that has already started. */
-  track(promise: PromiseLike<unknown>, label: WorkLabel): void {
+  track(promise: PromiseLike<unknown>, label: CallbackErrorInfo): void {
     this.#inFlight++;
     promise.then(this.#settled, (error: unknown) => {
       this.#report(error, label);

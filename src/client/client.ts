@@ -13,12 +13,13 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { LegacyCallback } from '../legacy/types.js';
 import type { ProviderOptions } from '../providers/provider.js';
 import { resolveProvider } from '../providers/registry.js';
+import { isAdoptable } from '../record/reporters.js';
 import type { DeadlineOptions } from '../record/sink.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
 import { sharedAgent } from '../transport/agent.js';
 import type { ChatCompletion } from '../types/openai.js';
 import { parseCompletionParams } from '../validation/parse-params.js';
-import { Background, type WorkLabel } from './background.js';
+import { Background } from './background.js';
 import { bindCallBounds } from './call-bounds.js';
 import { Deadline, hasClose, hasFlush, labelOf, settle } from './deadline.js';
 import {
@@ -79,6 +80,7 @@ export class Client {
   ) {
     const checked = checkClientOptions(options);
     this.#middleware = [...(checked.middleware ?? [])];
+    for (const layer of this.#middleware) this.#adopt(layer);
     this.#providers = { ...checked.providers };
     if (checked.onCallbackError) this.onCallbackError = checked.onCallbackError;
     if (checked.pricing) this.prices.register(checked.pricing);
@@ -118,8 +120,14 @@ export class Client {
       );
     }
     this.#middleware.push(middleware);
+    this.#adopt(middleware);
     this.#callChain = undefined;
     return this;
+  }
+
+  /** Hands this client's error hook to a layer that reports outside calls (a sink). */
+  #adopt(layer: Middleware): void {
+    if (isAdoptable(layer)) layer.adopt(this.#report);
   }
 
   /**
@@ -162,15 +170,7 @@ export class Client {
       throw this.#fail(ctx, error);
     }
     if (ctx.stream) return ctx.stream;
-    if (ctx.response === undefined) {
-      throw this.#fail(
-        ctx,
-        new UnexpectedError({
-          model: ctx.request.model,
-          message: `${ctx.request.model}: the chain ended without a response: a middleware returned without calling next() or setting ctx.response.`,
-        }),
-      );
-    }
+    if (ctx.response === undefined) throw this.#fail(ctx, noAnswer(ctx));
     ctx.end();
     return ctx.response;
   }
@@ -251,6 +251,11 @@ export class Client {
     return [...new Set([...this.#middleware, ...this.#builtIn])].filter(has);
   }
 
+  /**
+   * Ends the call with what a layer threw, as a typed error, and returns the error the caller
+   * gets: the call's own when this ended it, else (a layer outside the built-ins threw after
+   * they had ended the call) the one that layer threw.
+   */
   #fail(ctx: CallContext, error: unknown): ShallotError {
     const failure = toShallotError(error, {
       provider: ctx.providerRequest ? ctx.provider.name : undefined,
@@ -258,11 +263,30 @@ export class Client {
       signal: ctx.aborts,
       midStream: false,
     });
+    if (ctx.ended) return failure;
     // A layer failed after the stream was created: stop it, and end the call with this error.
-    if (ctx.stream && !ctx.ended) ctx.abort(failure);
+    if (ctx.stream) ctx.abort(failure);
     ctx.end(failure);
     return ctx.error ?? failure;
   }
+
+  /**
+   * The layer between the caller's middleware and the built-in ones: once the built-ins have
+   * returned, a plain call has its outcome, so it ends here, and the end listeners run
+   * (innermost first) before any outer layer's code after `await next()`: that code sees
+   * `status`, `cost`, `cacheStatus` and `error` final. A stream ends after its last chunk.
+   */
+  readonly #settleCall: Middleware = async (ctx, next) => {
+    const call = ctx as CallContext;
+    try {
+      await next();
+    } catch (error) {
+      throw this.#fail(call, error);
+    }
+    if (call.stream !== undefined) return;
+    if (call.response === undefined) throw this.#fail(call, noAnswer(call));
+    call.end();
+  };
 
   #chain(): Chain {
     this.#callChain ??= this.#compose([]);
@@ -270,16 +294,31 @@ export class Client {
   }
 
   #compose(perCall: readonly Middleware[]): Chain {
-    const runAttempt: Middleware = (ctx) => ctx.runAttempt();
-    return compose<CallContext>([...this.#middleware, ...perCall, ...this.#builtIn, runAttempt]);
+    return compose<CallContext>([
+      ...this.#middleware,
+      ...perCall,
+      this.#settleCall,
+      ...this.#builtIn,
+      runAttemptOnce,
+    ]);
   }
 
-  readonly #report = (error: unknown, label: WorkLabel) => {
+  readonly #report = (error: unknown, label: CallbackErrorInfo) => {
     reportCallbackError(this.onCallbackError, error, label);
   };
 }
 
-const UNWINDING: WorkLabel = { callback: 'call chain', event: 'abort' };
+const UNWINDING: CallbackErrorInfo = { callback: 'call chain', event: 'abort' };
+
+/** The innermost call layer when no layer ran the attempts itself: one attempt. */
+const runAttemptOnce: Middleware = (ctx) => (ctx as CallContext).attempts.run();
+
+function noAnswer(ctx: CallContext): UnexpectedError {
+  return new UnexpectedError({
+    model: ctx.request.model,
+    message: `${ctx.request.model}: the chain ended without a response: a middleware returned without calling next() or answering the call.`,
+  });
+}
 
 function ignore(): void {}
 

@@ -1,6 +1,6 @@
 import type { Middleware } from '../call/middleware.js';
 import { type DeadlineOptions, settledBefore } from '../record/sink.js';
-import type { WorkLabel } from './background.js';
+import type { CallbackErrorInfo } from './options.js';
 
 /** How long `flush()` and `shutdown()` wait when told nothing else. */
 export const DEFAULT_FLUSH_TIMEOUT_MS = 10_000;
@@ -68,8 +68,8 @@ export class Deadline {
 /** Runs a layer's `flush()` or `close()`: a throw or a rejection is reported, never passed on. */
 export function settle(
   run: () => unknown,
-  label: WorkLabel,
-  report: (error: unknown, label: WorkLabel) => void,
+  label: CallbackErrorInfo,
+  report: (error: unknown, label: CallbackErrorInfo) => void,
 ): Promise<void> {
   try {
     return Promise.resolve(run()).then(
@@ -83,6 +83,6 @@ export function settle(
 }
 
 /** Who a layer's failure is reported as: its function name (a sink's name). */
-export function labelOf(layer: Middleware, event: 'flush' | 'close'): WorkLabel {
+export function labelOf(layer: Middleware, event: 'flush' | 'close'): CallbackErrorInfo {
   return { callback: layer.name || 'middleware', event };
 }

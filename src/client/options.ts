@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Middleware } from '../call/middleware.js';
 import type { PriceInput } from '../cost/price-book.js';
 import { ValidationError } from '../errors/validation-error.js';
+import type { BackoffSettings } from '../kit/backoff.js';
 import type { ProviderOptions } from '../providers/provider.js';
 import { PROVIDER_NAMES } from '../providers/registry.js';
 import type { RedactionPolicy } from '../record/redact.js';
@@ -65,8 +66,8 @@ export interface ClientOptions {
   retry?: RetrySettings;
 }
 
-/** The waits between attempts. */
-export interface RetrySettings {
+/** The resilience layer's waits (the kit's `BackoffSettings`), with its defaults. */
+export interface RetrySettings extends Partial<BackoffSettings> {
   /** The first wait, in milliseconds; each next one doubles. @default 500 */
   baseDelayMs?: number;
   /** The longest computed wait. @default 8000 */

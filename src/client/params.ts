@@ -6,35 +6,30 @@ import type { PriceInput } from '../cost/price-book.js';
 import type { RedactionPolicy } from '../record/redact.js';
 import type { ChatRequest } from '../types/openai.js';
 
-/** shallot's own options of `completion()`, camelCase; never sent to the provider. */
-export interface CompletionOptions {
-  /** The API key for this call. @default the provider's setting, then its environment variable */
-  apiKey?: string;
-  /** The base URL for this call: any OpenAI-compatible server. */
+/**
+ * The options of `completion()` that `ctx.options` holds as the caller passed them: the part of
+ * {@link CompletionOptions} that `CallOptions` inherits unchanged.
+ */
+export interface UnchangedCallOptions {
+  /** The base URL for this call (`http://127.0.0.1:8000/v1`): any OpenAI-compatible server. @default the provider's setting, then its environment variable, then its public URL */
   apiBase?: string;
-  /** The API version (Azure). */
+  /** The API version, for providers that have one (Azure). @default the provider's setting, then `AZURE_API_VERSION` */
   apiVersion?: string;
   /** Extra HTTP headers for this call. */
   headers?: Record<string, string>;
-  /** Free-form metadata for callbacks and logs (`kwargs.litellm_params.metadata`). */
-  metadata?: Metadata;
   /** Milliseconds: a plain call's whole attempt; a stream's wait for its head, then each pause between chunks. @default the client's, 600000 */
   timeout?: number;
-  /** Cancels the call and its stream. */
+  /** Cancels the call, its stream and any wait between attempts. */
   signal?: AbortSignal;
-  /** Answer from this instead of the network; every layer still runs. */
+  /** Answer from this instead of the network; every layer still runs. An `Error` is raised as given. */
   mockResponse?: MockResponse;
-  /** Middleware for this call only, inside the client's. */
-  middleware?: Middleware[];
-  /** Groups this call with others in logs. @default the call id */
-  traceId?: string;
   /** This call's input price in US dollars per token, over the price table's (LiteLLM's `input_cost_per_token`). */
   inputCostPerToken?: number;
-  /** This call's output price in US dollars per token (LiteLLM's `output_cost_per_token`). */
+  /** This call's output price in US dollars per token, over the price table's (LiteLLM's `output_cost_per_token`). */
   outputCostPerToken?: number;
-  /** A whole price entry for this call, such as `{ inputCostPerToken, outputCostPerToken, cacheReadInputTokenCost }`. */
+  /** A whole price entry for this call, LiteLLM's snake_case keys or camelCase, such as `{ inputCostPerToken, outputCostPerToken, cacheReadInputTokenCost }`. */
   pricing?: PriceInput;
-  /** Retries of a retryable failure (429, 408, 409, 5xx, a reset connection, a timeout), per model. @default the client's, 2 */
+  /** Retries of a retryable failure (429, 408, 409, 5xx, a reset connection, a timeout), per model. @default the client's, 0 (as in LiteLLM) */
   numRetries?: number;
   /**
    * Models to try, in order, when this one fails after its retries: a list, or lists by kind of failure.
@@ -44,16 +39,35 @@ export interface CompletionOptions {
    * { fallbacks: { contextWindow: ['openai/gpt-4.1'], default: ['openai/gpt-4o-mini'] } }
    */
   fallbacks?: Fallbacks;
-  /** Milliseconds for the whole call, retries, waits and stream included. */
+  /** Milliseconds for the whole call, retries, waits and stream included. @default none */
   totalTimeout?: number;
-  /** Milliseconds from a stream's response head to its first chunk; a miss is retried like any timeout. */
+  /** Milliseconds from a stream's response head to its first chunk; a miss is retried like any timeout. @default none (`timeout` still bounds the wait) */
   firstChunkTimeout?: number;
-  /** Milliseconds a stream may go without a chunk. */
+  /** Milliseconds a stream may go without a chunk. @default none (`timeout` still bounds each pause) */
   chunkTimeout?: number;
-  /** What this call's record (and every log of it) hides: `{ messages, response }`, over the client's choice. */
+  /** What this call's record (and every log of it) hides: `{ messages, response }`, over the client's choice. @default the client's */
   redact?: RedactionPolicy;
-  /** This call's cache controls, with LiteLLM's meanings: `{ noCache, noStore, ttl, sMaxAge, namespace }`. */
+}
+
+/**
+ * shallot's own options of `completion()`, camelCase; never sent to the provider.
+ *
+ * The one specification of the call options (with {@link UnchangedCallOptions}, which it
+ * extends): the zod schema, `ctx.options` (`CallOptions`), the fast path's checks, the fix
+ * messages of validation errors and the README's table are derived from it or checked against
+ * it, so that an option added here fails to compile, or a test, until each of them knows it.
+ */
+export interface CompletionOptions extends UnchangedCallOptions {
+  /** The API key for this call; `ctx.options` holds it as a `Secret`, which prints masked. @default the provider's setting, then its environment variable */
+  apiKey?: string;
+  /** This call's cache controls, with LiteLLM's meanings: `{ noCache, noStore, ttl, sMaxAge, namespace }`, or LiteLLM's dashed names; `ctx.options` holds them in camelCase. */
   cache?: CacheControls & { 'no-cache'?: boolean; 'no-store'?: boolean; 's-maxage'?: number };
+  /** Free-form metadata for callbacks and logs (`kwargs.litellm_params.metadata`), never sent; `ctx.metadata`. @default {} */
+  metadata?: Metadata;
+  /** Middleware for this call only, inside the client's. */
+  middleware?: Middleware[];
+  /** Groups this call with others in logs; `ctx.traceId`. @default the call id */
+  traceId?: string;
 }
 
 /** The parameters of `completion()`: an OpenAI Chat Completions request plus shallot's options. */

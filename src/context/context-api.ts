@@ -1,5 +1,5 @@
 import type { Middleware } from '../call/middleware.js';
-import type { WorkLabel } from '../client/background.js';
+import type { CallbackErrorInfo } from '../client/options.js';
 import type { CallCost } from '../cost/types.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
@@ -20,10 +20,11 @@ import type {
 } from './types.js';
 
 /**
- * The one object a call carries through every layer. Before `await next()` a middleware can
- * read and change the request; after it, read the response, usage, cache status and error.
- * Stream-end work goes through {@link Context.onEnd}, which fires for streamed and plain
- * calls alike.
+ * The one object a call carries through every layer: the call's data and its listeners.
+ * Before `await next()` a middleware can read and change the request. After it, for a plain
+ * call, the outcome is final: `status`, `response`, `usage`, `cost`, `cacheStatus` and `error`
+ * (the built-in layers end the call before they return). A stream's outcome is final in
+ * {@link Context.onEnd}, which fires for streamed and plain calls alike.
  */
 export interface Context {
   /** A unique id for this call. */
@@ -67,13 +68,18 @@ export interface Context {
   providerResponse: ProviderResponse | undefined;
   /** Aborts when the caller's signal aborts, on timeout, or when a stream's consumer stops. */
   readonly signal: AbortSignal;
-  /** Calls `listener` for every chunk of a streamed call, in order, as the caller receives it. */
+  /**
+   * Calls `listener` for every chunk of a streamed call, in order, as the caller receives it.
+   * Chunk listeners run innermost-first, as end listeners do: register on the way in.
+   */
   onChunk(listener: ChunkListener): void;
   /**
-   * Calls `listener` once when the call ends, with `response`/`usage` or `error` final: after
-   * the chain for a plain call, after the last chunk or the failure for a stream. Listeners
-   * run in the order they were registered: register after `await next()` to run after the
-   * inner layers' listeners.
+   * Calls `listener` once when the call ends, with `status`, `response`, `usage`, `cost` and
+   * `error` final: for a plain call as the built-in layers return, for a stream after its last
+   * chunk or its failure. Listeners run innermost-first (the last registered runs first), so
+   * register on the way in, before `await next()`: an outer layer's listener then sees what
+   * every inner layer's listener computed (the cost, the cache status). A listener registered
+   * after the call ended runs at once, in a microtask.
    */
   onEnd(listener: EndListener): void;
   /**
@@ -87,21 +93,9 @@ export interface Context {
    * other deferred work; a promise it returns is tracked. `client.flush()` waits for it, and
    * a failure goes to the client's `onCallbackError`, never to the call.
    */
-  defer(task: () => unknown, label?: WorkLabel): void;
+  defer(task: () => unknown, label?: CallbackErrorInfo): void;
   /** Hands an observer's failure to the client's `onCallbackError`; the call is unaffected. */
-  report(error: unknown, label: WorkLabel): void;
-  /**
-   * Runs the attempt chain once more: a new attempt number, a fresh provider request (for the
-   * current `request.model`), pre and post API events. A resilience layer calls it instead of
-   * `next()` to retry or fall back; it throws the attempt's typed error.
-   */
-  runAttempt(): Promise<void>;
-  /**
-   * Says how a stream that fails before its first chunk reached the caller may be recovered:
-   * `recover` runs another attempt and resolves `true` once `ctx.stream` is a new stream, whose
-   * chunks the caller's stream then carries; or it throws the error to end with.
-   */
-  setStreamRecovery(recover: StreamRecovery): void;
+  report(error: unknown, label: CallbackErrorInfo): void;
   /** Cancels the call with `reason`: its request, its stream and any wait end, and the call fails with it. */
   abort(reason: ShallotError): void;
   /**
@@ -120,11 +114,6 @@ export interface Context {
    * events stay in order: this attempt's failure before the next attempt's pre-API event.
    */
   onAttemptFailure(listener: AttemptFailureListener): void;
-  /**
-   * Tells the attempt-failure listeners about a failed attempt that another follows; resolves
-   * once they have all settled (a listener's failure goes to `onCallbackError`). @internal
-   */
-  emitAttemptFailure(failure: AttemptFailure): Promise<void>;
 }
 
 /** A failed attempt that another attempt follows. */
@@ -143,5 +132,32 @@ export interface AttemptFailure {
 /** A listener for attempt failures; a promise it returns is waited for before the next attempt. */
 export type AttemptFailureListener = (failure: AttemptFailure) => unknown;
 
-/** Recovers a stream that failed before its first chunk; see {@link Context.setStreamRecovery}. */
+/**
+ * Recovers a stream that failed before its first chunk reached the caller: runs another
+ * attempt (whose stream the caller's stream then carries on with) and resolves `true`, or
+ * throws the error the call ends with. See {@link Attempts.recoverStreams}.
+ */
 export type StreamRecovery = (error: ShallotError) => Promise<boolean>;
+
+/**
+ * What a layer that runs attempts controls (retries, fallbacks, a router): given to it by
+ * `runsAttempts()` from `shallot/kit`, never on the context, so that no other layer runs an
+ * attempt by accident.
+ */
+export interface Attempts {
+  /**
+   * Runs the attempt chain once more: a new attempt number, a fresh provider request for the
+   * current `request.model`, its own pre and post API events. Throws the attempt's typed error.
+   */
+  run(): Promise<void>;
+  /**
+   * Says how a stream that fails before its first chunk reached the caller is recovered: the
+   * call keeps one stream, and the next attempt's chunks continue it.
+   */
+  recoverStreams(recover: StreamRecovery): void;
+  /**
+   * Tells the `onAttemptFailure` listeners (the callbacks' `will_retry` failure events) about a
+   * failed attempt that another follows; resolves once they have all settled.
+   */
+  tellFailure(failure: AttemptFailure): Promise<void>;
+}

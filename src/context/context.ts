@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from '../call/middleware.js';
-import { type Background, isPromiseLike, type WorkLabel } from '../client/background.js';
+import { type Background, isPromiseLike } from '../client/background.js';
+import type { CallbackErrorInfo } from '../client/options.js';
 import type { CallCost } from '../cost/types.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
@@ -11,12 +12,14 @@ import {
 } from '../record/redact.js';
 import { type SecretsMemo, secretsOfCall } from '../secrets/call-secrets.js';
 import { maskErrorSecrets } from '../secrets/mask-error.js';
-import type { CompletionStream } from '../stream/completion-stream.js';
+import type { ChunkSource } from '../stream/chunk-source.js';
+import { CompletionStream } from '../stream/completion-stream.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../types/openai.js';
 import { CallAbort } from './call-abort.js';
 import type {
   AttemptFailure,
   AttemptFailureListener,
+  Attempts,
   Context,
   StreamRecovery,
 } from './context-api.js';
@@ -36,6 +39,7 @@ import type {
 export type {
   AttemptFailure,
   AttemptFailureListener,
+  Attempts,
   Context,
   StreamRecovery,
 } from './context-api.js';
@@ -47,7 +51,7 @@ export type ProviderResolver = (model: string, options: CallOptions) => Resolved
 export interface ContextServices {
   resolveProvider: ProviderResolver;
   /** Hands an observer's failure to the client's error hook. */
-  report: (error: unknown, label: WorkLabel) => void;
+  report: (error: unknown, label: CallbackErrorInfo) => void;
   background: Background;
   /** The client's redaction, under the call's. */
   redaction: RedactionPolicy | undefined;
@@ -97,6 +101,7 @@ export class CallContext implements Context {
   #resolved: ResolvedProvider | undefined;
   #ended = false;
   #cleanups: Array<() => void> | undefined;
+  #attempts: Attempts | undefined;
 
   constructor(
     request: ChatRequest,
@@ -140,19 +145,46 @@ export class CallContext implements Context {
     this.attemptMiddleware.push(middleware);
   }
 
-  runAttempt(): Promise<void> {
-    return this.#services.runAttempt(this);
+  /** The attempt control `runsAttempts()` hands to a layer that runs attempts. @internal */
+  get attempts(): Attempts {
+    this.#attempts ??= {
+      run: () => this.#services.runAttempt(this),
+      recoverStreams: (recover) => {
+        this.streamRecovery = recover;
+      },
+      tellFailure: (failure) => this.#tellAttemptFailure(failure),
+    };
+    return this.#attempts;
   }
 
-  setStreamRecovery(recover: StreamRecovery): void {
-    this.streamRecovery = recover;
+  /**
+   * Answers the call with a stream of `source`'s chunks: the call's one stream is made on the
+   * first delivery and set as `ctx.stream`; a later one (an attempt that recovers a stream
+   * which failed before its first chunk) continues that same stream. `cancelAttempt` stops
+   * the delivering attempt's request (a chunk timeout) and leaves the call alive. @internal
+   */
+  deliverStream(source: ChunkSource, cancelAttempt?: (reason: ShallotError) => void): void {
+    const stream = this.stream;
+    if (stream === undefined) {
+      this.stream = new CompletionStream(this, source, cancelAttempt);
+      this.status = 'streaming';
+    } else {
+      stream.adopt(source, cancelAttempt);
+    }
+  }
+
+  /** Answers the call with a whole `chat.completion` (a plain call). @internal */
+  deliverAnswer(completion: ChatCompletion): void {
+    this.timings.firstToken = Date.now();
+    this.response = completion;
+    this.usage = completion.usage;
   }
 
   onAttemptFailure(listener: AttemptFailureListener): void {
     this.#attemptFailureListeners.push(listener);
   }
 
-  emitAttemptFailure(failure: AttemptFailure): Promise<void> {
+  #tellAttemptFailure(failure: AttemptFailure): Promise<void> {
     maskErrorSecrets(failure.error, secretsOfCall(this));
     const pending: Array<PromiseLike<unknown>> = [];
     for (const listener of this.#attemptFailureListeners) {
@@ -172,11 +204,14 @@ export class CallContext implements Context {
     return Promise.allSettled(pending).then(() => undefined);
   }
 
-  defer(task: () => unknown, label: WorkLabel = { callback: 'deferred task', event: 'end' }): void {
+  defer(
+    task: () => unknown,
+    label: CallbackErrorInfo = { callback: 'deferred task', event: 'end' },
+  ): void {
     this.#services.background.defer(task, label);
   }
 
-  report(error: unknown, label: WorkLabel): void {
+  report(error: unknown, label: CallbackErrorInfo): void {
     this.#services.report(error, label);
   }
 
@@ -217,10 +252,11 @@ export class CallContext implements Context {
     });
   }
 
-  /** Passes a chunk to every chunk listener, isolating their failures. @internal */
+  /** Passes a chunk to every chunk listener, innermost first, isolating their failures. @internal */
   emitChunk(chunk: ChatCompletionChunk): void {
+    // Innermost first, as end listeners: the last registered (the innermost layer's) first.
     const listeners = this.chunkListeners;
-    for (let index = 0; index < listeners.length; index++) {
+    for (let index = listeners.length - 1; index >= 0; index--) {
       try {
         (listeners[index] as ChunkListener)(chunk);
       } catch (error) {
@@ -247,8 +283,10 @@ export class CallContext implements Context {
     const cleanups = this.#cleanups;
     this.#cleanups = undefined;
     if (cleanups !== undefined) for (const cleanup of cleanups) cleanup();
+    // Innermost first: the last registered (the innermost layer's, registered on the way in)
+    // runs first, so an outer layer's listener sees what the inner ones computed.
     const listeners = this.#endListeners;
-    for (let index = 0; index < listeners.length; index++) {
+    for (let index = listeners.length - 1; index >= 0; index--) {
       this.#runEndListener(listeners[index] as EndListener);
     }
     this.#release();

@@ -1,9 +1,7 @@
 import type { CacheControls } from '../cache/types.js';
-import type { ShallotError } from '../errors/shallot-error.js';
-import type { RedactionPolicy } from '../record/redact.js';
+import type { CompletionOptions, UnchangedCallOptions } from '../client/params.js';
 import type { HeaderValue, Secret } from '../secrets/secret.js';
 import type { ChatCompletion, ChatCompletionChunk, JsonObject } from '../types/openai.js';
-import type { Fallbacks } from './resilience-types.js';
 
 /**
  * The typed state bag that middleware extend by declaration merging, as hono's
@@ -28,43 +26,31 @@ export type MockResponse =
   | (Partial<ChatCompletion> & { choices: ChatCompletion['choices'] })
   | ReadonlyArray<string | ChatCompletionChunk>;
 
-/** The resolved per-call options: shallot's own camelCase parameters of `completion()`. */
-export interface CallOptions {
-  /** The API key, kept as a {@link Secret} so that it never prints unmasked. */
+/** Options of `completion()` that the context holds elsewhere than `ctx.options`: `ctx.metadata`, the call chain, `ctx.traceId`. */
+export type ContextFieldOption = 'metadata' | 'middleware' | 'traceId';
+
+/**
+ * The resolved per-call options (`ctx.options`): shallot's own camelCase parameters of
+ * `completion()` ({@link CompletionOptions}) without the ones the context holds elsewhere
+ * ({@link ContextFieldOption}). Most are inherited as the caller passed them; the two declared
+ * here are converted. An interface rather than a mapped type, because editors show an inherited
+ * field's documentation on hover, and TypeScript 7 shows none for a mapped type's fields.
+ */
+export interface CallOptions extends UnchangedCallOptions {
+  /** The API key for this call, kept as a {@link Secret} so that it never prints unmasked. */
   apiKey?: Secret;
-  /** The provider's base URL (`http://127.0.0.1:8000/v1`): any OpenAI-compatible server. */
-  apiBase?: string;
-  /** The API version, for providers that have one (Azure). */
-  apiVersion?: string;
-  /** Extra HTTP headers for the provider. */
-  headers?: Record<string, string>;
-  /** Milliseconds: a plain call's whole attempt; a stream's wait for its head, then each pause between chunks. */
-  timeout?: number;
-  /** Cancels the call, its stream and anything pending. */
-  signal?: AbortSignal;
-  /** Answer without any network call. */
-  mockResponse?: MockResponse;
-  /** This call's input price, US dollars per token, over the price table's. */
-  inputCostPerToken?: number;
-  /** This call's output price, US dollars per token, over the price table's. */
-  outputCostPerToken?: number;
-  /** A whole price entry for this call (LiteLLM's snake_case keys, or camelCase). */
-  pricing?: Record<string, unknown>;
-  /** This call's cache controls. */
+  /** This call's cache controls, in camelCase whichever spelling the caller used. */
   cache?: CacheControls;
-  /** What this call's record hides, over the client's choice. */
-  redact?: RedactionPolicy;
-  /** Retries of a retryable failure, per model. */
-  numRetries?: number;
-  /** Models to try when this one fails. */
-  fallbacks?: Fallbacks;
-  /** Milliseconds for the whole call: every attempt, every wait between them, and the stream. */
-  totalTimeout?: number;
-  /** Milliseconds from a stream's response head to its first chunk. */
-  firstChunkTimeout?: number;
-  /** Milliseconds a stream may go without a chunk. */
-  chunkTimeout?: number;
 }
+
+/**
+ * The options of {@link CompletionOptions} that {@link CallOptions} holds in another form than
+ * the caller passed them (`apiKey`, `cache`): each needs a conversion in `assemble()`.
+ */
+export type ConvertedCallOption = Exclude<
+  keyof CompletionOptions,
+  keyof UnchangedCallOptions | ContextFieldOption
+>;
 
 /** The HTTP request an attempt sends to the provider, built by the provider's transform. */
 export interface ProviderRequest {
@@ -106,10 +92,3 @@ export type ChunkListener = (chunk: ChatCompletionChunk) => void;
 
 /** A listener for the end of a call, streamed or not. */
 export type EndListener = () => void;
-
-/** The outcome of a finished call, as end listeners see it through the context. */
-export interface CallOutcome {
-  status: 'success' | 'failure';
-  response: ChatCompletion | undefined;
-  error: ShallotError | undefined;
-}

@@ -1,5 +1,11 @@
 import type { ChatCompletion } from '../types/openai.js';
-import { PriceBook, type PriceInput, priceCandidates, toModelPrice } from './price-book.js';
+import {
+  fineTuneKey,
+  PriceBook,
+  type PriceInput,
+  priceCandidates,
+  toModelPrice,
+} from './price-book.js';
 import { PRICE_TABLE_SOURCE } from './price-table.generated.js';
 import { priceUsage } from './price-usage.js';
 import type { CostResult, ModelPrice } from './types.js';
@@ -87,9 +93,17 @@ export function findPrice(
 
 /** The reason a model has no price, naming the fixes. */
 export function unpriced(model: string): { total: null; reason: string } {
+  const fineTune = fineTuneKey(model)?.replace(/^[^/]+\//, '');
+  const where = `in the bundled table (${PRICE_TABLE_SOURCE.file} of ${PRICE_TABLE_SOURCE.date})`;
+  // A fine-tune is priced by its base's entry: registering that prices every fine-tune of it.
+  const missing =
+    fineTune === undefined
+      ? `no price for "${model}" ${where}.`
+      : `no price for "${model}": a fine-tune is priced by its base model's "${fineTune}" entry, and there is none ${where}.`;
+  const name = fineTune ?? model;
   return {
     total: null,
-    reason: `no price for "${model}" in the bundled table (${PRICE_TABLE_SOURCE.file} of ${PRICE_TABLE_SOURCE.date}). Register it with registerModel({ "${model}": { inputCostPerToken, outputCostPerToken } }), or pass inputCostPerToken and outputCostPerToken to the call.`,
+    reason: `${missing} Register it with registerModel({ "${name}": { inputCostPerToken, outputCostPerToken } }), or pass inputCostPerToken and outputCostPerToken to the call.`,
   };
 }
 

@@ -1,30 +1,55 @@
 import { createRequire } from 'node:module';
 import type { ChatCompletion, ChatMessage, Usage } from '../types/openai.js';
 
-type CountTokens = (text: string) => number;
+/** Counts the tokens of one text. */
+export type CountTokens = (text: string) => number;
 
-let countTokens: CountTokens | undefined;
+/** gpt-tokenizer's o200k_base encoding (GPT-4o's), the one file of it that estimates load. */
+export const TOKENIZER_MODULE = 'gpt-tokenizer/cjs/encoding/o200k_base';
 
-/** gpt-tokenizer's o200k_base encoding, loaded synchronously the first time it is needed. */
-function tokenizer(): CountTokens {
-  if (countTokens === undefined) {
-    const require = createRequire(import.meta.url);
-    countTokens = (require('gpt-tokenizer/cjs/encoding/o200k_base') as { countTokens: CountTokens })
-      .countTokens;
+/**
+ * The count without a tokenizer: one token per four characters (UTF-16 code units), rounded
+ * up, OpenAI's rule of thumb for English. Code and other languages take more tokens a
+ * character, so it counts them low.
+ */
+export const approximateTokens: CountTokens = (text) => Math.ceil(text.length / 4);
+
+/**
+ * The counter in `module` (which exports `countTokens`), or {@link approximateTokens} when it
+ * cannot be loaded: gpt-tokenizer is an optional peer dependency (`npm install gpt-tokenizer`),
+ * and an estimate never fails a call.
+ */
+export function loadTokenCounter(module: string = TOKENIZER_MODULE): CountTokens {
+  try {
+    const { countTokens } = createRequire(import.meta.url)(module) as { countTokens?: unknown };
+    if (typeof countTokens === 'function') return countTokens as CountTokens;
+  } catch {
+    // not installed (or not this version's layout): the approximation below
   }
-  return countTokens;
+  return approximateTokens;
+}
+
+let defaultCounter: CountTokens | undefined;
+
+/** The counter estimates use, loaded synchronously the first time one is needed. */
+export function tokenCounter(): CountTokens {
+  defaultCounter ??= loadTokenCounter();
+  return defaultCounter;
 }
 
 /**
- * Usage estimated with a tokenizer (o200k_base, GPT-4o's encoding), for a stream whose
- * provider sent none. It follows OpenAI's counting: 3 tokens per message and 3 to prime the
- * reply. Other model families tokenize differently, so the cost it gives is marked estimated.
+ * Usage estimated for a stream whose provider sent none, with gpt-tokenizer's o200k_base
+ * (GPT-4o's encoding) when it is installed and four characters a token otherwise. It follows
+ * OpenAI's counting: 3 tokens per message and 3 to prime the reply. Other model families
+ * tokenize differently, so the cost it gives is marked estimated.
+ *
+ * @param count how to count one text: the default is {@link tokenCounter}'s
  */
 export function estimateUsage(
   messages: readonly ChatMessage[],
   answer: ChatCompletion | undefined,
+  count: CountTokens = tokenCounter(),
 ): Usage {
-  const count = tokenizer();
   let prompt = 3;
   for (const message of messages) {
     prompt += 3 + count(message.role) + count(textOf(message.content));

@@ -119,7 +119,7 @@ export function toModelPrice(name: string, entry: PriceInput): ModelPrice {
 /**
  * The names to look a call up by, most specific first: as called, as the provider resolved
  * it, and as the response named the model (Azure answers with the underlying model; dated
- * snapshots fall back to their family).
+ * snapshots fall back to their family; an OpenAI fine-tune, to its base's `ft:<base>` entry).
  */
 export function priceCandidates(names: PriceNames): string[] {
   const candidates: string[] = [names.requested];
@@ -138,5 +138,24 @@ export function priceCandidates(names: PriceNames): string[] {
       add(undated);
     }
   }
+  // A fine-tune is billed at its base model's fine-tuned rates, under `ft:<base>`.
+  for (const name of [...candidates]) add(fineTuneKey(name));
   return candidates;
+}
+
+// Base model names have no colon: the base is whatever `ft:` and the next colon enclose.
+const FINE_TUNE = /^((?:[^/:]+\/)?ft:[^:/]+):/;
+
+/**
+ * The price key of an OpenAI fine-tune, `ft:<base>`, from its full name
+ * `ft:<base>:<org>:<suffix>:<id>` (the suffix may be empty; a checkpoint adds one more part),
+ * keeping a `provider/` prefix: `openai/ft:gpt-4o-mini-2024-07-18:acme::AbC1` gives
+ * `openai/ft:gpt-4o-mini-2024-07-18`. Undefined for any other name, and for `ft:<base>` itself.
+ *
+ * @example
+ * fineTuneKey('ft:gpt-4o-mini-2024-07-18:my-org:support:9xYz'); // 'ft:gpt-4o-mini-2024-07-18'
+ */
+export function fineTuneKey(model: string): string | undefined {
+  if (!model.includes('ft:')) return undefined;
+  return FINE_TUNE.exec(model)?.[1];
 }

@@ -97,7 +97,10 @@ export interface CallCost {
   total: number | null;
   /** US dollars a cache hit saved; null otherwise. */
   saved: number | null;
-  /** True when usage was estimated with a tokenizer because the provider sent none. */
+  /**
+   * True when usage was estimated because the provider sent none: gpt-tokenizer's o200k_base
+   * counts where it is installed, four characters a token otherwise.
+   */
   estimated: boolean;
   /** The priced usage; for a cache hit, what the call would have cost. */
   breakdown: CostBreakdown | null;

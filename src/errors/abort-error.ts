@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** The call was cancelled: the caller's `AbortSignal`, or a consumer that stopped reading a stream early. `partialResponse` holds what arrived. */
 export class AbortError extends ShallotError {
@@ -9,5 +9,5 @@ export class AbortError extends ShallotError {
 
 /** True when `error` is a {@link AbortError}. */
 export function isAbortError(error: unknown): error is AbortError {
-  return error instanceof AbortError;
+  return hasCode(error, 'aborted');
 }

@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /**
  * Every model of a call's fallbacks failed. `errors` holds each attempt's error, in order;
@@ -16,5 +16,5 @@ export class AllFallbacksFailedError extends ShallotError {
 
 /** True when `error` is an {@link AllFallbacksFailedError}. */
 export function isAllFallbacksFailedError(error: unknown): error is AllFallbacksFailedError {
-  return error instanceof AllFallbacksFailedError;
+  return hasCode(error, 'all_fallbacks_failed');
 }

@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** The connection failed before a response arrived: refused, reset, DNS, TLS. */
 export class APIConnectionError extends ShallotError {
@@ -9,5 +9,5 @@ export class APIConnectionError extends ShallotError {
 
 /** True when `error` is a {@link APIConnectionError}. */
 export function isAPIConnectionError(error: unknown): error is APIConnectionError {
-  return error instanceof APIConnectionError;
+  return hasCode(error, 'api_connection');
 }

@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** The provider rejected the credentials (HTTP 401), or no API key was found before the call. */
 export class AuthenticationError extends ShallotError {
@@ -9,5 +9,5 @@ export class AuthenticationError extends ShallotError {
 
 /** True when `error` is a {@link AuthenticationError}. */
 export function isAuthenticationError(error: unknown): error is AuthenticationError {
-  return error instanceof AuthenticationError;
+  return hasCode(error, 'authentication');
 }

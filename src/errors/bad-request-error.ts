@@ -1,4 +1,9 @@
-import { type ErrorCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import {
+  type ErrorCode,
+  hasCode,
+  ShallotError,
+  type ShallotErrorOptions,
+} from './shallot-error.js';
 
 /** The provider refused the request as malformed (HTTP 400, 413, 422). */
 export class BadRequestError extends ShallotError {
@@ -9,5 +14,5 @@ export class BadRequestError extends ShallotError {
 
 /** True when `error` is a {@link BadRequestError}, including its subclasses. */
 export function isBadRequestError(error: unknown): error is BadRequestError {
-  return error instanceof BadRequestError;
+  return hasCode(error, 'bad_request', 'context_window_exceeded', 'content_policy_violation');
 }

@@ -1,5 +1,6 @@
 import { BadRequestError } from './bad-request-error.js';
 import type { ShallotErrorOptions } from './shallot-error.js';
+import { hasCode } from './shallot-error.js';
 
 /** The provider's content filter refused the prompt. A `BadRequestError`. */
 export class ContentPolicyViolationError extends BadRequestError {
@@ -12,5 +13,5 @@ export class ContentPolicyViolationError extends BadRequestError {
 export function isContentPolicyViolationError(
   error: unknown,
 ): error is ContentPolicyViolationError {
-  return error instanceof ContentPolicyViolationError;
+  return hasCode(error, 'content_policy_violation');
 }

@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** A stream ended before its terminal marker: the connection was cut or closed early. `partialResponse` holds what arrived. */
 export class IncompleteStreamError extends ShallotError {
@@ -9,5 +9,5 @@ export class IncompleteStreamError extends ShallotError {
 
 /** True when `error` is a {@link IncompleteStreamError}. */
 export function isIncompleteStreamError(error: unknown): error is IncompleteStreamError {
-  return error instanceof IncompleteStreamError;
+  return hasCode(error, 'incomplete_stream');
 }

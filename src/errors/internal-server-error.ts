@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** The provider failed (HTTP 500, 502 and other 5xx). */
 export class InternalServerError extends ShallotError {
@@ -9,5 +9,5 @@ export class InternalServerError extends ShallotError {
 
 /** True when `error` is a {@link InternalServerError}. */
 export function isInternalServerError(error: unknown): error is InternalServerError {
-  return error instanceof InternalServerError;
+  return hasCode(error, 'internal_server');
 }

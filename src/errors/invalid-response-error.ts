@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** The provider answered with something that is not what its protocol promises: malformed JSON, a malformed SSE event. */
 export class InvalidResponseError extends ShallotError {
@@ -9,5 +9,5 @@ export class InvalidResponseError extends ShallotError {
 
 /** True when `error` is a {@link InvalidResponseError}. */
 export function isInvalidResponseError(error: unknown): error is InvalidResponseError {
-  return error instanceof InvalidResponseError;
+  return hasCode(error, 'invalid_response');
 }

@@ -2,7 +2,7 @@ import type { ChatCompletion } from '../types/openai.js';
 import { AbortError } from './abort-error.js';
 import { APIConnectionError } from './api-connection-error.js';
 import { IncompleteStreamError } from './incomplete-stream-error.js';
-import { ShallotError } from './shallot-error.js';
+import { isShallotError, type ShallotError } from './shallot-error.js';
 import { TimeoutError } from './timeout-error.js';
 import { UnexpectedError } from './unexpected-error.js';
 
@@ -43,7 +43,7 @@ const CUT_CODES = new Set([
  * aborted signal, a cut stream, or a middleware's own error (kept as `cause`).
  */
 export function toShallotError(error: unknown, scope: ErrorScope): ShallotError {
-  if (error instanceof ShallotError) {
+  if (isShallotError(error)) {
     if (scope.partialResponse && error.partialResponse === undefined) {
       error.partialResponse = scope.partialResponse;
     }
@@ -52,7 +52,7 @@ export function toShallotError(error: unknown, scope: ErrorScope): ShallotError 
   const base = { provider: scope.provider, model: scope.model, cause: error };
   const partialResponse = scope.partialResponse;
   const reason = scope.signal?.aborted ? scope.signal.reason : undefined;
-  if (reason instanceof ShallotError) return toShallotError(reason, scope);
+  if (isShallotError(reason)) return toShallotError(reason, scope);
   if (scope.signal?.aborted) {
     return new AbortError({
       ...base,

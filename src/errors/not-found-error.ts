@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** The model, deployment or endpoint does not exist (HTTP 404). */
 export class NotFoundError extends ShallotError {
@@ -9,5 +9,5 @@ export class NotFoundError extends ShallotError {
 
 /** True when `error` is a {@link NotFoundError}. */
 export function isNotFoundError(error: unknown): error is NotFoundError {
-  return error instanceof NotFoundError;
+  return hasCode(error, 'not_found');
 }

@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** The key is valid but may not do this (HTTP 403): region, model access or billing. */
 export class PermissionDeniedError extends ShallotError {
@@ -9,5 +9,5 @@ export class PermissionDeniedError extends ShallotError {
 
 /** True when `error` is a {@link PermissionDeniedError}. */
 export function isPermissionDeniedError(error: unknown): error is PermissionDeniedError {
-  return error instanceof PermissionDeniedError;
+  return hasCode(error, 'permission_denied');
 }

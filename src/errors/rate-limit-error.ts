@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** Too many requests or tokens (HTTP 429); `retryAfterMs` says how long to wait. An exhausted quota is not retryable. */
 export class RateLimitError extends ShallotError {
@@ -9,5 +9,5 @@ export class RateLimitError extends ShallotError {
 
 /** True when `error` is a {@link RateLimitError}. */
 export function isRateLimitError(error: unknown): error is RateLimitError {
-  return error instanceof RateLimitError;
+  return hasCode(error, 'rate_limit');
 }

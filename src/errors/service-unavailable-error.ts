@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** The provider is overloaded or down (HTTP 503, Anthropic's 529). */
 export class ServiceUnavailableError extends ShallotError {
@@ -9,5 +9,5 @@ export class ServiceUnavailableError extends ShallotError {
 
 /** True when `error` is a {@link ServiceUnavailableError}. */
 export function isServiceUnavailableError(error: unknown): error is ServiceUnavailableError {
-  return error instanceof ServiceUnavailableError;
+  return hasCode(error, 'service_unavailable');
 }

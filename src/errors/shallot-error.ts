@@ -23,6 +23,13 @@ export type ErrorCode =
   | 'all_fallbacks_failed'
   | 'unexpected';
 
+/** The brand of shallot's errors, the same for every copy of the package in a process. */
+const BRAND: unique symbol = Symbol.for('shallot.error') as never;
+
+interface Branded {
+  [BRAND]?: unknown;
+}
+
 /** The evidence an error carries. Every field but `message` is optional. */
 export interface ShallotErrorOptions {
   /** What failed, on what, and the likely fix. */
@@ -74,6 +81,7 @@ export class ShallotError extends Error {
 
   constructor(code: ErrorCode, options: ShallotErrorOptions, retryableByDefault: boolean) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, BRAND, { value: true });
     this.name = new.target.name;
     this.code = code;
     this.provider = options.provider;
@@ -104,7 +112,22 @@ export class ShallotError extends Error {
   }
 }
 
-/** True for any error shallot raised. */
+/**
+ * True for any error shallot raised, also by another copy of the package in the same process
+ * (two versions installed side by side), where `instanceof` says no: every shallot error
+ * carries a brand registered globally with `Symbol.for`.
+ */
 export function isShallotError(error: unknown): error is ShallotError {
-  return error instanceof ShallotError;
+  return (
+    error instanceof ShallotError ||
+    (error !== null && typeof error === 'object' && (error as Branded)[BRAND] === true)
+  );
+}
+
+/**
+ * True for a shallot error (of any copy of the package) whose stable `code` is one of `codes`:
+ * what every `is...Error()` guard checks, so that the guards work where `instanceof` cannot.
+ */
+export function hasCode<T extends ShallotError>(error: unknown, ...codes: ErrorCode[]): error is T {
+  return isShallotError(error) && codes.includes(error.code);
 }

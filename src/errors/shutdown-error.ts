@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** The client was shut down and refuses new calls. */
 export class ShutdownError extends ShallotError {
@@ -9,5 +9,5 @@ export class ShutdownError extends ShallotError {
 
 /** True when `error` is a {@link ShutdownError}. */
 export function isShutdownError(error: unknown): error is ShutdownError {
-  return error instanceof ShutdownError;
+  return hasCode(error, 'shutdown');
 }

@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** Evidence of a logging sink's failure. */
 export interface SinkErrorOptions extends ShallotErrorOptions {
@@ -22,5 +22,5 @@ export class SinkError extends ShallotError {
 
 /** True when `error` is a {@link SinkError}. */
 export function isSinkError(error: unknown): error is SinkError {
-  return error instanceof SinkError;
+  return hasCode(error, 'sink_delivery', 'sink_overflow');
 }

@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** No answer in time: the call's `timeout`, a connect, header or body timeout, or HTTP 408/504. */
 export class TimeoutError extends ShallotError {
@@ -9,5 +9,5 @@ export class TimeoutError extends ShallotError {
 
 /** True when `error` is a {@link TimeoutError}. */
 export function isTimeoutError(error: unknown): error is TimeoutError {
-  return error instanceof TimeoutError;
+  return hasCode(error, 'timeout');
 }

@@ -1,4 +1,4 @@
-import { ShallotError, type ShallotErrorOptions } from './shallot-error.js';
+import { hasCode, ShallotError, type ShallotErrorOptions } from './shallot-error.js';
 
 /** Something that is not a `ShallotError` was thrown inside the chain (a middleware's own error, say); `cause` holds it. */
 export class UnexpectedError extends ShallotError {
@@ -9,5 +9,5 @@ export class UnexpectedError extends ShallotError {
 
 /** True when `error` is an {@link UnexpectedError}. */
 export function isUnexpectedError(error: unknown): error is UnexpectedError {
-  return error instanceof UnexpectedError;
+  return hasCode(error, 'unexpected');
 }

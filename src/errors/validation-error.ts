@@ -1,4 +1,4 @@
-import { ShallotError } from './shallot-error.js';
+import { hasCode, ShallotError } from './shallot-error.js';
 
 /** One problem found in the caller's input. */
 export interface ValidationIssue {
@@ -37,5 +37,5 @@ export class ValidationError extends ShallotError {
 
 /** True when `error` is a {@link ValidationError}. */
 export function isValidationError(error: unknown): error is ValidationError {
-  return error instanceof ValidationError;
+  return hasCode(error, 'validation');
 }

@@ -57,6 +57,16 @@ export interface CallbackKwargs {
   original_response?: string | null;
   /** The assembled answer, on the success event of a stream. */
   complete_streaming_response?: ChatCompletion;
+  /**
+   * The same object as `complete_streaming_response`, under the name LiteLLM's async success
+   * path gives it; set for every callback on the success event of a stream, sync or async.
+   *
+   * @example
+   * async asyncLogSuccessEvent(kwargs) {
+   *   const answer = kwargs.async_complete_streaming_response; // === kwargs.complete_streaming_response
+   * }
+   */
+  async_complete_streaming_response?: ChatCompletion;
   /** US dollars; 0 for a cache hit; null until the call ended, or when the model has no price. */
   response_cost: number | null;
   /** True for an answer from the cache, false for a miss, null when no cache layer ran. */

@@ -1,4 +1,4 @@
-import { type FailureKind, kindOfStatus, providerError } from '../errors/from-status.js';
+import { codeOfStatus, type ProviderErrorCode, providerError } from '../errors/from-status.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import { requestIdOf } from '../transport/headers.js';
 import type { ProviderFailure } from './provider.js';
@@ -9,18 +9,18 @@ interface AnthropicErrorObject {
   details?: unknown;
 }
 
-/** Anthropic's error types, by the failure kind each one means. */
-const KIND_OF_TYPE = new Map<string, FailureKind>([
+/** Anthropic's error types, by the error code each one means. */
+const CODE_OF_TYPE = new Map<string, ProviderErrorCode>([
   ['invalid_request_error', 'bad_request'],
   ['authentication_error', 'authentication'],
-  ['permission_error', 'permission'],
-  ['billing_error', 'permission'],
+  ['permission_error', 'permission_denied'],
+  ['billing_error', 'permission_denied'],
   ['not_found_error', 'not_found'],
   ['request_too_large', 'bad_request'],
   ['rate_limit_error', 'rate_limit'],
-  ['api_error', 'server'],
+  ['api_error', 'internal_server'],
   ['timeout_error', 'timeout'],
-  ['overloaded_error', 'unavailable'],
+  ['overloaded_error', 'service_unavailable'],
 ]);
 
 /** Anthropic's words for a prompt that does not fit the model's context window. */
@@ -52,37 +52,33 @@ export function mapAnthropicError(failure: ProviderFailure): ShallotError {
       ? error.message
       : plainText(failure.text) || 'no error message';
   const type = typeof error?.type === 'string' ? error.type : undefined;
-  const code = spendLimitCode(error) ?? type;
+  const spendLimit = spendLimitCode(error);
   const bodyRequestId = (failure.body as { request_id?: unknown } | null)?.request_id;
   return providerError({
     status: failure.status,
     provider: failure.provider,
     model: failure.model,
     message,
-    providerCode: code,
+    providerCode: spendLimit ?? type,
     body: failure.body,
     headers: failure.headers,
     requestId:
       requestIdOf(failure.headers) ??
       (typeof bodyRequestId === 'string' ? bodyRequestId : undefined),
     apiKeyEnv: failure.apiKeyEnv,
-    kind: kindOf(failure.status, type, message, error),
+    code: spendLimit === undefined ? codeOf(failure.status, type, message) : 'rate_limit',
+    // A spend limit is a rate limit that waiting will not lift.
+    retryable: spendLimit === undefined ? undefined : false,
   });
 }
 
-function kindOf(
-  status: number,
-  type: string | undefined,
-  message: string,
-  error: AnthropicErrorObject | undefined,
-): FailureKind {
-  if (spendLimitCode(error) !== undefined) return 'quota';
-  const kind = type === undefined ? undefined : KIND_OF_TYPE.get(type);
-  if (kind === 'bad_request' && CONTEXT_WINDOW.test(message)) return 'context_window';
-  if (kind === 'bad_request' && NO_CREDIT.test(message)) return 'permission';
-  if (kind !== undefined) return kind;
+function codeOf(status: number, type: string | undefined, message: string): ProviderErrorCode {
+  const code = type === undefined ? undefined : CODE_OF_TYPE.get(type);
+  if (code === 'bad_request' && CONTEXT_WINDOW.test(message)) return 'context_window_exceeded';
+  if (code === 'bad_request' && NO_CREDIT.test(message)) return 'permission_denied';
+  if (code !== undefined) return code;
   // An unknown type: the HTTP status says what it can; inside a stream (or a 200) it cannot.
-  return status >= 400 ? kindOfStatus(status) : 'server';
+  return status >= 400 ? codeOfStatus(status) : 'internal_server';
 }
 
 /** `enforced_spend_limit_reached` on a 429: a billing stop that retrying will not lift. */

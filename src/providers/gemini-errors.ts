@@ -1,26 +1,26 @@
-import { type FailureKind, kindOfStatus, providerError } from '../errors/from-status.js';
+import { codeOfStatus, type ProviderErrorCode, providerError } from '../errors/from-status.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import { requestIdOf } from '../transport/headers.js';
 import type { GeminiErrorObject } from './gemini-wire.js';
 import type { ProviderFailure } from './provider.js';
 
-/** Google RPC status codes and the failure each one is. */
-const KIND_BY_RPC_STATUS: Readonly<Record<string, FailureKind>> = {
-  INVALID_ARGUMENT: 'bad_request',
-  FAILED_PRECONDITION: 'bad_request',
-  OUT_OF_RANGE: 'bad_request',
-  UNAUTHENTICATED: 'authentication',
-  PERMISSION_DENIED: 'permission',
-  NOT_FOUND: 'not_found',
-  RESOURCE_EXHAUSTED: 'rate_limit',
-  UNAVAILABLE: 'unavailable',
-  DEADLINE_EXCEEDED: 'timeout',
-  INTERNAL: 'server',
-};
+/** Google RPC status codes and the error code each one is (a Map: the status is from the wire). */
+const CODE_BY_RPC_STATUS = new Map<string, ProviderErrorCode>([
+  ['INVALID_ARGUMENT', 'bad_request'],
+  ['FAILED_PRECONDITION', 'bad_request'],
+  ['OUT_OF_RANGE', 'bad_request'],
+  ['UNAUTHENTICATED', 'authentication'],
+  ['PERMISSION_DENIED', 'permission_denied'],
+  ['NOT_FOUND', 'not_found'],
+  ['RESOURCE_EXHAUSTED', 'rate_limit'],
+  ['UNAVAILABLE', 'service_unavailable'],
+  ['DEADLINE_EXCEEDED', 'timeout'],
+  ['INTERNAL', 'internal_server'],
+]);
 
 /**
  * A Gemini failure (`{ error: { code, message, status, details } }`) as a typed error. The
- * kind follows the RPC `status`, then the HTTP status; `providerCode` is the RPC status. A
+ * code follows the RPC `status`, then the HTTP status; `providerCode` is the RPC status. A
  * bad key is a 400 `INVALID_ARGUMENT` with the reason `API_KEY_INVALID`: an authentication
  * error. `RetryInfo.retryDelay` in the details becomes `retryAfterMs`. Inside a stream the
  * HTTP status is 0, so the error's `code` stands in for it.
@@ -45,7 +45,7 @@ export function mapGeminiError(failure: ProviderFailure): ShallotError {
     headers: failure.headers,
     requestId: requestIdOf(failure.headers),
     apiKeyEnv: failure.apiKeyEnv,
-    kind: kindOf(status, rpcStatus, error, message),
+    code: codeOf(status, rpcStatus, error, message),
     retryAfterMs: retryDelayOf(error?.details),
   });
 }
@@ -57,21 +57,21 @@ export function findGeminiError(body: unknown): unknown {
   return (first as { error?: unknown }).error ?? undefined;
 }
 
-function kindOf(
+function codeOf(
   status: number,
   rpcStatus: string | undefined,
   error: GeminiErrorObject | undefined,
   message: string,
-): FailureKind {
+): ProviderErrorCode {
   if (detailsOf(error?.details).some((detail) => detail.reason === 'API_KEY_INVALID')) {
     return 'authentication';
   }
-  const kind = rpcStatus === undefined ? undefined : KIND_BY_RPC_STATUS[rpcStatus];
-  if (kind === 'bad_request' && /input token count.*exceeds the maximum/i.test(message)) {
-    return 'context_window';
+  const code = rpcStatus === undefined ? undefined : CODE_BY_RPC_STATUS.get(rpcStatus);
+  if (code === 'bad_request' && /input token count.*exceeds the maximum/i.test(message)) {
+    return 'context_window_exceeded';
   }
-  if (kind !== undefined) return kind;
-  return status > 0 ? kindOfStatus(status) : 'server';
+  if (code !== undefined) return code;
+  return status > 0 ? codeOfStatus(status) : 'internal_server';
 }
 
 /** `RetryInfo.retryDelay` ("34.4s", a protobuf Duration) in milliseconds. */

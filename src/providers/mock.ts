@@ -4,9 +4,8 @@ import { InternalServerError } from '../errors/internal-server-error.js';
 import { ShallotError } from '../errors/shallot-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { chunkProblem, completionProblem } from '../shapes/check.js';
-import { StreamAssembler } from '../stream/assembler.js';
+import { assembleChunks } from '../stream/assembler.js';
 import { ReplaySource } from '../stream/chunk-source.js';
-import { CompletionStream } from '../stream/completion-stream.js';
 import { completionToChunks, wordPieces } from '../stream/to-chunks.js';
 import type {
   ChatCompletion,
@@ -41,14 +40,12 @@ export async function answerFromMock(ctx: CallContext, mock: MockResponse): Prom
   checkMock(completion, chunks, ctx.request.model);
   if (ctx.isStream) {
     const replay = chunks ?? completionToChunks(completion as ChatCompletion, wordPieces);
-    new CompletionStream(ctx, new ReplaySource(replay));
+    ctx.deliverStream(new ReplaySource(replay));
     return;
   }
-  const answer = completion ?? assemble(chunks as ChatCompletionChunk[]);
+  const answer = completion ?? assembleChunks(chunks as ChatCompletionChunk[]);
   ctx.providerResponse.text = JSON.stringify(answer);
-  ctx.response = answer;
-  ctx.usage = answer.usage;
-  ctx.timings.firstToken = Date.now();
+  ctx.deliverAnswer(answer);
 }
 
 type MockChunkList = ReadonlyArray<string | ChatCompletionChunk>;
@@ -116,12 +113,6 @@ function toChunks(items: MockChunkList, model: string) {
   );
   if (items.every((item) => typeof item === 'string')) chunks.push(chunk({}, 'stop'));
   return chunks;
-}
-
-function assemble(chunks: readonly ChatCompletionChunk[]): ChatCompletion {
-  const assembler = new StreamAssembler();
-  for (const chunk of chunks) assembler.add(chunk);
-  return assembler.build();
 }
 
 /** About four characters a token: enough for a mock to report plausible usage. */

@@ -1,5 +1,5 @@
 import type { ProviderRequest } from '../context/types.js';
-import { type FailureKind, kindOfStatus, providerError } from '../errors/from-status.js';
+import { codeOfStatus, type ProviderErrorCode, providerError } from '../errors/from-status.js';
 import { Secret } from '../secrets/secret.js';
 import { requestIdOf } from '../transport/headers.js';
 import { ollamaBody } from './ollama-request.js';
@@ -74,10 +74,10 @@ export const ollama: ProviderAdapter = {
 
   mapError(failure: ProviderFailure) {
     const said = errorText(failure);
-    const kind = ollamaKind(failure.status, said);
+    const code = ollamaCode(failure.status, said);
     // The usual 404 is a model this server has not pulled: say how to get it.
     const message =
-      kind === 'not_found' && /model/i.test(said)
+      code === 'not_found' && /model/i.test(said)
         ? `${said.replace(/[.\s]+$/, '')}. Pull it first: ollama pull ${failure.model}`
         : said;
     return providerError({
@@ -89,7 +89,7 @@ export const ollama: ProviderAdapter = {
       headers: failure.headers,
       requestId: requestIdOf(failure.headers),
       apiKeyEnv: failure.apiKeyEnv,
-      kind,
+      code,
     });
   },
 };
@@ -112,10 +112,10 @@ function errorText(failure: ProviderFailure): string {
  * Ollama's errors carry only text: an error status decides, and without one (an error line in
  * a stream, or an error inside a 200) the text does.
  */
-function ollamaKind(status: number, message: string): FailureKind {
-  if (/context (length|window)|exceeds .*context/i.test(message)) return 'context_window';
-  if (status >= 300) return kindOfStatus(status);
+function ollamaCode(status: number, message: string): ProviderErrorCode {
+  if (/context (length|window)|exceeds .*context/i.test(message)) return 'context_window_exceeded';
+  if (status >= 300) return codeOfStatus(status);
   if (/not found/i.test(message)) return 'not_found';
   if (/rate limit|too many requests/i.test(message)) return 'rate_limit';
-  return 'server';
+  return 'internal_server';
 }

@@ -1,5 +1,5 @@
 import type { ProviderRequest } from '../context/types.js';
-import { type FailureKind, kindOfStatus, providerError } from '../errors/from-status.js';
+import { codeOfStatus, type ProviderErrorCode, providerError } from '../errors/from-status.js';
 import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { Secret } from '../secrets/secret.js';
 import { requestIdOf } from '../transport/headers.js';
@@ -118,7 +118,9 @@ export function openAICompatible(profile: CompatibleProfile): ProviderAdapter {
         headers: failure.headers,
         requestId: requestIdOf(failure.headers),
         apiKeyEnv: failure.apiKeyEnv,
-        kind: kindOf(failure.status, error),
+        code: codeOf(failure.status, error),
+        // An exhausted quota is a rate limit that waiting will not lift.
+        retryable: isQuota(error) ? false : undefined,
       });
     },
   };
@@ -174,20 +176,29 @@ function buildRequest(
   };
 }
 
-function kindOf(status: number, error: OpenAIErrorObject | undefined): FailureKind {
+function codeOf(status: number, error: OpenAIErrorObject | undefined): ProviderErrorCode {
   const code = stringOf(error?.code);
   const type = stringOf(error?.type);
-  if (code === 'context_length_exceeded') return 'context_window';
-  if (code === 'content_filter' || code === 'content_policy_violation') return 'content_policy';
-  if (code === 'insufficient_quota' || type === 'insufficient_quota') return 'quota';
-  if (status > 0) return kindOfStatus(status);
+  if (code === 'context_length_exceeded') return 'context_window_exceeded';
+  if (code === 'content_filter' || code === 'content_policy_violation') {
+    return 'content_policy_violation';
+  }
+  if (isQuota(error)) return 'rate_limit';
+  if (status > 0) return codeOfStatus(status);
   // An error inside a stream carries no status: read it from the type, or a numeric code.
   const numeric = Number(code);
-  if (Number.isInteger(numeric) && numeric >= 400) return kindOfStatus(numeric);
+  if (Number.isInteger(numeric) && numeric >= 400) return codeOfStatus(numeric);
   if (type === 'rate_limit_exceeded' || code === 'rate_limit_exceeded') return 'rate_limit';
   if (type === 'invalid_request_error') return 'bad_request';
   if (type === 'authentication_error') return 'authentication';
-  return 'server';
+  return 'internal_server';
+}
+
+/** `insufficient_quota`: the plan's credit is spent. */
+function isQuota(error: OpenAIErrorObject | undefined): boolean {
+  return (
+    stringOf(error?.code) === 'insufficient_quota' || stringOf(error?.type) === 'insufficient_quota'
+  );
 }
 
 function readErrorObject(body: unknown): OpenAIErrorObject | undefined {

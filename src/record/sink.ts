@@ -2,6 +2,7 @@ import type { Middleware } from '../call/middleware.js';
 import type { Context } from '../context/context.js';
 import { SinkError } from '../errors/sink-error.js';
 import { callRecordOf } from './build-record.js';
+import { type Reporter, Reporters } from './reporters.js';
 import type { CallRecord } from './schema.js';
 
 /**
@@ -60,6 +61,13 @@ export interface Sink extends Middleware {
    * write are given up on (and reported), and the sink is closed at once.
    */
   close(options?: DeadlineOptions): Promise<void>;
+  /** Called by each client whose stack holds the sink: its failures go to that client. */
+  adopt(report: Reporter): void;
+  /**
+   * Reports a failure of the sink's own that no write carries (a flush, a dropped record) to
+   * the clients that adopted it (else to the last call's), as `{ callback: name, event }`.
+   */
+  report(error: unknown, event: string): void;
 }
 
 /**
@@ -78,8 +86,8 @@ export function createSink(options: SinkOptions): Sink {
   let buffer: CallRecord[] = [];
   let writing: Promise<void> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // The last call seen: a failed write goes to its client's error hook.
-  let reporter: Context | undefined;
+  // Who hears of a failed write: the clients that adopted the sink, else the last call's.
+  const reporters = new Reporters();
   // Records handed to send() whose write has not started.
   let queued = 0;
   // Set when a close() ran out of time: from then on, records are given up on, never written.
@@ -88,7 +96,7 @@ export function createSink(options: SinkOptions): Sink {
   const giveUp = (count: number) => {
     if (count === 0) return;
     const message = `${options.name}: ${count} call record(s) were not written, because client.shutdown() reached its timeoutMs first. Give shutdown() more time, or find what slows the sink's writes.`;
-    reporter?.report(new SinkError('sink_delivery', { sink: options.name, message }), {
+    reporters.report(new SinkError('sink_delivery', { sink: options.name, message }), {
       callback: options.name,
       event: 'close',
     });
@@ -107,7 +115,7 @@ export function createSink(options: SinkOptions): Sink {
       try {
         await options.write(batch);
       } catch (error) {
-        reporter?.report(error, label);
+        reporters.report(error, label);
       }
     });
   };
@@ -154,20 +162,21 @@ export function createSink(options: SinkOptions): Sink {
 
   const accept = (ctx: Context) => {
     buffer.push(callRecordOf(ctx));
-    reporter = ctx;
+    reporters.saw(ctx);
     if (buffer.length === batchSize) ctx.defer(drainFull, label);
     else if (timer === undefined) startTimer();
   };
 
   const sink: Middleware = async function sink(ctx, next) {
-    try {
-      await next();
-    } finally {
-      ctx.onEnd(() => accept(ctx));
-    }
+    // Outer layers' end listeners run last: the record holds what the inner layers computed.
+    ctx.onEnd(() => accept(ctx));
+    await next();
   };
   Object.defineProperty(sink, 'name', { value: options.name });
   return Object.assign(sink, {
+    adopt: (report: Reporter) => reporters.adopt(report),
+    report: (error: unknown, event: string) =>
+      reporters.report(error, { callback: options.name, event }),
     flush: async () => {
       await drain(true);
     },

@@ -195,3 +195,10 @@ function buildChoice(state: ChoiceState): Choice {
     choice.provider_finish_reason = state.providerFinishReason;
   return choice;
 }
+
+/** Folds a whole list of chunks into the `chat.completion` they make. */
+export function assembleChunks(chunks: readonly ChatCompletionChunk[]): ChatCompletion {
+  const assembler = new StreamAssembler();
+  for (const chunk of chunks) assembler.add(chunk);
+  return assembler.build();
+}

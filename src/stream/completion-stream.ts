@@ -34,6 +34,8 @@ export class CompletionStream
   #cancelAttempt: ((reason: ShallotError) => void) | undefined;
   #createdAt = Date.now();
   #recoveryError: unknown;
+  /** Set when a recovery's attempt delivered a new source. */
+  #adopted = false;
   readonly #assembler = new StreamAssembler();
   #iterated = false;
   #finished = false;
@@ -46,8 +48,9 @@ export class CompletionStream
   };
 
   /**
-   * @internal Created by the transport, the mock or a cache replay; sets `ctx.stream`.
-   * `cancelAttempt` stops the attempt's request (a chunk timeout), leaving the call alive.
+   * @internal Made by the call, once, when the first attempt delivers a stream (see
+   * `CallContext.deliverStream`). `cancelAttempt` stops the attempt's request (a chunk
+   * timeout), leaving the call alive.
    */
   constructor(
     ctx: CallContext,
@@ -57,9 +60,23 @@ export class CompletionStream
     this.#ctx = ctx;
     this.#source = source;
     this.#cancelAttempt = cancelAttempt;
-    ctx.stream = this;
-    ctx.status = 'streaming';
     this.#unlinkAbort = ctx.aborts.onAbort(this.#onAbort);
+  }
+
+  /**
+   * Carries on with another attempt's source: the stream failed before its first chunk, and
+   * the call's recovery ran an attempt that delivered this one. @internal
+   */
+  adopt(source: ChunkSource, cancelAttempt?: (reason: ShallotError) => void): void {
+    if (this.#finished) {
+      // Too late: the call ended meanwhile (an abort). Release what the attempt holds.
+      source.return?.()?.catch(() => {});
+      return;
+    }
+    this.#source = source;
+    this.#cancelAttempt = cancelAttempt;
+    this.#createdAt = Date.now();
+    this.#adopted = true;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk, undefined> {
@@ -178,7 +195,8 @@ export class CompletionStream
 
   /**
    * Before the first chunk reached the caller, a failure may be recovered (a retry or a
-   * fallback): the context's recovery runs another attempt, whose stream this one adopts.
+   * fallback): the call's recovery runs another attempt, which delivers its source to this
+   * stream (`adopt`); the caller keeps reading the same stream object.
    */
   async #recover(error: unknown): Promise<boolean> {
     const ctx = this.#ctx;
@@ -191,29 +209,16 @@ export class CompletionStream
     ) {
       return false;
     }
-    ctx.stream = undefined;
+    this.#adopted = false;
     let recovered = false;
     try {
       recovered = await recover(toShallotError(error, this.#scope()));
     } catch (finalError) {
       this.#recoveryError = finalError;
     }
-    const replacement = ctx.stream as CompletionStream | undefined;
-    ctx.stream = this;
-    if (!recovered || replacement === undefined || replacement === this || this.#finished)
-      return false;
-    this.#adopt(replacement);
+    if (!recovered || !this.#adopted || this.#finished) return false;
     ctx.status = 'streaming';
     return true;
-  }
-
-  /** Takes over another stream's source: the caller keeps reading the same stream object. */
-  #adopt(other: CompletionStream): void {
-    other.#finished = true;
-    other.#unlinkAbort?.();
-    this.#source = other.#source;
-    this.#cancelAttempt = other.#cancelAttempt;
-    this.#createdAt = other.#createdAt;
   }
 
   /** Stops the stream early (what `break` calls): the call ends with an `AbortError`. */

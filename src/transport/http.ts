@@ -7,7 +7,6 @@ import type { ResolvedProvider } from '../providers/provider.js';
 import { scrubJson, scrubText } from '../secrets/mask.js';
 import { completionProblem } from '../shapes/check.js';
 import { ReplaySource } from '../stream/chunk-source.js';
-import { CompletionStream } from '../stream/completion-stream.js';
 import { completionToChunks } from '../stream/to-chunks.js';
 import type { ChatCompletion } from '../types/openai.js';
 import { AttemptSignal } from './attempt-signal.js';
@@ -65,7 +64,7 @@ export async function sendHttp(
       const decoder = provider.adapter.createStreamDecoder(provider);
       const origin = { provider: provider.name, model: provider.model };
       const Source = provider.adapter.streamFraming === 'ndjson' ? NdjsonSource : SseSource;
-      new CompletionStream(ctx, new Source(response.body, decoder, origin, limits), (reason) =>
+      ctx.deliverStream(new Source(response.body, decoder, origin, limits), (reason) =>
         attempt.cancel(reason),
       );
       streaming = true;
@@ -115,12 +114,10 @@ function answer(
   const completion = readAnswer(provider, json);
   if (ctx.isStream) {
     // A server that answered a stream request with one JSON body: replay it as chunks.
-    new CompletionStream(ctx, new ReplaySource(completionToChunks(completion)));
+    ctx.deliverStream(new ReplaySource(completionToChunks(completion)));
     return;
   }
-  ctx.timings.firstToken = Date.now();
-  ctx.response = completion;
-  ctx.usage = completion.usage;
+  ctx.deliverAnswer(completion);
 }
 
 /**

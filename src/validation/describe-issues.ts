@@ -1,9 +1,10 @@
 import type { z } from 'zod';
+import type { CompletionOptions } from '../client/params.js';
 import type { ValidationIssue } from '../errors/validation-error.js';
 import { describeValue } from './describe-value.js';
 
-/** How to fix each field, keyed by its path with array indexes written as `[]`. */
-const FIXES: Record<string, string> = {
+/** How to fix each request field, keyed by its path with array indexes written as `[]`. */
+const REQUEST_FIXES: Readonly<Record<string, string>> = {
   model: "Pass a model name such as 'openai/gpt-4o-mini'.",
   messages: "Pass an array of messages, such as [{ role: 'user', content: 'Hello' }].",
   'messages[].role': "Use one of 'system', 'developer', 'user', 'assistant' or 'tool'.",
@@ -27,8 +28,13 @@ const FIXES: Record<string, string> = {
   frequency_penalty: 'Use a number from -2 to 2.',
   top_logprobs: 'Use a whole number from 0 to 20.',
   stream: 'Use true or false.',
+};
+
+/** How to fix each of shallot's options: one message per option of `CompletionOptions`, or this fails to compile. */
+const OPTION_FIXES: Readonly<Record<keyof CompletionOptions, string>> = {
   apiKey: 'Pass the key as a non-empty string, or set the provider’s environment variable.',
   apiBase: "Pass an http(s) URL such as 'http://127.0.0.1:8000/v1'.",
+  apiVersion: "Pass a non-empty string, such as '2024-10-21'.",
   headers: 'Pass an object of header names to string values.',
   metadata: 'Pass a plain object, such as { user: "u-42" }.',
   timeout: 'Pass a positive number of milliseconds.',
@@ -51,8 +57,14 @@ const FIXES: Record<string, string> = {
     'Pass a price entry, such as { inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 }.',
 };
 
+/** How to fix each field, keyed by its path with array indexes written as `[]`. */
+const FIXES: Readonly<Record<string, string>> = { ...REQUEST_FIXES, ...OPTION_FIXES };
+
 /** Fields whose received value must never be echoed, even in an error, at any depth. */
-const SECRET_FIELDS: ReadonlySet<PropertyKey> = new Set(['apiKey', 'headers']);
+const SECRET_FIELDS: ReadonlySet<PropertyKey> = new Set<PropertyKey>([
+  'apiKey',
+  'headers',
+] satisfies Array<keyof CompletionOptions>);
 
 /** The fix for a field: an own entry of {@link FIXES} only, so `constructor` finds none. */
 function fixFor(key: string): string {

@@ -9,6 +9,7 @@
  * `fast-params.test.ts` holds it to that.
  */
 
+import type { CompletionOptions } from '../client/params.js';
 import { isFlatJsonObject, isJsonData } from './json-params.js';
 
 type Check = (value: unknown) => boolean;
@@ -46,8 +47,8 @@ const REQUEST_CHECKS: Readonly<Record<string, Check>> = {
   frequency_penalty: between(-2, 2),
 };
 
-/** shallot options the fast path checks (others go to zod). */
-const OPTION_CHECKS: Readonly<Record<string, Check>> = {
+/** shallot options the fast path checks: the common ones, named as `CompletionOptions` names them (others go to zod). */
+const OPTION_CHECKS: Readonly<Partial<Record<keyof CompletionOptions, Check>>> = {
   apiKey: nonEmptyString,
   traceId: nonEmptyString,
   metadata: (value) => isPlainObject(value) && (isFlatJsonObject(value) || isJsonData(value)),
@@ -102,7 +103,7 @@ export function parseCommonParams(
       request[key] = value;
       continue;
     }
-    const optionCheck = OPTION_CHECKS[key];
+    const optionCheck = OPTION_CHECKS[key as keyof CompletionOptions];
     if (optionCheck === undefined || !Object.hasOwn(OPTION_CHECKS, key) || !optionCheck(value)) {
       return undefined;
     }

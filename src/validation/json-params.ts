@@ -1,3 +1,4 @@
+import type { CompletionOptions } from '../client/params.js';
 import type { ValidationIssue } from '../errors/validation-error.js';
 import { formatPath } from './describe-issues.js';
 
@@ -109,8 +110,12 @@ const NO_ISSUES: readonly ValidationIssue[] = [];
 
 /** Options whose values are not data: a platform object, functions, the caller's own Error. */
 function isNotData(key: string, value: unknown): boolean {
+  // Typed as an option's name, so that a misspelt or renamed option here fails to compile.
+  const option = key as keyof CompletionOptions;
   return (
-    key === 'signal' || key === 'middleware' || (key === 'mockResponse' && value instanceof Error)
+    option === 'signal' ||
+    option === 'middleware' ||
+    (option === 'mockResponse' && value instanceof Error)
   );
 }
 

@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 import type { CacheControls } from '../cache/types.js';
 import type { Middleware } from '../call/middleware.js';
-import type { CallOptions, Metadata, MockResponse } from '../context/types.js';
+import type {
+  CallOptions,
+  ContextFieldOption,
+  ConvertedCallOption,
+  Metadata,
+} from '../context/types.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { Secret } from '../secrets/secret.js';
 import type { ChatRequest } from '../types/openai.js';
@@ -78,40 +83,52 @@ export function parseWithZod(params: Record<string, unknown>): ParsedParams {
   return assemble(request.data, options.data, optionsInput);
 }
 
-/** The parsed parameters from a validated request and options (`raw`: the caller's own values). */
+/** Options the context holds in fields of its own (`ctx.metadata`, the call chain, `ctx.traceId`). */
+const CONTEXT_FIELD_OPTIONS: Readonly<Record<ContextFieldOption, true>> = {
+  metadata: true,
+  middleware: true,
+  traceId: true,
+};
+
+/** How each option that `ctx.options` holds in another form than the caller's gets that form. */
+const CONVERSIONS: {
+  readonly [Option in ConvertedCallOption]: (
+    value: NonNullable<ParsedOptions[Option]>,
+  ) => CallOptions[Option];
+} = {
+  apiKey: (key) => new Secret(key),
+  cache: cacheControls,
+};
+
+/**
+ * The parsed parameters from a validated request and options (`raw`: the caller's own values).
+ * Every option goes to `ctx.options` as it is, but those the context holds elsewhere and those
+ * with a {@link CONVERSIONS} entry; `mockResponse` is the caller's own value, not zod's copy, so
+ * that an Error stays the caller's instance.
+ */
 function assemble(
   request: Record<string, unknown>,
   parsed: ParsedOptions,
   raw: Record<string, unknown>,
 ): ParsedParams {
-  const callOptions: CallOptions = {};
-  if (parsed.apiKey !== undefined) callOptions.apiKey = new Secret(parsed.apiKey);
-  if (parsed.apiBase !== undefined) callOptions.apiBase = parsed.apiBase;
-  if (parsed.apiVersion !== undefined) callOptions.apiVersion = parsed.apiVersion;
-  if (parsed.headers !== undefined) callOptions.headers = parsed.headers;
-  if (parsed.timeout !== undefined) callOptions.timeout = parsed.timeout;
-  if (parsed.signal !== undefined) callOptions.signal = parsed.signal;
-  if (parsed.inputCostPerToken !== undefined)
-    callOptions.inputCostPerToken = parsed.inputCostPerToken;
-  if (parsed.outputCostPerToken !== undefined)
-    callOptions.outputCostPerToken = parsed.outputCostPerToken;
-  if (parsed.pricing !== undefined) callOptions.pricing = parsed.pricing;
-  if (parsed.cache !== undefined) callOptions.cache = cacheControls(parsed.cache);
-  if (parsed.redact !== undefined) callOptions.redact = parsed.redact;
-  if (parsed.numRetries !== undefined) callOptions.numRetries = parsed.numRetries;
-  if (parsed.fallbacks !== undefined)
-    callOptions.fallbacks = parsed.fallbacks as CallOptions['fallbacks'];
-  if (parsed.totalTimeout !== undefined) callOptions.totalTimeout = parsed.totalTimeout;
-  if (parsed.firstChunkTimeout !== undefined)
-    callOptions.firstChunkTimeout = parsed.firstChunkTimeout;
-  if (parsed.chunkTimeout !== undefined) callOptions.chunkTimeout = parsed.chunkTimeout;
-  if (parsed.mockResponse !== undefined) {
-    // The original, not zod's copy: an Error must stay the caller's instance.
-    callOptions.mockResponse = raw.mockResponse as MockResponse;
+  const callOptions: Record<string, unknown> = {};
+  // `parsed` holds option names only (zod drops unknown keys, the fast path takes only the
+  // options it checks), so the lookups below never meet a key of Object.prototype.
+  for (const key in parsed) {
+    const option = key as keyof ParsedOptions;
+    const value = parsed[option];
+    if (value === undefined || CONTEXT_FIELD_OPTIONS[option as ContextFieldOption]) continue;
+    const convert = CONVERSIONS[option as ConvertedCallOption] as
+      | ((value: unknown) => unknown)
+      | undefined;
+    if (convert !== undefined) callOptions[option] = convert(value);
+    else callOptions[option] = option === 'mockResponse' ? raw.mockResponse : value;
   }
   return {
     request: request as unknown as ChatRequest,
-    options: callOptions,
+    // The schema has exactly CompletionOptions' keys (checked where it is built) and accepts
+    // only values of each option's type; zod's output type of `fallbacks` is only wider.
+    options: callOptions as CallOptions,
     metadata: parsed.metadata ?? {},
     traceId: parsed.traceId,
     middleware: parsed.middleware as Middleware[] | undefined,

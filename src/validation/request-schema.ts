@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CompletionOptions } from '../client/params.js';
 
 /**
  * The zod schemas of `completion()` parameters. Objects are loose: unknown fields pass
@@ -88,8 +89,12 @@ export const requestSchema = z.looseObject({
 const isFunction = (value: unknown) => typeof value === 'function';
 const fallbackTarget = z.union([z.string().min(1), z.looseObject({ model: z.string().min(1) })]);
 
-/** shallot's own options, which are never sent to the provider. */
-export const optionsSchema = z.object({
+/**
+ * The schema of each of shallot's own options. Exactly the options of `CompletionOptions`, the
+ * one specification: an option missing here, or one that `CompletionOptions` lacks, fails to
+ * compile.
+ */
+const optionShapes = {
   apiKey: z.string().min(1).optional(),
   apiBase: z.url({ protocol: /^https?$/ }).optional(),
   apiVersion: z.string().min(1).optional(),
@@ -140,7 +145,10 @@ export const optionsSchema = z.object({
       's-maxage': z.number().nonnegative().optional(),
     })
     .optional(),
-});
+} satisfies { [Option in keyof CompletionOptions]-?: z.ZodOptional };
+
+/** shallot's own options, which are never sent to the provider. */
+export const optionsSchema = z.object(optionShapes);
 
 /** The names of shallot's own options, split off before the request reaches the provider. */
-export const OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(optionsSchema.shape));
+export const OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(optionShapes));

@@ -142,4 +142,20 @@ describe.concurrent('examples', () => {
     expect(lines[6]).toContain('larger than maxResponseBytes (1 MiB)');
     expect(lines.join('\n')).not.toContain('sk-local-demo-key-0123456789');
   });
+
+  it('custom-cache answers with the public kit alone: a stream replayed chunk for chunk, callbacks and listeners outside still firing', async () => {
+    expect((await example('custom-cache')).split('\n')).toEqual([
+      'first stream:  |You| said:| Stream| me| twice|∅|∅',
+      'second stream: |You| said:| Stream| me| twice|∅|∅',
+      'replayed chunk for chunk: true',
+      'plain call from the stored stream: You said: Stream me twice',
+      'requests to the server: 1',
+      '  8 chunks',
+      '  8 chunks',
+      '  success, cache_hit: false',
+      '  success, cache_hit: true',
+      '  success, cache_hit: true',
+      '',
+    ]);
+  });
 });

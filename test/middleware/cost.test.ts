@@ -34,11 +34,8 @@ function costClient(options: Parameters<typeof createClient>[0] = {}) {
     ...options,
     middleware: [
       async (ctx, next) => {
-        try {
-          await next();
-        } finally {
-          ctx.onEnd(() => costs.push(ctx.cost));
-        }
+        ctx.onEnd(() => costs.push(ctx.cost));
+        await next();
       },
       ...(options.middleware ?? []),
     ],
@@ -155,6 +152,42 @@ describe('the cost layer', () => {
     });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]?.[0]).toContain('registerModel');
+    warn.mockRestore();
+  });
+
+  it('prices an OpenAI fine-tune at its base’s ft: entry, sending the bare ft: name to OpenAI', async () => {
+    const model = 'ft:gpt-4o-mini-2024-07-18:my-org:support:9xYzAbC1';
+    fake.reply({ body: fixture('openai-chat.json').replace('gpt-4.1-nano-2025-04-14', model) });
+    const { client, costs, kwargs } = costClient();
+    await client.completion({ model, messages });
+    await client.flush();
+    expect(fake.requests.at(-1)?.body).toMatchObject({ model });
+    // ft:gpt-4o-mini-2024-07-18: $0.30/M in, $1.20/M out; 16 prompt and 363 completion tokens
+    const expected = 16 * 3e-7 + 363 * 1.2e-6;
+    expect(costs[0]).toMatchObject({ estimated: false, reason: null });
+    expect(costs[0]?.total).toBeCloseTo(expected, 15);
+    expect(costs[0]?.breakdown?.priceKey).toBe('ft:gpt-4o-mini-2024-07-18');
+    expect(kwargs[0]?.response_cost).toBe(costs[0]?.total);
+    expect(kwargs[0]?.litellm_params.custom_llm_provider).toBe('openai');
+  });
+
+  it('gives a fine-tune of a base with no ft: entry a null cost and one warning naming it', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const model = 'openai/ft:gpt-4o-2024-05-13:my-org::9xYz';
+    fake.reply({
+      body: fixture('openai-chat.json').replace('gpt-4.1-nano-2025-04-14', model.slice(7)),
+    });
+    const { client, costs, kwargs } = costClient();
+    await client.completion({ model, messages });
+    await client.completion({ model, messages });
+    await client.flush();
+    expect(costs[1]).toMatchObject({
+      total: null,
+      reason: expect.stringContaining('"ft:gpt-4o-2024-05-13" entry'),
+    });
+    expect(kwargs.map((seen) => seen.response_cost)).toEqual([null, null]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toContain(`no price for "${model}"`);
     warn.mockRestore();
   });
 

@@ -166,14 +166,14 @@ describe('webhookLogger()', () => {
     expect(sink.stats()).toMatchObject({ delivered: 3, failed: 0, waiting: 0, sending: 0 });
   });
 
-  it('waits as long as retry-after asks, capped at maxBackoffMs', async () => {
+  it('waits as long as retry-after asks, capped at maxRetryAfterMs (maxDelayMs unless set)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     hook.reply(
       { status: 429, headers: { 'retry-after': '2' }, body: '' },
       { status: 503, headers: { 'retry-after': '60' }, body: '' },
       { status: 200, body: '{}' },
     );
-    const { client, sink, retries, call } = setup({ jitter: 0, maxBackoffMs: 5000 });
+    const { client, sink, retries, call } = setup({ jitter: 0, maxDelayMs: 5000 });
     await call(1);
     const flushed = client.flush();
 
@@ -197,11 +197,29 @@ describe('webhookLogger()', () => {
     expect(posted().map(numbers)).toEqual([[1], [1], [1]]);
   });
 
+  it('cuts a retry-after beyond maxRetryAfterMs to it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    hook.reply(
+      { status: 429, headers: { 'retry-after': '2' }, body: '' },
+      { status: 200, body: '{}' },
+    );
+    const { client, sink, retries, call } = setup({ jitter: 0, maxRetryAfterMs: 1500 });
+    await call(1);
+    const flushed = client.flush();
+    await until(() => retries.length === 1);
+    expect(retries[0]).toMatchObject({ delayMs: 1500, status: 429 });
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(sink.stats().requests).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await flushed).toBe(true);
+    expect(sink.stats()).toMatchObject({ delivered: 1, requests: 2 });
+  });
+
   it('takes up to jitter of each backoff off at random', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
     hook.reply({ status: 500, body: '' }, { status: 200, body: '{}' });
-    const { client, retries, call } = setup({ backoffMs: 400 });
+    const { client, retries, call } = setup({ baseDelayMs: 400 });
     await call(1);
     const flushed = client.flush();
     await until(() => retries.length === 1);
@@ -211,9 +229,9 @@ describe('webhookLogger()', () => {
     expect(await flushed).toBe(true);
   });
 
-  it('gives up after maxAttempts and reports the batch to onCallbackError, and the calls succeed', async () => {
+  it('gives up after numRetries retries and reports the batch to onCallbackError, and the calls succeed', async () => {
     hook.reply({ status: 502, body: 'bad gateway' });
-    const { client, sink, errors, call } = setup({ maxAttempts: 3, backoffMs: 0 });
+    const { client, sink, errors, call } = setup({ numRetries: 2, baseDelayMs: 0 });
     const answer = await call(1);
     expect(answer.choices[0]?.message.content).toBe('Answer 1.');
     await call(2);
@@ -229,7 +247,7 @@ describe('webhookLogger()', () => {
       attempts: 3,
       records: 2,
       retryable: true,
-      message: `webhookLogger: gave up on 2 records for ${hook.url}/hook after 3 attempts; the last failed with 502 Bad Gateway ("bad gateway"). Check that the webhook is up, or raise maxAttempts.`,
+      message: `webhookLogger: gave up on 2 records for ${hook.url}/hook after 3 attempts; the last failed with 502 Bad Gateway ("bad gateway"). Check that the webhook is up, or raise numRetries.`,
     });
     expect(sink.stats()).toMatchObject({ delivered: 0, failed: 2, requests: 3 });
   });
@@ -261,8 +279,8 @@ describe('webhookLogger()', () => {
     await new Promise((resolve) => closed.close(resolve));
     const { client, errors, retries, call } = setup({
       url: `http://127.0.0.1:${port}/hook`,
-      maxAttempts: 2,
-      backoffMs: 0,
+      numRetries: 1,
+      baseDelayMs: 0,
     });
     await call(1);
     await client.flush();
@@ -405,8 +423,29 @@ describe('webhookLogger()', () => {
         'webhookLogger options.jitter: expected a number from 0 to 1, received number 2.',
       ],
       [
-        { url, backoffMs: 1000, maxBackoffMs: 10 },
-        'webhookLogger options.maxBackoffMs: expected a number of milliseconds from 1000, received number 10.',
+        { url, baseDelayMs: 1000, maxDelayMs: 10 },
+        'webhookLogger options.maxDelayMs: expected a number of milliseconds from 1000, received number 10.',
+      ],
+      [
+        { url, numRetries: -1 },
+        'webhookLogger options.numRetries: expected a whole number from 0, received number -1.',
+      ],
+      [
+        { url, maxRetryAfterMs: Number.NaN },
+        'webhookLogger options.maxRetryAfterMs: expected a number of milliseconds from 0, received number NaN.',
+      ],
+      // The names before the kit's backoff words are refused, naming the new one.
+      [
+        { url, maxAttempts: 5 } as WebhookLoggerOptions,
+        'webhookLogger options.maxAttempts: renamed: use numRetries, the retries after the first POST (maxAttempts: 5 is numRetries: 4).',
+      ],
+      [
+        { url, backoffMs: 500 } as WebhookLoggerOptions,
+        'webhookLogger options.backoffMs: renamed: use baseDelayMs.',
+      ],
+      [
+        { url, maxBackoffMs: 30_000 } as WebhookLoggerOptions,
+        'webhookLogger options.maxBackoffMs: renamed: use maxDelayMs, and maxRetryAfterMs for the longest retry-after.',
       ],
       [
         { url, onRetry: 'log' as unknown as () => void },

@@ -26,18 +26,6 @@ export function makeChunk(
   return chunk;
 }
 
-/** A chunk that carries only usage, with `choices: []`, as OpenAI sends it last. */
-export function usageChunk(identity: StreamIdentity, usage: Usage): ChatCompletionChunk {
-  return {
-    id: identity.id,
-    object: 'chat.completion.chunk',
-    created: identity.created,
-    model: identity.model,
-    choices: [],
-    usage,
-  };
-}
-
 /** Seconds since the epoch, as OpenAI's `created`. */
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);

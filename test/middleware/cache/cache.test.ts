@@ -60,18 +60,15 @@ function cachedClient(kind: Kind) {
     key: string | undefined;
   }> = [];
   client.use(async (ctx: Context, next) => {
-    try {
-      await next();
-    } finally {
-      ctx.onEnd(() =>
-        seen.push({
-          status: ctx.status,
-          cache: ctx.cacheStatus,
-          cost: ctx.cost,
-          key: ctx.cacheKey,
-        }),
-      );
-    }
+    ctx.onEnd(() =>
+      seen.push({
+        status: ctx.status,
+        cache: ctx.cacheStatus,
+        cost: ctx.cost,
+        key: ctx.cacheKey,
+      }),
+    );
+    await next();
   });
   return { client, cache, seen };
 }

@@ -156,6 +156,36 @@ describe('the legacy callback arrays', () => {
     expect(fired).toEqual(['async', 'sync failure']);
   });
 
+  it('give the success event of a stream async_complete_streaming_response, the same object as complete_streaming_response in each callback’s own copy', async () => {
+    const seen: CallbackKwargs[] = [];
+    class Streamed extends CustomLogger {
+      override async asyncLogSuccessEvent(kwargs: CallbackKwargs) {
+        seen.push(kwargs);
+      }
+    }
+    const client = newClient();
+    client.callbacks = [new Streamed()];
+    client.successCallback = [(kwargs: CallbackKwargs) => seen.push(kwargs)];
+    fake.reply({ body: fixture('openai-chat-stream-usage.sse') });
+    const stream = await client.completion({ model: 'gpt-4o', messages, stream: true });
+    await collect(stream);
+    fake.reply({ body: fixture('openai-chat.json') });
+    await client.completion({ model: 'gpt-4.1-nano', messages });
+    await client.flush();
+    const [asyncHandler, syncFunction, plainCall] = seen;
+    expect(asyncHandler?.async_complete_streaming_response).toEqual(await stream.finalResponse());
+    expect(asyncHandler?.async_complete_streaming_response).toBe(
+      asyncHandler?.complete_streaming_response,
+    );
+    expect(syncFunction?.async_complete_streaming_response).toBe(
+      syncFunction?.complete_streaming_response,
+    );
+    expect(syncFunction?.complete_streaming_response).not.toBe(
+      asyncHandler?.complete_streaming_response,
+    );
+    expect(plainCall).not.toHaveProperty('async_complete_streaming_response');
+  });
+
   it('fire a handler once per event even when it is in two arrays, and accept plain objects as handlers', async () => {
     const fired: string[] = [];
     const handler = {

@@ -18,10 +18,11 @@ function recordingStack() {
     async (ctx, next) => {
       calls.push(`${name}:before`);
       if (attemptLayer) ctx.useAttempt(attemptLayer);
-      await next();
-      calls.push(`${name}:after`);
+      // The one rule: listen on the way in; listeners run innermost-first.
       ctx.onChunk(() => calls.push(`${name}:chunk`));
       ctx.onEnd(() => calls.push(`${name}:end:${ctx.status}`));
+      await next();
+      calls.push(`${name}:after:${ctx.status}`);
     };
   const attempt =
     (name: string): Middleware =>
@@ -41,7 +42,7 @@ function recordingStack() {
 }
 
 describe('the onion', () => {
-  it('runs call layers outermost first, then the attempt layers, and unwinds in reverse, for a plain call', async () => {
+  it('runs call layers outermost first, then the attempt layers; a plain call ends (end listeners innermost first) before the outer layers unwind, so they see it final', async () => {
     fake.reply({ body: fixture('openai-chat.json') });
     const { client, calls, perCall } = recordingStack();
     await client.completion({ model: 'gpt-4.1-nano', messages, middleware: [perCall] });
@@ -54,12 +55,12 @@ describe('the onion', () => {
       'y:before:attempt-1:prepared',
       'y:after',
       'x:after',
-      'c:after',
-      'b:after',
-      'a:after',
       'c:end:success',
       'b:end:success',
       'a:end:success',
+      'c:after:success',
+      'b:after:success',
+      'a:after:success',
       'caller:resolved',
     ]);
   });
@@ -93,9 +94,9 @@ describe('the onion', () => {
       'y:before:attempt-1:prepared',
       'y:after',
       'x:after',
-      'c:after',
-      'b:after',
-      'a:after',
+      'c:after:streaming',
+      'b:after:streaming',
+      'a:after:streaming',
       'caller:resolved',
       ...chunk,
       ...chunk,
@@ -123,7 +124,77 @@ describe('the onion', () => {
     });
     await client.completion({ model: 'gpt-4.1-nano', messages, temperature: 1 });
     expect(fake.requests.at(-1)?.body).toMatchObject({ model: 'gpt-4.1-mini', temperature: 0 });
-    expect(seen).toEqual(['**Holiday Name:** Ga', 'pending']);
+    expect(seen).toEqual(['**Holiday Name:** Ga', 'success']);
+  });
+
+  it('shows a plain call final after await next(): status, cost (as response_cost), cache status; and a stream final in onEnd', async () => {
+    fake.reply({ body: fixture('openai-chat.json') });
+    const seen: Array<Record<string, unknown>> = [];
+    const costs: Array<number | null> = [];
+    const client = createClient({
+      providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
+      middleware: [
+        async (ctx, next) => {
+          if (ctx.isStream) {
+            ctx.onEnd(() =>
+              seen.push({ where: 'onEnd', status: ctx.status, cost: ctx.cost?.total }),
+            );
+          }
+          try {
+            await next();
+          } finally {
+            seen.push({
+              where: 'after next',
+              status: ctx.status,
+              cost: ctx.cost?.total,
+              cacheStatus: ctx.cacheStatus,
+              error: ctx.error?.name,
+            });
+          }
+        },
+      ],
+    });
+    client.successCallback.push((kwargs: { response_cost: number | null }) => {
+      costs.push(kwargs.response_cost);
+    });
+    await client.completion({ model: 'gpt-4.1-nano', messages });
+    fake.reply({ status: 500, body: '{"error":{"message":"down"}}' });
+    await client.completion({ model: 'gpt-4.1-nano', messages }).catch(() => {});
+    fake.reply({ body: fixture('openai-chat-stream-usage.sse') });
+    for await (const _chunk of await client.completion({
+      model: 'gpt-4o',
+      messages,
+      stream: true,
+    })) {
+      // read through
+    }
+    await client.flush();
+    expect(seen).toEqual([
+      {
+        where: 'after next',
+        status: 'success',
+        cost: costs[0],
+        cacheStatus: 'none',
+        error: undefined,
+      },
+      {
+        where: 'after next',
+        status: 'failure',
+        cost: null,
+        cacheStatus: 'none',
+        error: 'InternalServerError',
+      },
+      {
+        where: 'after next',
+        status: 'streaming',
+        cost: undefined,
+        cacheStatus: 'none',
+        error: undefined,
+      },
+      { where: 'onEnd', status: 'success', cost: costs[1] },
+    ]);
+    expect(costs[0]).toBeGreaterThan(0);
+    expect(costs[1]).toBeGreaterThan(0);
   });
 
   it('lets a layer answer without calling next, and no request is sent', async () => {

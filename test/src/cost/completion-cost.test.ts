@@ -228,6 +228,49 @@ describe('completionCost() against the bundled price table', () => {
     expect(cost.total).toBeCloseTo(400 * 2.8e-7 + 600 * 2.8e-8 + 200 * 4.2e-7, 15);
   });
 
+  it('OpenAI fine-tunes: ft:<base>:<org>:<suffix>:<id> is priced at the table’s ft:<base> entry, bare or with openai/', () => {
+    // ft:gpt-4o-mini-2024-07-18: input $0.30/M, cache read $0.15/M, output $1.20/M
+    // (the base gpt-4o-mini-2024-07-18 is $0.15/M and $0.60/M)
+    const usage = {
+      prompt_tokens: 1000,
+      completion_tokens: 500,
+      prompt_tokens_details: { cached_tokens: 200 },
+    };
+    for (const model of [
+      'ft:gpt-4o-mini-2024-07-18:my-org:support:9xYzAbC1',
+      'openai/ft:gpt-4o-mini-2024-07-18:my-org:support:9xYzAbC1',
+      'ft:gpt-4o-mini-2024-07-18:my-org::9xYzAbC1:ckpt-step-88',
+    ]) {
+      const cost = priced(completionCost({ model, usage }));
+      expect(cost.priceKey).toBe('ft:gpt-4o-mini-2024-07-18');
+      expect(cost.total).toBeCloseTo(800 * 3e-7 + 200 * 1.5e-7 + 500 * 1.2e-6, 15);
+    }
+    // ft:gpt-3.5-turbo: input $3/M, output $6/M
+    const turbo = priced(
+      completionCost({
+        model: 'ft:gpt-3.5-turbo:my-org:custom_suffix:id',
+        usage: { prompt_tokens: 100, completion_tokens: 10 },
+      }),
+    );
+    expect(turbo.total).toBeCloseTo(100 * 3e-6 + 10 * 6e-6, 15);
+  });
+
+  it('returns null for a fine-tune whose base has no ft: entry, with a reason naming the key to register, never the base’s own price', () => {
+    const result = completionCost({
+      model: 'ft:gpt-4o-2024-05-13:my-org:support:9xYz',
+      usage: { prompt_tokens: 10, completion_tokens: 10 },
+    });
+    expect(result.total).toBeNull();
+    expect(result).toMatchObject({
+      reason: expect.stringContaining(
+        'no price for "ft:gpt-4o-2024-05-13:my-org:support:9xYz": a fine-tune is priced by its base model\'s "ft:gpt-4o-2024-05-13" entry',
+      ),
+    });
+    expect(result).toMatchObject({
+      reason: expect.stringContaining('registerModel({ "ft:gpt-4o-2024-05-13"'),
+    });
+  });
+
   it('returns null with a reason for an unknown model, never 0', () => {
     const result = completionCost({
       model: 'acme/unknown-1',

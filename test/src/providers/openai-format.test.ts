@@ -96,8 +96,8 @@ describe.each(OPENAI_FORMAT)('%s (OpenAI format)', (provider) => {
     const ends: Array<number | null | undefined> = [];
     const client = clientFor(provider);
     client.use(async (ctx, next) => {
-      await next();
       ctx.onEnd(() => ends.push(ctx.cost?.total));
+      await next();
     });
     const stream = await client.completion({
       model: `${provider}/m`,

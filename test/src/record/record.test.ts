@@ -16,11 +16,8 @@ const messages = [{ role: 'user' as const, content: 'What is in an onion?' }];
 function recordingClient(options: Parameters<typeof createClient>[0] = {}) {
   const records: CallRecord[] = [];
   const keep: Middleware = async (ctx, next) => {
-    try {
-      await next();
-    } finally {
-      ctx.onEnd(() => records.push(callRecordOf(ctx)));
-    }
+    ctx.onEnd(() => records.push(callRecordOf(ctx)));
+    await next();
   };
   return { client: createClient({ ...options, middleware: [keep] }), records };
 }

@@ -133,6 +133,51 @@ describe('createSink()', () => {
     expect(reports).toEqual(['brokenSink@write: disk full']);
   });
 
+  it('reports a failing write to every client whose stack holds the sink, not to whichever called last', async () => {
+    const sink = createSink({
+      name: 'sharedSink',
+      write: () => {
+        throw new Error('disk full');
+      },
+    });
+    const reports: Record<string, string[]> = { first: [], second: [], perCall: [] };
+    const first = createClient({
+      middleware: [sink],
+      onCallbackError: (error, info) =>
+        reports.first?.push(`${info.callback}: ${(error as Error).message}`),
+    });
+    const second = createClient({
+      onCallbackError: (error, info) =>
+        reports.second?.push(`${info.callback}: ${(error as Error).message}`),
+    });
+    second.use(sink);
+    await first.completion({ model: 'gpt-4o-mini', messages, mockResponse: 'one' });
+    await first.flush();
+    expect(reports.first).toEqual(['sharedSink: disk full']);
+    expect(reports.second).toEqual(['sharedSink: disk full']);
+
+    // A sink no client adopted (given per call) tells the client of the call it saw.
+    const loose = createSink({
+      name: 'looseSink',
+      write: () => {
+        throw new Error('no route');
+      },
+    });
+    const third = createClient({
+      onCallbackError: (error, info) =>
+        reports.perCall?.push(`${info.callback}: ${(error as Error).message}`),
+    });
+    await third.completion({
+      model: 'gpt-4o-mini',
+      messages,
+      mockResponse: 'two',
+      middleware: [loose],
+    });
+    await third.flush();
+    await loose.flush();
+    expect(reports.perCall).toEqual(['looseSink: no route']);
+  });
+
   it('flushes on shutdown() and closes after the last write', async () => {
     const order: string[] = [];
     const sink = createSink({

@@ -1,10 +1,10 @@
-import type { CallCost, Context } from '../../index.js';
-import { findPrice, unpriced } from '../../src/cost/completion-cost.js';
-import { estimateUsage } from '../../src/cost/estimate.js';
-import type { PriceBook } from '../../src/cost/price-book.js';
-import { priceCandidates } from '../../src/cost/price-book.js';
-import { priceUsage } from '../../src/cost/price-usage.js';
-import { normalizeUsage } from '../../src/cost/usage.js';
+import type { Context } from '../context/context.js';
+import { findPrice, unpriced } from './completion-cost.js';
+import { estimateUsage } from './estimate.js';
+import { type PriceBook, priceCandidates } from './price-book.js';
+import { priceUsage } from './price-usage.js';
+import type { CallCost } from './types.js';
+import { normalizeUsage } from './usage.js';
 
 /** The cost of a finished call, and whether its model had no price. */
 export interface PricedCall {
@@ -14,9 +14,14 @@ export interface PricedCall {
 }
 
 /**
- * Prices a finished call from its usage: the provider's final usage when it sent one, a
- * tokenizer estimate otherwise (marked), nothing when the call failed before any answer.
- * A cache hit costs 0 and records what it saved.
+ * Prices a finished call from its usage, as the cost layer does: the provider's final usage
+ * when it sent one, a tokenizer estimate otherwise (marked), nothing when the call failed
+ * before any answer. The call's own prices (`pricing`, `inputCostPerToken`, ...) come first,
+ * then `prices`; a model on a local runtime costs 0. A cache hit costs 0 and records what it
+ * saved.
+ *
+ * @example
+ * ctx.onEnd(() => { ctx.cost = priceCall(ctx, prices).cost; });
  */
 export function priceCall(ctx: Context, prices: PriceBook): PricedCall {
   const answer = ctx.response ?? ctx.error?.partialResponse;

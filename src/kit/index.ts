@@ -1,0 +1,79 @@
+/**
+ * The middleware kit (`shallot/kit`): everything a layer of the onion needs, and everything the
+ * built-in layers use. A layer written with this module alone can do what shallot's own do:
+ * answer a call (a completion, or chunks that become a stream), run attempts, mask the call's
+ * secrets, build the call record, deliver records to a sink, check its options.
+ */
+
+export { Cache, type CacheOptions } from '../cache/cache.js';
+export { decodeCacheEntry, encodeCacheEntry } from '../cache/entry-codec.js';
+export { cacheKey, canonicalJson } from '../cache/key.js';
+export type { CacheControls, CacheEntry, CacheStore } from '../cache/types.js';
+export type { Middleware, Next } from '../call/middleware.js';
+export type { CallbackErrorInfo } from '../client/options.js';
+export type { CompletionOptions, UnchangedCallOptions } from '../client/params.js';
+export type {
+  AttemptFailure,
+  AttemptFailureListener,
+  Attempts,
+  Context,
+  StreamRecovery,
+} from '../context/context.js';
+export type { Fallbacks, FallbackTarget } from '../context/resilience-types.js';
+export type {
+  CacheStatus,
+  CallOptions,
+  CallStatus,
+  ChunkListener,
+  ContextState,
+  EndListener,
+  Metadata,
+  MockResponse,
+  ProviderRequest,
+  ProviderResponse,
+  Timings,
+} from '../context/types.js';
+export { type PricedCall, priceCall } from '../cost/call-cost.js';
+export { PriceBook, type PriceInput } from '../cost/price-book.js';
+export type { CallCost, CostBreakdown } from '../cost/types.js';
+export * from '../errors/index.js';
+export { CustomLogger, type CustomLoggerHook } from '../legacy/custom-logger.js';
+export type { CallbackKwargs, LogEventType } from '../legacy/kwargs.js';
+export type { CallbackFunction, CallbackSource, LegacyCallback } from '../legacy/types.js';
+export {
+  assertInstalled,
+  importOptional,
+  type OptionalPackage,
+  requireOptional,
+} from '../optional/optional-package.js';
+export type { ProviderOptions, ResolvedProvider } from '../providers/provider.js';
+export { attemptRecordOf, callRecordOf } from '../record/build-record.js';
+export type { RedactionPolicy } from '../record/redact.js';
+export {
+  type Adoptable,
+  isAdoptable,
+  type Reporter,
+  Reporters,
+} from '../record/reporters.js';
+export { CALL_RECORD_VERSION, type CallRecord, callRecordSchema } from '../record/schema.js';
+export {
+  createSink,
+  type DeadlineOptions,
+  type Sink,
+  type SinkOptions,
+} from '../record/sink.js';
+export { type HeaderValue, Secret, showHeaders } from '../secrets/secret.js';
+export { cacheEntryProblem as checkCacheEntry } from '../shapes/check.js';
+export type { CompletionStream } from '../stream/completion-stream.js';
+export { completionToChunks } from '../stream/to-chunks.js';
+export { sharedAgent } from '../transport/agent.js';
+export { flattenHeaders } from '../transport/headers.js';
+export { parseRetryAfter } from '../transport/retry-after.js';
+export type * from '../types/openai.js';
+export { describeValue } from '../validation/describe-value.js';
+export { answer, answerWithChunks } from './answer.js';
+export { runsAttempts } from './attempts.js';
+export { type BackoffSettings, backoffDelay, type SleepOptions, sleep } from './backoff.js';
+export { asShallotError } from './errors.js';
+export { optionError } from './options.js';
+export { maskSecrets, secretsOf } from './secrets.js';
