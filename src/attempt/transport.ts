@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Middleware } from '../call/middleware.js';
 import type { CallContext } from '../context/context.js';
-import { answerFromMock } from '../providers/mock.js';
+import { answerFromMock } from '../providers/mock/index.js';
 import { type BodyLimits, sendHttp } from '../transport/http.js';
 
 /** Settings of the transport layer, from the client. */

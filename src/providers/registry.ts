@@ -3,12 +3,12 @@ import { BUNDLED_PRICES } from '../cost/price-table.generated.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { Secret } from '../secrets/secret.js';
-import { anthropic } from './anthropic.js';
-import { azure } from './azure.js';
-import { COMPATIBLE_PRESETS } from './compatible-presets.js';
-import { gemini } from './gemini.js';
-import { ollama } from './ollama.js';
-import { openai } from './openai.js';
+import { anthropic } from './anthropic/index.js';
+import { azure } from './azure/index.js';
+import { COMPATIBLE_PRESETS } from './compatible/index.js';
+import { gemini } from './gemini/index.js';
+import { ollama } from './ollama/index.js';
+import { openai } from './openai/index.js';
 import type { ProviderAdapter, ProviderOptions, ResolvedProvider } from './provider.js';
 
 /** The built-in providers, by the prefix of `provider/model`. */

@@ -1,6 +1,6 @@
-import { ValidationError } from '../errors/validation-error.js';
-import { openAICompatible, trimSlash } from './openai-compatible.js';
-import type { ResolvedProvider } from './provider.js';
+import { ValidationError } from '../../errors/validation-error.js';
+import { openAICompatible, trimSlash } from '../openai/compatible.js';
+import type { ResolvedProvider } from '../provider.js';
 
 /**
  * Azure OpenAI: the OpenAI format, with the key in an `api-key` header and the deployment

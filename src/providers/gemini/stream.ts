@@ -3,14 +3,14 @@ import type {
   ChunkChoice,
   ChunkDelta,
   ToolCallDelta,
-} from '../types/openai.js';
-import { mapGeminiError } from './gemini-errors.js';
-import { readParts, responseIdOf, toFinishReason } from './gemini-response.js';
-import type { GeminiCandidate, GeminiResponse, SignedToolCall } from './gemini-wire.js';
-import type { ResolvedProvider, StreamDecoder, WireEvent } from './provider.js';
-import { makeChunk, nowSeconds, type StreamIdentity } from './shared/chunks.js';
-import { parseStreamObject } from './shared/parse-object.js';
-import { toOpenAIUsage } from './shared/usage.js';
+} from '../../types/openai.js';
+import type { ResolvedProvider, StreamDecoder, WireEvent } from '../provider.js';
+import { makeChunk, nowSeconds, type StreamIdentity } from '../shared/chunks.js';
+import { parseStreamObject } from '../shared/parse-object.js';
+import { toOpenAIUsage } from '../shared/usage.js';
+import { mapGeminiError } from './errors.js';
+import { readParts, responseIdOf, toFinishReason } from './response.js';
+import type { GeminiCandidate, GeminiResponse, SignedToolCall } from './wire.js';
 
 /**
  * Decodes `streamGenerateContent?alt=sse`. Each event is a whole `GenerateContentResponse`

@@ -1,12 +1,12 @@
-import type { CallContext } from '../context/context.js';
-import type { MockResponse } from '../context/types.js';
-import { InternalServerError } from '../errors/internal-server-error.js';
-import { ShallotError } from '../errors/shallot-error.js';
-import { ValidationError } from '../errors/validation-error.js';
-import { chunkProblem, completionProblem } from '../shapes/check.js';
-import { assembleChunks } from '../stream/assembler.js';
-import { ReplaySource } from '../stream/chunk-source.js';
-import { completionToChunks, wordPieces } from '../stream/to-chunks.js';
+import type { CallContext } from '../../context/context.js';
+import type { MockResponse } from '../../context/types.js';
+import { InternalServerError } from '../../errors/internal-server-error.js';
+import { ShallotError } from '../../errors/shallot-error.js';
+import { ValidationError } from '../../errors/validation-error.js';
+import { chunkProblem, completionProblem } from '../../shapes/check.js';
+import { assembleChunks } from '../../stream/assembler.js';
+import { ReplaySource } from '../../stream/chunk-source.js';
+import { completionToChunks, wordPieces } from '../../stream/to-chunks.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -14,7 +14,7 @@ import type {
   ChunkDelta,
   FinishReason,
   Usage,
-} from '../types/openai.js';
+} from '../../types/openai.js';
 
 /**
  * Answers a call from `mockResponse` with no network, as LiteLLM's `mock_response` does:

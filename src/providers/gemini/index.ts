@@ -1,9 +1,9 @@
-import type { ProviderRequest } from '../context/types.js';
-import { findGeminiError, mapGeminiError } from './gemini-errors.js';
-import { toGeminiBody } from './gemini-request.js';
-import { toChatCompletion } from './gemini-response.js';
-import { GeminiStreamDecoder } from './gemini-stream.js';
-import type { BuildRequestInput, ProviderAdapter } from './provider.js';
+import type { ProviderRequest } from '../../context/types.js';
+import type { BuildRequestInput, ProviderAdapter } from '../provider.js';
+import { findGeminiError, mapGeminiError } from './errors.js';
+import { toGeminiBody } from './request.js';
+import { toChatCompletion } from './response.js';
+import { GeminiStreamDecoder } from './stream.js';
 
 /** The Gemini API (Generative Language API), `v1beta`, where new features appear first. */
 export const GEMINI_API_BASE = 'https://generativelanguage.googleapis.com/v1beta';

@@ -1,6 +1,6 @@
-import { ValidationError } from '../errors/validation-error.js';
-import type { ChatRequest, FunctionTool, JsonObject, JsonValue } from '../types/openai.js';
-import { toGeminiConversation } from './gemini-messages.js';
+import { ValidationError } from '../../errors/validation-error.js';
+import type { ChatRequest, FunctionTool, JsonObject, JsonValue } from '../../types/openai.js';
+import { toGeminiConversation } from './messages.js';
 
 /** OpenAI parameters this module maps onto Gemini's own fields. */
 const MAPPED = new Set([

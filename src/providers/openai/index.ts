@@ -1,4 +1,4 @@
-import { openAICompatible } from './openai-compatible.js';
+import { openAICompatible } from './compatible.js';
 
 /** OpenAI's public API. */
 export const OPENAI_API_BASE = 'https://api.openai.com/v1';

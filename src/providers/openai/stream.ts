@@ -1,12 +1,12 @@
-import type { ChatCompletionChunk, Usage } from '../types/openai.js';
+import type { ChatCompletionChunk, Usage } from '../../types/openai.js';
+import type { ProviderAdapter, ResolvedProvider, StreamDecoder, WireEvent } from '../provider.js';
+import { parseStreamObject } from '../shared/parse-object.js';
 import {
   isForeignFinishReason,
   normalizeFinishReason,
   normalizeReasoning,
   ToolCallIndexer,
-} from './openai-normalize.js';
-import type { ProviderAdapter, ResolvedProvider, StreamDecoder, WireEvent } from './provider.js';
-import { parseStreamObject } from './shared/parse-object.js';
+} from './normalize.js';
 
 /**
  * Decodes OpenAI's data-only SSE, and the variations of the servers that copy it: `[DONE]`

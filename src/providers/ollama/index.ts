@@ -1,11 +1,11 @@
-import type { ProviderRequest } from '../context/types.js';
-import { codeOfStatus, type ProviderErrorCode, providerError } from '../errors/from-status.js';
-import { Secret } from '../secrets/secret.js';
-import { requestIdOf } from '../transport/headers.js';
-import { ollamaBody } from './ollama-request.js';
-import { parseOllamaResponse } from './ollama-response.js';
-import { OllamaStreamDecoder } from './ollama-stream.js';
-import type { BuildRequestInput, ProviderAdapter, ProviderFailure } from './provider.js';
+import type { ProviderRequest } from '../../context/types.js';
+import { codeOfStatus, type ProviderErrorCode, providerError } from '../../errors/from-status.js';
+import { Secret } from '../../secrets/secret.js';
+import { requestIdOf } from '../../transport/headers.js';
+import type { BuildRequestInput, ProviderAdapter, ProviderFailure } from '../provider.js';
+import { ollamaBody } from './request.js';
+import { parseOllamaResponse } from './response.js';
+import { OllamaStreamDecoder } from './stream.js';
 
 /** A local Ollama server's default address. */
 export const OLLAMA_API_BASE = 'http://localhost:11434';

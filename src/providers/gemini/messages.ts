@@ -1,7 +1,7 @@
-import { ValidationError } from '../errors/validation-error.js';
-import type { AssistantMessage, ChatMessage, ContentPart, JsonObject } from '../types/openai.js';
-import type { SignedToolCall } from './gemini-wire.js';
-import { parseArguments, parseDataUrl, textOf } from './shared/content.js';
+import { ValidationError } from '../../errors/validation-error.js';
+import type { AssistantMessage, ChatMessage, ContentPart, JsonObject } from '../../types/openai.js';
+import { parseArguments, parseDataUrl, textOf } from '../shared/content.js';
+import type { SignedToolCall } from './wire.js';
 
 /** One Gemini `Content`: a turn of the conversation. Gemini knows only two roles. */
 export interface GeminiContent {

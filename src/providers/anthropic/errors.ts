@@ -1,7 +1,7 @@
-import { codeOfStatus, type ProviderErrorCode, providerError } from '../errors/from-status.js';
-import type { ShallotError } from '../errors/shallot-error.js';
-import { requestIdOf } from '../transport/headers.js';
-import type { ProviderFailure } from './provider.js';
+import { codeOfStatus, type ProviderErrorCode, providerError } from '../../errors/from-status.js';
+import type { ShallotError } from '../../errors/shallot-error.js';
+import { requestIdOf } from '../../transport/headers.js';
+import type { ProviderFailure } from '../provider.js';
 
 interface AnthropicErrorObject {
   type?: unknown;

@@ -1,5 +1,8 @@
-import type { ShallotError } from '../errors/shallot-error.js';
-import type { ChatCompletionChunk, ChunkDelta, ToolCallDelta } from '../types/openai.js';
+import type { ShallotError } from '../../errors/shallot-error.js';
+import type { ChatCompletionChunk, ChunkDelta, ToolCallDelta } from '../../types/openai.js';
+import type { ProviderFailure, ResolvedProvider, StreamDecoder, WireEvent } from '../provider.js';
+import { makeChunk, type StreamIdentity } from '../shared/chunks.js';
+import { parseStreamObject } from '../shared/parse-object.js';
 import {
   createdOf,
   finishReasonOf,
@@ -7,10 +10,7 @@ import {
   type OllamaChatLine,
   toOpenAIToolCall,
   usageOf,
-} from './ollama-response.js';
-import type { ProviderFailure, ResolvedProvider, StreamDecoder, WireEvent } from './provider.js';
-import { makeChunk, type StreamIdentity } from './shared/chunks.js';
-import { parseStreamObject } from './shared/parse-object.js';
+} from './response.js';
 
 /** Maps an error line of the stream to the error taxonomy. */
 export type StreamErrorMapper = (failure: ProviderFailure) => ShallotError;

@@ -1,5 +1,5 @@
-import { openAICompatible } from './openai-compatible.js';
-import type { ProviderAdapter } from './provider.js';
+import { openAICompatible } from '../openai/compatible.js';
+import type { ProviderAdapter } from '../provider.js';
 
 /**
  * The OpenAI-compatible family, one preset each: the base URL, the key's environment

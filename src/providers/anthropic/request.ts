@@ -1,12 +1,12 @@
-import { ValidationError } from '../errors/validation-error.js';
+import { ValidationError } from '../../errors/validation-error.js';
 import type {
   ChatRequest,
   FunctionTool,
   JsonObject,
   JsonValue,
   ToolChoice,
-} from '../types/openai.js';
-import { convertMessages, withCacheControl } from './anthropic-messages.js';
+} from '../../types/openai.js';
+import { convertMessages, withCacheControl } from './messages.js';
 
 /**
  * The `max_tokens` sent when the request sets neither `max_tokens` nor

@@ -1,7 +1,7 @@
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
-import { INDEX_LIMIT, isIndexBelow } from '../shapes/limits.js';
-import type { ChunkDelta, FinishReason } from '../types/openai.js';
-import type { ResolvedProvider } from './provider.js';
+import { InvalidResponseError } from '../../errors/invalid-response-error.js';
+import { INDEX_LIMIT, isIndexBelow } from '../../shapes/limits.js';
+import type { ChunkDelta, FinishReason } from '../../types/openai.js';
+import type { ResolvedProvider } from '../provider.js';
 
 /**
  * The differences between OpenAI and the servers that speak its format, read defensively

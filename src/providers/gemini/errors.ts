@@ -1,8 +1,8 @@
-import { codeOfStatus, type ProviderErrorCode, providerError } from '../errors/from-status.js';
-import type { ShallotError } from '../errors/shallot-error.js';
-import { requestIdOf } from '../transport/headers.js';
-import type { GeminiErrorObject } from './gemini-wire.js';
-import type { ProviderFailure } from './provider.js';
+import { codeOfStatus, type ProviderErrorCode, providerError } from '../../errors/from-status.js';
+import type { ShallotError } from '../../errors/shallot-error.js';
+import { requestIdOf } from '../../transport/headers.js';
+import type { ProviderFailure } from '../provider.js';
+import type { GeminiErrorObject } from './wire.js';
 
 /** Google RPC status codes and the error code each one is (a Map: the status is from the wire). */
 const CODE_BY_RPC_STATUS = new Map<string, ProviderErrorCode>([

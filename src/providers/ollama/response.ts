@@ -1,9 +1,9 @@
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
-import type { ChatCompletion, FinishReason, ToolCall, Usage } from '../types/openai.js';
-import type { ResolvedProvider } from './provider.js';
-import { nowSeconds } from './shared/chunks.js';
-import { newToolCallId } from './shared/content.js';
-import { toOpenAIUsage } from './shared/usage.js';
+import { InvalidResponseError } from '../../errors/invalid-response-error.js';
+import type { ChatCompletion, FinishReason, ToolCall, Usage } from '../../types/openai.js';
+import type { ResolvedProvider } from '../provider.js';
+import { nowSeconds } from '../shared/chunks.js';
+import { newToolCallId } from '../shared/content.js';
+import { toOpenAIUsage } from '../shared/usage.js';
 
 /** A tool call as Ollama sends it: whole, with its arguments as an object. */
 export interface OllamaToolCall {

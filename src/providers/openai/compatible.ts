@@ -1,21 +1,17 @@
-import type { ProviderRequest } from '../context/types.js';
-import { codeOfStatus, type ProviderErrorCode, providerError } from '../errors/from-status.js';
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
-import { Secret } from '../secrets/secret.js';
-import { requestIdOf } from '../transport/headers.js';
-import type { ChatCompletion, ChatRequest, Choice, JsonObject } from '../types/openai.js';
-import {
-  isForeignFinishReason,
-  normalizeFinishReason,
-  normalizeReasoning,
-} from './openai-normalize.js';
-import { OpenAIStreamDecoder } from './openai-stream.js';
+import type { ProviderRequest } from '../../context/types.js';
+import { codeOfStatus, type ProviderErrorCode, providerError } from '../../errors/from-status.js';
+import { InvalidResponseError } from '../../errors/invalid-response-error.js';
+import { Secret } from '../../secrets/secret.js';
+import { requestIdOf } from '../../transport/headers.js';
+import type { ChatCompletion, ChatRequest, Choice, JsonObject } from '../../types/openai.js';
 import type {
   BuildRequestInput,
   ProviderAdapter,
   ProviderFailure,
   ResolvedProvider,
-} from './provider.js';
+} from '../provider.js';
+import { isForeignFinishReason, normalizeFinishReason, normalizeReasoning } from './normalize.js';
+import { OpenAIStreamDecoder } from './stream.js';
 
 /** What sets one OpenAI-compatible server apart from OpenAI. */
 export interface CompatibleProfile {

@@ -1,10 +1,10 @@
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
-import type { ChatCompletion, Choice, FinishReason, ToolCall } from '../types/openai.js';
-import type { GeminiCandidate, GeminiPart, GeminiResponse, SignedToolCall } from './gemini-wire.js';
-import type { ResolvedProvider } from './provider.js';
-import { nowSeconds } from './shared/chunks.js';
-import { newToolCallId } from './shared/content.js';
-import { toOpenAIUsage } from './shared/usage.js';
+import { InvalidResponseError } from '../../errors/invalid-response-error.js';
+import type { ChatCompletion, Choice, FinishReason, ToolCall } from '../../types/openai.js';
+import type { ResolvedProvider } from '../provider.js';
+import { nowSeconds } from '../shared/chunks.js';
+import { newToolCallId } from '../shared/content.js';
+import { toOpenAIUsage } from '../shared/usage.js';
+import type { GeminiCandidate, GeminiPart, GeminiResponse, SignedToolCall } from './wire.js';
 
 /** A tool call in OpenAI's shape, with the Gemini signature to send back with it. */
 export type GeminiToolCall = ToolCall & SignedToolCall;

@@ -1,8 +1,8 @@
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
-import type { ChatCompletion, Choice, FinishReason, ToolCall, Usage } from '../types/openai.js';
-import type { ResolvedProvider } from './provider.js';
-import { nowSeconds } from './shared/chunks.js';
-import { toOpenAIUsage } from './shared/usage.js';
+import { InvalidResponseError } from '../../errors/invalid-response-error.js';
+import type { ChatCompletion, Choice, FinishReason, ToolCall, Usage } from '../../types/openai.js';
+import type { ResolvedProvider } from '../provider.js';
+import { nowSeconds } from '../shared/chunks.js';
+import { toOpenAIUsage } from '../shared/usage.js';
 
 /** A block of an Anthropic message's `content`, as far as shallot reads it. */
 interface ContentBlock {

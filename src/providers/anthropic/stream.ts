@@ -1,11 +1,11 @@
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
-import { INDEX_LIMIT, isIndexBelow, isPrototypeKey } from '../shapes/limits.js';
-import type { ChatCompletionChunk, ChunkDelta } from '../types/openai.js';
-import { mapAnthropicError } from './anthropic-errors.js';
-import { anthropicUsage, finishReasonOf, thinkingBlockOf } from './anthropic-response.js';
-import type { ResolvedProvider, StreamDecoder, WireEvent } from './provider.js';
-import { makeChunk, nowSeconds, type StreamIdentity } from './shared/chunks.js';
-import { parseStreamObject } from './shared/parse-object.js';
+import { InvalidResponseError } from '../../errors/invalid-response-error.js';
+import { INDEX_LIMIT, isIndexBelow, isPrototypeKey } from '../../shapes/limits.js';
+import type { ChatCompletionChunk, ChunkDelta } from '../../types/openai.js';
+import type { ResolvedProvider, StreamDecoder, WireEvent } from '../provider.js';
+import { makeChunk, nowSeconds, type StreamIdentity } from '../shared/chunks.js';
+import { parseStreamObject } from '../shared/parse-object.js';
+import { mapAnthropicError } from './errors.js';
+import { anthropicUsage, finishReasonOf, thinkingBlockOf } from './response.js';
 
 /** The fields of Anthropic stream events that the decoder reads. */
 interface AnthropicEvent {

@@ -1,9 +1,9 @@
-import type { ProviderRequest } from '../context/types.js';
-import { findAnthropicError, mapAnthropicError } from './anthropic-errors.js';
-import { anthropicBody } from './anthropic-request.js';
-import { parseAnthropicMessage } from './anthropic-response.js';
-import { AnthropicStreamDecoder } from './anthropic-stream.js';
-import type { BuildRequestInput, ProviderAdapter } from './provider.js';
+import type { ProviderRequest } from '../../context/types.js';
+import type { BuildRequestInput, ProviderAdapter } from '../provider.js';
+import { findAnthropicError, mapAnthropicError } from './errors.js';
+import { anthropicBody } from './request.js';
+import { parseAnthropicMessage } from './response.js';
+import { AnthropicStreamDecoder } from './stream.js';
 
 /** Anthropic's public API. */
 export const ANTHROPIC_API_BASE = 'https://api.anthropic.com/v1';

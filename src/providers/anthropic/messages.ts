@@ -1,12 +1,12 @@
-import { ValidationError } from '../errors/validation-error.js';
+import { ValidationError } from '../../errors/validation-error.js';
 import type {
   AssistantMessage,
   ChatMessage,
   ContentPart,
   JsonObject,
   JsonValue,
-} from '../types/openai.js';
-import { parseArguments, parseDataUrl, textOf } from './shared/content.js';
+} from '../../types/openai.js';
+import { parseArguments, parseDataUrl, textOf } from '../shared/content.js';
 
 /**
  * OpenAI messages as Anthropic turns: system and developer text lifted to the top-level

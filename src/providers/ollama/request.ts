@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors/validation-error.js';
+import { ValidationError } from '../../errors/validation-error.js';
 import type {
   ChatMessage,
   ChatRequest,
@@ -6,8 +6,8 @@ import type {
   JsonObject,
   JsonValue,
   ToolCall,
-} from '../types/openai.js';
-import { parseArguments, parseDataUrl, textOf } from './shared/content.js';
+} from '../../types/openai.js';
+import { parseArguments, parseDataUrl, textOf } from '../shared/content.js';
 
 /** Request parameters that Ollama understands natively and that are sent as the caller gave them. */
 const PASSED_THROUGH = ['think', 'keep_alive'] as const;
