@@ -4,8 +4,8 @@ import {
   InternalServerError,
   InvalidResponseError,
 } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../support/fake-provider.js';
 import { runScript } from './child-process.js';
 import {
   countingClient,
@@ -29,11 +29,7 @@ const MiB = 1024 * 1024;
 /** A 600 MiB body: 9,600 pieces of 64 KiB, written as the client reads them. */
 const HUGE = { piece: 'x'.repeat(64 * 1024), times: 9600 };
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 /** The most the process's RSS grew, in MiB, while `work` ran. */
 async function rssGrowthDuring(work: () => Promise<unknown>): Promise<number> {

@@ -8,8 +8,8 @@ import {
   TimeoutError,
 } from 'shallot';
 import { cache } from 'shallot/middleware/cache';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../support/fake-provider.js';
 import { countingClient, failureOf, KEY, paramsFor, readToEnd } from './support.js';
 import { validBodies } from './wire.js';
 
@@ -21,11 +21,7 @@ import { validBodies } from './wire.js';
 /** How long past its bound a call may take to end: timers and sockets, on a busy machine. */
 const SLACK_MS = 700;
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 /** Milliseconds `work` took to settle, and its error if it failed. */
 async function timed(work: Promise<unknown>): Promise<{ ms: number; error: unknown }> {

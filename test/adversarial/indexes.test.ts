@@ -5,8 +5,8 @@ import {
   type ChatCompletionChunk,
   InvalidResponseError,
 } from 'shallot';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../support/fake-provider.js';
 import { explainSkip, redisIsUp } from '../support/redis.js';
 import { expectRedisPoisonIsAMiss } from './redis-poison.js';
 import {
@@ -31,16 +31,14 @@ import { plainAnswer, streamBody, streamContentType, streamEvents, validBodies }
 const redisUp = await redisIsUp();
 explainSkip(redisUp);
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 beforeAll(async () => {
-  fake = await startFakeProvider();
   await warmUp(
     fake.url,
     (body, type) => fake.reply({ body, headers: { 'content-type': type } }),
     validBodies,
   );
 });
-afterAll(() => fake.close());
 afterEach(() => {
   expectPrototypesClean();
 });

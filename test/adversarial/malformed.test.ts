@@ -5,8 +5,8 @@ import {
   type ChatCompletionChunk,
   InvalidResponseError,
 } from 'shallot';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../support/fake-provider.js';
 import { explainSkip, redisIsUp } from '../support/redis.js';
 import { expectRedisPoisonIsAMiss } from './redis-poison.js';
 import {
@@ -35,11 +35,7 @@ import {
 const redisUp = await redisIsUp();
 explainSkip(redisUp);
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 afterEach(() => {
   expectPrototypesClean();
 });

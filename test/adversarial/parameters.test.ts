@@ -1,16 +1,13 @@
 import { inspect } from 'node:util';
 import { type Client, createClient, UnexpectedError, ValidationError } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../support/fake-provider.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixture, useFakeProvider } from '../support/fake-provider.js';
 
-let fake: FakeProvider;
+const fake = useFakeProvider({ reply: { body: fixture('openai-chat.json') } });
 let client: Client;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  fake.reply({ body: fixture('openai-chat.json') });
+beforeAll(() => {
   client = createClient({ providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } } });
 });
-afterAll(() => fake.close());
 
 const model = 'openai/gpt-4o-mini';
 const messages = [{ role: 'user' as const, content: 'hi' }];

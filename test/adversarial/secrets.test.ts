@@ -6,8 +6,8 @@ import {
   InvalidResponseError,
   type ShallotError,
 } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../support/fake-provider.js';
 import {
   countingClient,
   expectNoKeyIn,
@@ -26,11 +26,7 @@ import { streamBody, streamContentType, streamErrorEvent, streamEvents } from '.
  * errors it lists), however the server sent it back.
  */
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 /** Runs a call of `format` (streamed or not) to its failure; checks one terminal event. */
 async function failingCall(format: WireFormat, stream: boolean): Promise<ShallotError> {

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import pg from 'pg';
 import {
   Cache,
@@ -14,6 +12,7 @@ import {
 import { postgresLogger } from 'shallot/middleware/postgres-logger';
 import { isWebhookDeliveryError, webhookLogger } from 'shallot/middleware/webhook-logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startLocalServer } from '../support/local-server.js';
 import { explainPostgresSkip, POSTGRES_URL, postgresIsUp } from '../support/postgres.js';
 import { explainSkip, REDIS_HOST, REDIS_PORT, redisIsUp } from '../support/redis.js';
 import { runScript } from './child-process.js';
@@ -88,33 +87,22 @@ function keepingSink(name: string) {
 
 /** An HTTP server on 127.0.0.1 that reads requests and never answers them. */
 async function startSilentServer() {
-  const sockets = new Set<Socket>();
   let requests = 0;
   let received = () => {};
   const firstRequest = new Promise<void>((resolve) => {
     received = resolve;
   });
-  const server = createServer(() => {
+  const server = await startLocalServer(() => {
     requests++;
     received();
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hook`,
+    url: `${server.origin}/hook`,
     firstRequest,
     requests: () => requests,
-    openConnections: () => sockets.size,
+    openConnections: () => server.openConnections,
     listening: () => server.listening,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLocalServer } from './local-server.js';
 
 /** What the chaos provider does with one request. */
 export type Fault = '429' | '500' | '503' | 'hang' | 'reset' | 'cut' | 'malformed' | 'ok';
@@ -50,24 +50,10 @@ const completion = JSON.stringify({
 /** Starts a chaos provider that picks each request's fault with `pick`. */
 export async function startChaosProvider(pick: () => Fault): Promise<ChaosProvider> {
   const counts = Object.fromEntries(FAULTS.map((fault) => [fault, 0])) as Record<Fault, number>;
-  const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
+  const server = await startLocalServer((request, response) => {
     void answer(request, response, pick(), counts);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    counts,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `${server.origin}/v1`, counts, close: () => server.close() };
 }
 
 async function answer(

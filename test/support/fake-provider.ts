@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startLocalServer } from './local-server.js';
 
 const FIXTURES = new URL('../fixtures/providers/', import.meta.url);
 
@@ -45,7 +46,10 @@ export interface ReceivedRequest {
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The body parsed as JSON (`{}` when empty). */
   body: Record<string, unknown>;
+  /** The body as it was sent. */
+  text: string;
 }
 
 /** A local OpenAI-compatible server on 127.0.0.1 that replays scripted bytes. */
@@ -71,15 +75,13 @@ export function sse(...payloads: Array<unknown>): string {
     .join('');
 }
 
-/** Starts a fake provider on a random port of 127.0.0.1. */
-export async function startFakeProvider(): Promise<FakeProvider> {
+/** Starts a fake provider on a random port of 127.0.0.1 (tests get one from `useFakeProvider()`). */
+async function startFakeProvider(): Promise<FakeProvider> {
   const queue: FakeReply[] = [];
   const requests: ReceivedRequest[] = [];
   const gone: Array<Promise<void>> = [];
-  const sockets = new Set<Socket>();
-  let connections = 0;
 
-  const server = createServer((request, response) => {
+  const server = await startLocalServer((request, response) => {
     const index = requests.length;
     gone[index] = new Promise((resolve) => response.on('close', () => resolve()));
     readBody(request).then((text) => {
@@ -88,35 +90,81 @@ export async function startFakeProvider(): Promise<FakeProvider> {
         path: request.url ?? '',
         headers: request.headers,
         body: text === '' ? {} : JSON.parse(text),
+        text,
       });
       const reply = (queue.length > 1 ? queue.shift() : queue[0]) ?? { status: 404, body: '{}' };
       void answer(reply, response);
     });
   });
-  server.on('connection', (socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${server.origin}/v1`,
     requests,
     get connections() {
-      return connections;
+      return server.connections;
     },
     clientGone: (index) => gone[index] ?? Promise.reject(new Error(`no request ${index}`)),
     reply: (...replies) => {
       queue.length = 0;
       queue.push(...replies);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
+  };
+}
+
+/** What `useFakeProvider()` does before each test. */
+export interface FakeProviderSetup {
+  /**
+   * The script each test starts with, as `reply()` takes it; a test may script its own.
+   * @default none: a request is answered 404 until the test scripts a reply
+   */
+  reply?: FakeReply | readonly FakeReply[];
+}
+
+/**
+ * A fake provider for the tests around the call (a file, or a `describe` block): started
+ * before them, closed after them, and before each test its received requests emptied and its
+ * script reset to `setup.reply`. The handle forwards to the server, so it can be kept in a
+ * module-level constant although the server starts later; use it inside tests and hooks.
+ *
+ * @example
+ * const fake = useFakeProvider({ reply: { body: fixture('openai-chat.json') } });
+ * it('sends the model', async () => {
+ *   await createClient({ providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } } })
+ *     .completion({ model: 'gpt-4o-mini', messages });
+ *   expect(fake.requests[0]?.body.model).toBe('gpt-4o-mini');
+ * });
+ */
+export function useFakeProvider(setup: FakeProviderSetup = {}): FakeProvider {
+  const script = setup.reply === undefined ? [] : [setup.reply].flat();
+  let started: FakeProvider | undefined;
+  const current = (): FakeProvider => {
+    if (started === undefined) {
+      throw new Error('the fake provider starts in beforeAll: use it inside a test or a hook');
+    }
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startFakeProvider();
+  });
+  afterAll(() => current().close());
+  beforeEach(() => {
+    current().requests.length = 0;
+    current().reply(...script);
+  });
+  return {
+    get url() {
+      return current().url;
+    },
+    get requests() {
+      return current().requests;
+    },
+    get connections() {
+      return current().connections;
+    },
+    clientGone: (index) => current().clientGone(index),
+    reply: (...replies) => current().reply(...replies),
+    close: () => current().close(),
   };
 }
 

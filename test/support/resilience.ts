@@ -1,6 +1,6 @@
 import { type AttemptFailure, type ClientOptions, createClient } from 'shallot';
-import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
-import { type FakeProvider, type FakeReply, fixture, startFakeProvider } from './fake-provider.js';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { type FakeProvider, type FakeReply, fixture } from './fake-provider.js';
 
 export const messages = [{ role: 'user' as const, content: 'hello' }];
 /** A recorded OpenAI answer. */
@@ -27,41 +27,16 @@ export const FAILED_THEN_SUCCEEDED = [
 ];
 
 /**
- * A fake provider for the tests of one file: started before them, closed after them, its
- * received requests emptied before each. With `fakeTime`, each test runs with `setTimeout`
- * faked (sockets and servers keep real time).
+ * Fakes `setTimeout` and `clearTimeout` for each test around the call (sockets and servers keep
+ * real time); real timers come back after each test.
  */
-export function useFakeProvider(options: { fakeTime?: boolean } = {}): FakeProvider {
-  let started: FakeProvider | undefined;
-  const current = () => {
-    if (started === undefined) throw new Error('the fake provider starts before the tests');
-    return started;
-  };
-  beforeAll(async () => {
-    started = await startFakeProvider();
-  });
-  afterAll(() => current().close());
+export function useFakeTimeouts(): void {
   beforeEach(() => {
-    current().requests.length = 0;
-    if (options.fakeTime) vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   });
   afterEach(() => {
     vi.useRealTimers();
   });
-  return {
-    get url() {
-      return current().url;
-    },
-    get requests() {
-      return current().requests;
-    },
-    get connections() {
-      return current().connections;
-    },
-    clientGone: (index) => current().clientGone(index),
-    reply: (...replies) => current().reply(...replies),
-    close: () => current().close(),
-  };
 }
 
 /** A client on the fake provider that keeps every attempt failure it is told about. */

@@ -8,8 +8,8 @@ import {
   RateLimitError,
   RedisStore,
 } from 'shallot';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { explainSkip, REDIS_HOST, REDIS_PORT, redisIsUp } from '../../support/redis.js';
 import { collect } from '../../support/streams.js';
 
@@ -18,11 +18,7 @@ const API_KEY = 'sk-cache-test-0123456789abcdef';
 const redisUp = await redisIsUp();
 explainSkip(redisUp);
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 afterEach(() => {
   vi.useRealTimers();
 });

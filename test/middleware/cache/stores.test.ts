@@ -11,20 +11,15 @@ import {
   ValidationError,
 } from 'shallot';
 import { cache } from 'shallot/middleware/cache';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { explainSkip, REDIS_HOST, REDIS_PORT, redisIsUp, redisProxy } from '../../support/redis.js';
 
 const messages = [{ role: 'user' as const, content: 'Stores' }];
 const redisUp = await redisIsUp();
 explainSkip(redisUp);
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  fake.reply({ body: fixture('openai-chat.json') });
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider({ reply: { body: fixture('openai-chat.json') } });
 afterEach(() => {
   vi.useRealTimers();
 });

@@ -1,16 +1,12 @@
 import { type CallbackKwargs, CustomLogger, createClient } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { collect } from '../../support/streams.js';
 
 const CALLS = 10_000;
 const IN_FLIGHT = 64;
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 /** Counts terminal events per call id. */
 class Counter extends CustomLogger {

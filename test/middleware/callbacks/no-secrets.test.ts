@@ -1,17 +1,13 @@
 import { inspect } from 'node:util';
 import { type CallbackKwargs, CustomLogger, createClient } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { collect } from '../../support/streams.js';
 
 const KEY = 'sk-proj-SECRETsecretSECRET0123456789';
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 /** Everything a callback can receive, in every form it can be turned into text. */
 function serialise(value: unknown): string {

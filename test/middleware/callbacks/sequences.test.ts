@@ -6,18 +6,14 @@ import {
   RateLimitError,
 } from 'shallot';
 import { callbacks } from 'shallot/middleware/callbacks';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConformanceHandler } from '../../support/conformance-handler.js';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { collect } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: "Hi 👋 - i'm openai" }];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 function clientWith(handler: ConformanceHandler) {
   const client = createClient({

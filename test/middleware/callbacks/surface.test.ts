@@ -6,18 +6,13 @@ import shallot, {
   ShutdownError,
   ValidationError,
 } from 'shallot';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { collect } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  fake.reply({ body: fixture('openai-chat.json') });
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider({ reply: { body: fixture('openai-chat.json') } });
 afterEach(() => {
   vi.useRealTimers();
 });

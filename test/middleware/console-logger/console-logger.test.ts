@@ -6,20 +6,16 @@ import {
   ValidationError,
 } from 'shallot';
 import { consoleLogger } from 'shallot/middleware/console-logger';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
-import { callsWithKey } from '../support/keyed-calls.js';
-import { collect } from '../support/streams.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useFakeProvider } from '../../support/fake-provider.js';
+import { callsWithKey } from '../../support/keyed-calls.js';
+import { collect } from '../../support/streams.js';
 
 const KEY = 'sk-proj-SECRETconsoleSECRET0123456789';
 const messages = [{ role: 'user' as const, content: 'What is the capital of France?' }];
 const ESCAPE = '\u001b[';
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 afterEach(() => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();

@@ -7,23 +7,13 @@ import {
 } from 'shallot';
 import { callbacks } from 'shallot/middleware/callbacks';
 import { cost } from 'shallot/middleware/cost';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  type FakeProvider,
-  fixture,
-  fixtureEvents,
-  sse,
-  startFakeProvider,
-} from '../support/fake-provider.js';
-import { collect } from '../support/streams.js';
+import { describe, expect, it, vi } from 'vitest';
+import { fixture, fixtureEvents, sse, useFakeProvider } from '../../support/fake-provider.js';
+import { collect } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'What is the weather?' }];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 /** A client on the fake provider that keeps every call's cost and success kwargs. */
 function costClient(options: Parameters<typeof createClient>[0] = {}) {

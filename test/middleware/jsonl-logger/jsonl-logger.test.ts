@@ -11,20 +11,16 @@ import {
   ValidationError,
 } from 'shallot';
 import { jsonlLogger } from 'shallot/middleware/jsonl-logger';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../support/fake-provider.js';
-import { callsWithKey } from '../support/keyed-calls.js';
-import { collect } from '../support/streams.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
+import { callsWithKey } from '../../support/keyed-calls.js';
+import { collect } from '../../support/streams.js';
 
 const KEY = 'sk-proj-SECRETjsonlSECRET0123456789';
 const messages = [{ role: 'user' as const, content: 'What is the capital of France?' }];
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let directory: string;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'shallot-jsonl-test-'));
 });

@@ -34,21 +34,20 @@ import {
 import { type OtelLoggerOptions, otelLogger } from 'shallot/middleware/otel-logger';
 import { Agent, type Dispatcher } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../support/fake-provider.js';
-import { collect, rejectionOf } from '../support/streams.js';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
+import { collect, rejectionOf } from '../../support/streams.js';
 
 const KEY = 'sk-otel-test-4f9a2c7e1b3d5a6c8e0f';
 const messages = [{ role: 'user' as const, content: 'Name a holiday for stargazers.' }];
 // gpt-4.1-nano: $0.10/M in, $0.40/M out; openai-chat.json used 16 prompt and 363 completion tokens
 const FIXTURE_COST = 16 * 1e-7 + 363 * 4e-7;
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 const contextManager = new AsyncLocalStorageContextManager();
 /** Warnings from the OpenTelemetry API and SDK: a span ended twice, an invalid attribute. */
 const warnings: string[] = [];
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
+beforeAll(() => {
   context.setGlobalContextManager(contextManager.enable());
   const keep = (message: string) => warnings.push(message);
   diag.setLogger(
@@ -56,10 +55,9 @@ beforeAll(async () => {
     DiagLogLevel.WARN,
   );
 });
-afterAll(async () => {
+afterAll(() => {
   context.disable();
   diag.disable();
-  await fake.close();
 });
 
 /** A fresh in-memory tracer and meter provider per test, shut down after it. */

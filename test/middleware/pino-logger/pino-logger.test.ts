@@ -12,9 +12,9 @@ import {
   ValidationError,
 } from 'shallot';
 import { defaultCallLevel, type PinoLikeLogger, pinoLogger } from 'shallot/middleware/pino-logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../support/fake-provider.js';
-import { collect, rejectionOf } from '../support/streams.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
+import { collect, rejectionOf } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'What is the weather?' }];
 const KEY = 'sk-pino-test-0123456789abcdef';
@@ -329,11 +329,7 @@ describe('pinoLogger()', () => {
 });
 
 describe('pinoLogger() and API keys', () => {
-  let fake: FakeProvider;
-  beforeAll(async () => {
-    fake = await startFakeProvider();
-  });
-  afterAll(() => fake.close());
+  const fake = useFakeProvider();
 
   it('writes no trace of the key, on the success and the failure path', async () => {
     const out = capture();

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import {
   Cache,
@@ -14,8 +13,9 @@ import {
 } from 'shallot';
 import { type PostgresLoggerOptions, postgresLogger } from 'shallot/middleware/postgres-logger';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { explainPostgresSkip, POSTGRES_URL, postgresIsUp } from '../support/postgres.js';
-import { collect } from '../support/streams.js';
+import { unusedPort } from '../../support/local-server.js';
+import { explainPostgresSkip, POSTGRES_URL, postgresIsUp } from '../../support/postgres.js';
+import { collect } from '../../support/streams.js';
 
 const CONNECTION = POSTGRES_URL;
 const KEY = 'sk-pg-logger-0123456789abcdef';
@@ -477,15 +477,6 @@ describe.skipIf(!postgresUp)('postgresLogger against PostgreSQL', () => {
     await pool.end();
   });
 });
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * The server's connections with this application name. A backend leaves pg_stat_activity a

@@ -10,7 +10,7 @@ import {
 } from 'shallot';
 import { describe, expect, it } from 'vitest';
 import { ConformanceHandler } from '../../support/conformance-handler.js';
-import { fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import {
   errorReply,
   FAILED_THEN_SUCCEEDED,
@@ -19,7 +19,6 @@ import {
   ok,
   resilientClient,
   unavailable,
-  useFakeProvider,
 } from '../../support/resilience.js';
 import { rejectionOf } from '../../support/streams.js';
 
@@ -29,6 +28,8 @@ const rateLimited = errorReply(429, 'rate_limit_exceeded', 'slow down');
 const noWait = { retry: { baseDelayMs: 0 } };
 
 const fake = useFakeProvider();
+/** A second provider, for the fallback to another provider altogether. */
+const anthropic = useFakeProvider({ reply: { body: fixture('anthropic-messages.json') } });
 
 describe('fallbacks', () => {
   it('are tried in order once the model’s own retries are spent, each with retries of its own', async () => {
@@ -55,24 +56,18 @@ describe('fallbacks', () => {
   });
 
   it('a fallback may be another provider altogether', async () => {
-    const anthropic = await startFakeProvider();
-    try {
-      anthropic.reply({ body: fixture('anthropic-messages.json') });
-      fake.reply(unavailable);
-      const { client } = resilientClient(fake, {
-        providers: { anthropic: { apiKey: 'sk-ant-0123456789', apiBase: anthropic.url } },
-      });
-      const answer = await client.completion({
-        model: 'gpt-4o',
-        messages,
-        fallbacks: ['anthropic/claude-sonnet-4-5'],
-      });
-      expect(answer.choices[0]?.message.content).toContain('Hello!');
-      expect(anthropic.requests[0]?.path).toBe('/v1/messages');
-      expect(anthropic.requests[0]?.body.model).toBe('claude-sonnet-4-5');
-    } finally {
-      await anthropic.close();
-    }
+    fake.reply(unavailable);
+    const { client } = resilientClient(fake, {
+      providers: { anthropic: { apiKey: 'sk-ant-0123456789', apiBase: anthropic.url } },
+    });
+    const answer = await client.completion({
+      model: 'gpt-4o',
+      messages,
+      fallbacks: ['anthropic/claude-sonnet-4-5'],
+    });
+    expect(answer.choices[0]?.message.content).toContain('Hello!');
+    expect(anthropic.requests[0]?.path).toBe('/v1/messages');
+    expect(anthropic.requests[0]?.body.model).toBe('claude-sonnet-4-5');
   });
 
   it('a fallback given as an object brings parameters of its own, for that model only', async () => {

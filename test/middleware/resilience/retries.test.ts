@@ -13,7 +13,7 @@ import {
 } from 'shallot';
 import { describe, expect, it, vi } from 'vitest';
 import { ConformanceHandler } from '../../support/conformance-handler.js';
-import { fixture } from '../../support/fake-provider.js';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import {
   FAILED_THEN_SUCCEEDED,
   messages,
@@ -22,13 +22,14 @@ import {
   settle,
   unavailable,
   until,
-  useFakeProvider,
+  useFakeTimeouts,
 } from '../../support/resilience.js';
 import { rejectionOf } from '../../support/streams.js';
 
 const noJitter = { jitter: 0 };
 
-const fake = useFakeProvider({ fakeTime: true });
+const fake = useFakeProvider();
+useFakeTimeouts();
 
 describe('retries', () => {
   it('a 503 is retried after 500 ms, then after 1000 ms: the wait doubles from baseDelayMs', async () => {

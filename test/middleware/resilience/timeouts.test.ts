@@ -11,7 +11,7 @@ import {
 } from 'shallot';
 import { describe, expect, it, vi } from 'vitest';
 import { ConformanceHandler } from '../../support/conformance-handler.js';
-import { fixture } from '../../support/fake-provider.js';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import {
   FAILED_THEN_SUCCEEDED,
   messages,
@@ -20,7 +20,7 @@ import {
   settle,
   unavailable,
   until,
-  useFakeProvider,
+  useFakeTimeouts,
 } from '../../support/resilience.js';
 import { collect, rejectionOf } from '../../support/streams.js';
 
@@ -30,7 +30,8 @@ const twoEvents = `${streamed.split('\n\n').slice(0, 2).join('\n\n')}\n\n`;
 const keepalive = ': keepalive\n\n';
 const retryOnce = { numRetries: 1, retry: { jitter: 0 } };
 
-const fake = useFakeProvider({ fakeTime: true });
+const fake = useFakeProvider();
+useFakeTimeouts();
 
 const textOf = (chunks: ChatCompletionChunk[]) =>
   chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');

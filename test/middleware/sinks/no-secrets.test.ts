@@ -3,8 +3,6 @@
  * and the failure paths: nothing any of them wrote holds a trace of the key.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context } from '@opentelemetry/api';
@@ -30,41 +28,26 @@ import { pinoLogger } from 'shallot/middleware/pino-logger';
 import { postgresLogger } from 'shallot/middleware/postgres-logger';
 import { webhookLogger } from 'shallot/middleware/webhook-logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
-import { callsWithKey } from '../support/keyed-calls.js';
-import { explainPostgresSkip, POSTGRES_URL, postgresIsUp } from '../support/postgres.js';
+import { useFakeProvider } from '../../support/fake-provider.js';
+import { callsWithKey } from '../../support/keyed-calls.js';
+import { explainPostgresSkip, POSTGRES_URL, postgresIsUp } from '../../support/postgres.js';
 
 const KEY = 'sk-every-sink-7d3f9a1c5e2b4680';
 const KEY_TAIL = KEY.slice(8);
 const postgresUp = await postgresIsUp();
 explainPostgresSkip(postgresUp, 'the PostgreSQL part of the secrets test');
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
+// The webhook is a second local server, answering every post with 200.
+const webhook = useFakeProvider({ reply: { status: 200, body: 'ok' } });
 let folder: string;
-const webhookBodies: string[] = [];
-let webhookUrl = '';
-const webhookServer = createServer((request, response) => {
-  let body = '';
-  request.on('data', (piece) => {
-    body += piece;
-  });
-  request.on('end', () => {
-    webhookBodies.push(body);
-    response.end('ok');
-  });
-});
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
+beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'shallot-secrets-'));
-  await new Promise<void>((resolve) => webhookServer.listen(0, '127.0.0.1', resolve));
-  webhookUrl = `http://127.0.0.1:${(webhookServer.address() as AddressInfo).port}/hook`;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 });
-afterAll(async () => {
-  await fake.close();
+afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
-  webhookServer.close();
   context.disable();
 });
 
@@ -88,7 +71,10 @@ describe('no logging sink ever writes the API key', () => {
       jsonlLogger({ path: join(folder, 'calls.jsonl') }),
       pinoLogger(pino({ level: 'info' }, { write: (line: string) => pinoText.push(line) })),
       otelLogger({ tracerProvider, meterProvider, captureContent: true }),
-      webhookLogger({ url: webhookUrl, headers: { authorization: 'Bearer webhook-token' } }),
+      webhookLogger({
+        url: `${webhook.url}/hook`,
+        headers: { authorization: 'Bearer webhook-token' },
+      }),
       ...(postgresUp ? [postgresLogger({ connectionString: POSTGRES_URL, table })] : []),
     ];
     const client = createClient({
@@ -114,7 +100,7 @@ describe('no logging sink ever writes the API key', () => {
         })),
       ),
       metrics: JSON.stringify(metricsOut.getMetrics()),
-      webhook: webhookBodies.join('\n'),
+      webhook: webhook.requests.map((request) => request.text).join('\n'),
     };
     if (postgresUp) {
       const admin = new pg.Client({ connectionString: POSTGRES_URL });

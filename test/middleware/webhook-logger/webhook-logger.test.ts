@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   type CallbackErrorInfo,
   type CallRecord,
@@ -16,24 +14,17 @@ import {
   type WebhookRetry,
   webhookLogger,
 } from 'shallot/middleware/webhook-logger';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
-import { collect, rejectionOf } from '../support/streams.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useFakeProvider } from '../../support/fake-provider.js';
+import { unusedPort } from '../../support/local-server.js';
+import { collect, rejectionOf } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'What is the weather?' }];
 const KEY = 'sk-webhook-test-0123456789abcdef';
 const HOOK_TOKEN = 'hook-token-9f8e7d6c5b4a';
 
 // The webhook is a local server on 127.0.0.1 that replays scripted answers.
-let hook: FakeProvider;
-beforeAll(async () => {
-  hook = await startFakeProvider();
-});
-afterAll(() => hook.close());
-beforeEach(() => {
-  hook.requests.length = 0;
-  hook.reply({ status: 200, body: '{"ok":true}' });
-});
+const hook = useFakeProvider({ reply: { status: 200, body: '{"ok":true}' } });
 afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
@@ -273,10 +264,7 @@ describe('webhookLogger()', () => {
   });
 
   it('retries connection errors, and reports them without a status', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await unusedPort();
     const { client, errors, retries, call } = setup({
       url: `http://127.0.0.1:${port}/hook`,
       numRetries: 1,
@@ -468,11 +456,7 @@ describe('webhookLogger()', () => {
 });
 
 describe('webhookLogger() and API keys', () => {
-  let provider: FakeProvider;
-  beforeAll(async () => {
-    provider = await startFakeProvider();
-  });
-  afterAll(() => provider.close());
+  const provider = useFakeProvider();
 
   it('posts no trace of the key, on the success and the failure path', async () => {
     const { client, call } = setup({ headers: { authorization: `Bearer ${HOOK_TOKEN}` } });

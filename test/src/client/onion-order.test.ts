@@ -1,14 +1,10 @@
 import { createClient, type Middleware } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 /** A stack of recording layers: two client layers, one per-call layer, two attempt layers. */
 function recordingStack() {

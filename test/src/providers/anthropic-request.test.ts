@@ -3,8 +3,8 @@
  * server received it, and the requests it refuses before any network call.
  */
 import { type ChatMessage, createClient, ValidationError } from 'shallot';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { collect, rejectionOf } from '../../support/streams.js';
 
 const API_KEY = 'sk-ant-test-0123456789abcdef';
@@ -13,15 +13,7 @@ const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 const messages: ChatMessage[] = [{ role: 'user', content: 'Hi' }];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-  fake.reply({ body: fixture('anthropic-messages.json') });
-});
+const fake = useFakeProvider({ reply: { body: fixture('anthropic-messages.json') } });
 
 const client = () =>
   createClient({

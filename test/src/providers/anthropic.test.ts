@@ -23,22 +23,15 @@ import {
   type ShallotError,
   TimeoutError,
 } from 'shallot';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { collect, rejectionOf } from '../../support/streams.js';
 
 const API_KEY = 'sk-ant-test-0123456789abcdef';
 const MODEL = 'anthropic/claude-sonnet-4-5';
 const messages: ChatMessage[] = [{ role: 'user', content: 'Hello, how are you?' }];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const fake = useFakeProvider();
 afterEach(() => {
   vi.unstubAllEnvs();
 });

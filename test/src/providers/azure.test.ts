@@ -7,25 +7,18 @@ import {
   RateLimitError,
   ValidationError,
 } from 'shallot';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  type FakeProvider,
-  fixture,
-  fixtureEvents,
-  startFakeProvider,
-} from '../../support/fake-provider.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fixture, fixtureEvents, useFakeProvider } from '../../support/fake-provider.js';
 import { collect, rejectionOf } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 const KEY = 'azure-key-0123456789abcdef';
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let resource: string;
-beforeAll(async () => {
-  fake = await startFakeProvider();
+beforeAll(() => {
   resource = fake.url.replace(/\/v1$/, '');
 });
-afterAll(() => fake.close());
 afterEach(() => {
   vi.unstubAllEnvs();
 });

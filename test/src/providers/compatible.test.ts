@@ -9,17 +9,13 @@ import {
   ServiceUnavailableError,
   ValidationError,
 } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, sse, startFakeProvider } from '../../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { sse, useFakeProvider } from '../../support/fake-provider.js';
 import { collect, rejectionOf } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 const client = (provider: string) =>
   createClient({ providers: { [provider]: { apiKey: 'sk-compat-123456', apiBase: fake.url } } });

@@ -4,15 +4,9 @@
  * Each provider replays its own wire format (recorded where a recording exists).
  */
 import { type CallbackKwargs, createClient, type ProviderOptions, ShallotError } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConformanceHandler } from '../../support/conformance-handler.js';
-import {
-  type FakeProvider,
-  type FakeReply,
-  fixture,
-  sse,
-  startFakeProvider,
-} from '../../support/fake-provider.js';
+import { type FakeReply, fixture, sse, useFakeProvider } from '../../support/fake-provider.js';
 import { collect } from '../../support/streams.js';
 
 interface ProviderCase {
@@ -117,11 +111,7 @@ const PROVIDER_CASES: ProviderCase[] = [
   ),
 ];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 function clientFor(testCase: ProviderCase) {
   const handler = new ConformanceHandler();

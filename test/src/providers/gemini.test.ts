@@ -17,21 +17,14 @@ import {
   type ToolCall,
   ValidationError,
 } from 'shallot';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { collect, rejectionOf } from '../../support/streams.js';
 
 const API_KEY = 'gemini-test-key-0123456789';
 const messages: ChatMessage[] = [{ role: 'user', content: 'How many r are in strawberry?' }];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const fake = useFakeProvider();
 afterEach(() => {
   vi.unstubAllEnvs();
 });

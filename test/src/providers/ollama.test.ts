@@ -18,8 +18,8 @@ import {
   RateLimitError,
   ValidationError,
 } from 'shallot';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { collect, rejectionOf } from '../../support/streams.js';
 
 const NDJSON = { 'content-type': 'application/x-ndjson' };
@@ -27,14 +27,7 @@ const messages: ChatMessage[] = [{ role: 'user', content: 'Why is the sky blue?'
 const free = { inputCostPerToken: 0, outputCostPerToken: 0 };
 const pricing = { 'ollama/llama3.2': free, 'ollama/qwen3': free, 'ollama/llama3.3': free };
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const fake = useFakeProvider();
 afterEach(() => {
   vi.unstubAllEnvs();
 });

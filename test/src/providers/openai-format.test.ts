@@ -3,8 +3,8 @@
  * unchanged, reads tool calls back, and prices its streamed usage.
  */
 import { createClient } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { collect } from '../../support/streams.js';
 
 const OPENAI_FORMAT = [
@@ -20,11 +20,7 @@ const OPENAI_FORMAT = [
   'lm_studio',
 ];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 const clientFor = (provider: string) =>
   createClient({

@@ -1,15 +1,10 @@
 import { AuthenticationError, createClient, ValidationError } from 'shallot';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, fixture, startFakeProvider } from '../../support/fake-provider.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  fake.reply({ body: fixture('openai-chat.json') });
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider({ reply: { body: fixture('openai-chat.json') } });
 afterEach(() => {
   vi.unstubAllEnvs();
 });

@@ -6,23 +6,14 @@ import {
   UnexpectedError,
   ValidationError,
 } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  type FakeProvider,
-  fixture,
-  fixtureEvents,
-  startFakeProvider,
-} from '../../support/fake-provider.js';
+import { describe, expect, it, vi } from 'vitest';
+import { fixture, fixtureEvents, useFakeProvider } from '../../support/fake-provider.js';
 import { collect } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 const mockResponse = 'one two three';
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 
 describe('the shared stream mechanism', () => {
   it('shows every layer every chunk in order, and the same assembled response at the end', async () => {

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import {
   APIConnectionError,
   AuthenticationError,
@@ -13,20 +12,16 @@ import {
   type ShallotError,
   TimeoutError,
 } from 'shallot';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FakeProvider, fixture, sse, startFakeProvider } from '../../support/fake-provider.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture, sse, useFakeProvider } from '../../support/fake-provider.js';
+import { unusedPort } from '../../support/local-server.js';
 import { rejectionOf } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 const API_KEY = 'sk-live-abcdefghijklmnop1234';
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider();
 afterEach(() => {
-  fake.requests.length = 0;
   vi.useRealTimers();
 });
 
@@ -150,7 +145,7 @@ describe('OpenAI errors', () => {
   });
 
   it('maps a refused connection to a retryable APIConnectionError', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const error = await failure(
       createClient().completion({
         model: 'gpt-4o-mini',
@@ -185,11 +180,3 @@ describe('OpenAI errors', () => {
     expect(await call).toBeInstanceOf(TimeoutError);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -7,27 +7,14 @@ import {
   InvalidResponseError,
   type Middleware,
 } from 'shallot';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type FakeProvider,
-  fixture,
-  fixtureEvents,
-  sse,
-  startFakeProvider,
-} from '../../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, fixtureEvents, sse, useFakeProvider } from '../../support/fake-provider.js';
 import { collect } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'What is the weather?' }];
 const API_KEY = 'sk-test-0123456789abcdef';
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const fake = useFakeProvider();
 
 /** A client pointed at the fake provider, recording how each call ended. */
 function clientWithEndLog() {

@@ -1,13 +1,8 @@
 import { createClient, ValidationError } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeProvider } from '../../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../../support/fake-provider.js';
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  fake.reply({ status: 500, body: '{}' });
-});
-afterAll(() => fake.close());
+const fake = useFakeProvider({ reply: { status: 500, body: '{}' } });
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 
