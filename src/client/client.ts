@@ -294,13 +294,11 @@ export class Client {
   }
 
   #compose(perCall: readonly Middleware[]): Chain {
-    return compose<CallContext>([
-      ...this.#middleware,
-      ...perCall,
-      this.#settleCall,
-      ...this.#builtIn,
-      runAttemptOnce,
-    ]);
+    const outer = [...this.#middleware, ...perCall];
+    // With no layer outside the built-ins, completion() settles the call itself: one async
+    // layer less on every call.
+    const settle = outer.length > 0 ? [this.#settleCall] : [];
+    return compose<CallContext>([...outer, ...settle, ...this.#builtIn, runAttemptOnce]);
   }
 
   readonly #report = (error: unknown, label: CallbackErrorInfo) => {

@@ -28,6 +28,14 @@ const positiveNumber: Check = (value) => isFiniteNumber(value) && value > 0;
 const isBoolean: Check = (value) => typeof value === 'boolean';
 const isString: Check = (value) => typeof value === 'string';
 const nonEmptyString: Check = (value) => typeof value === 'string' && value !== '';
+/**
+ * An http(s) URL of the plainest form (letters, digits and `.-` in the host, a port, a path of
+ * unreserved characters): one zod's `z.url({ protocol: /^https?$/ })` accepts unchanged. Any
+ * other spelling goes to zod, which decides.
+ */
+const PLAIN_HTTP_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%/-]*)?$/;
+const plainHttpUrl: Check = (value) =>
+  typeof value === 'string' && PLAIN_HTTP_URL.test(value) && URL.canParse(value);
 
 /** Request parameters the fast path checks (others go to zod). */
 const REQUEST_CHECKS: Readonly<Record<string, Check>> = {
@@ -50,6 +58,7 @@ const REQUEST_CHECKS: Readonly<Record<string, Check>> = {
 /** shallot options the fast path checks: the common ones, named as `CompletionOptions` names them (others go to zod). */
 const OPTION_CHECKS: Readonly<Partial<Record<keyof CompletionOptions, Check>>> = {
   apiKey: nonEmptyString,
+  apiBase: plainHttpUrl,
   traceId: nonEmptyString,
   metadata: (value) => isPlainObject(value) && (isFlatJsonObject(value) || isJsonData(value)),
   timeout: positiveNumber,
@@ -59,7 +68,31 @@ const OPTION_CHECKS: Readonly<Partial<Record<keyof CompletionOptions, Check>>> =
   numRetries: nonNegativeInteger,
   signal: (value) => value instanceof AbortSignal,
   mockResponse: isString,
+  cache: areCacheControls,
 };
+
+/** The cache controls the fast path accepts, each with its check (any other key goes to zod). */
+const CACHE_CHECKS: Readonly<Record<string, Check>> = {
+  noCache: isBoolean,
+  noStore: isBoolean,
+  ttl: positiveNumber,
+  sMaxAge: (value) => isFiniteNumber(value) && value >= 0,
+  namespace: nonEmptyString,
+  'no-cache': isBoolean,
+  'no-store': isBoolean,
+  's-maxage': (value) => isFiniteNumber(value) && value >= 0,
+};
+
+/** `cache: { noCache: true }` and its kin: a plain object of known controls, each well typed. */
+function areCacheControls(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const key of Object.keys(value)) {
+    const check = Object.hasOwn(CACHE_CHECKS, key) ? CACHE_CHECKS[key] : undefined;
+    const control = value[key];
+    if (check === undefined || (control !== undefined && !check(control))) return false;
+  }
+  return true;
+}
 
 const SIMPLE_ROLES = new Set(['system', 'developer', 'user', 'assistant']);
 

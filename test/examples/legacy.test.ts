@@ -97,7 +97,7 @@ describe.concurrent('the LiteLLM callback examples, ported (examples/legacy/)', 
   it('metadata: reaches kwargs.litellm_params.metadata and not the provider', async () => {
     expect(lines(await legacy('metadata'))).toEqual([
       "metadata: { hello: 'world' }",
-      'sent to the provider: {"model":"gpt-3.5-turbo","messages":[{"role":"user","content":"Hello, how are you?"}]}',
+      'sent to the provider: {"model":"gpt-3.5-turbo","messages":[{"content":"Hello, how are you?","role":"user"}]}',
     ]);
   });
 
