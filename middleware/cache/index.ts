@@ -9,6 +9,7 @@ import {
   cacheKey,
   completionToChunks,
   type Middleware,
+  type Next,
   optionError,
 } from '../../src/kit/index.js';
 import { type Flight, SingleFlight } from './single-flight.js';
@@ -46,10 +47,15 @@ export function cache(options: CacheLayerOptions = {}): Middleware & { close(): 
   const pick = chooseCache(options);
   const flights = new SingleFlight(checkIdleMs(options.streamIdleMs));
   const health = new StoreHealth();
-  const layer: Middleware = async function cache(ctx, next) {
+  // A plain function, not an async one: a call with no cache passes through without a promise
+  // of its own.
+  const layer: Middleware = function cache(ctx, next) {
     const target = pick();
     const hash = target ? hashOf(ctx, options) : undefined;
     if (target === null || target === undefined || hash === undefined) return next();
+    return cached(ctx, next, target, hash);
+  };
+  const cached = async (ctx: Context, next: Next, target: Cache, hash: string): Promise<void> => {
     const controls = ctx.options.cache ?? {};
     const key = target.keyFor(hash, controls.namespace ?? options.namespace);
     ctx.cacheKey = hash;

@@ -33,7 +33,8 @@ export type { CallbackEvent } from './plan.js';
  */
 export function callbacks(source: CallbackSource = {}): Middleware {
   const plans = new PlanCache();
-  return async function callbacks(ctx, next) {
+  // A plain function: it registers its listeners and hands on, with no promise of its own.
+  return function callbacks(ctx, next) {
     const plan = plans.planFor(source);
     const hasTerminal = plan.successful_api_call.length > 0 || plan.failed_api_call.length > 0;
     const hasApiHooks = plan.pre_api_call.length > 0 || plan.post_api_call.length > 0;
@@ -44,7 +45,7 @@ export function callbacks(source: CallbackSource = {}): Middleware {
     }
     if (plan.stream_event.length > 0) ctx.onChunk(streamEvents(ctx, plan.stream_event));
     if (hasTerminal) ctx.onEnd(() => terminalEvent(ctx, plan));
-    await next();
+    return next();
   };
 }
 

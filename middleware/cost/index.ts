@@ -23,7 +23,8 @@ export function cost(options: CostLayerOptions = {}): Middleware {
   if (options.pricing) prices.register(options.pricing);
   const warn = options.warn ?? ((message: string) => console.warn(message));
   const warned = new Set<string>();
-  return async function cost(ctx, next) {
+  // A plain function: it registers its end listener and hands on, with no promise of its own.
+  return function cost(ctx, next) {
     ctx.onEnd(() => {
       const priced = priceCall(ctx, prices);
       ctx.cost = priced.cost;
@@ -33,6 +34,6 @@ export function cost(options: CostLayerOptions = {}): Middleware {
         warn(`[shallot] ${priced.cost.reason} Its response_cost is null until then.`);
       }
     });
-    await next();
+    return next();
   };
 }

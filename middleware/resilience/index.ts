@@ -39,8 +39,9 @@ export interface ResilienceOptions extends Partial<BackoffSettings> {
  */
 export function resilience(options: ResilienceOptions = {}): Middleware {
   const defaults = checkOptions(options);
-  return runsAttempts(async function resilience(ctx, attempts) {
-    // The plan is made at the first failure: a call that succeeds at once pays for none of it.
+  return runsAttempts(function resilience(ctx, attempts) {
+    // The plan is made at the first failure: a call that succeeds at once pays for none of it,
+    // and no promise of this layer's own either.
     let plan: AttemptPlan | undefined;
     const planOf = (): AttemptPlan => {
       plan ??= new AttemptPlan(ctx, attempts, {
@@ -50,11 +51,7 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
       return plan;
     };
     if (ctx.isStream) attempts.recoverStreams((error) => planOf().recover(error));
-    try {
-      await attempts.run();
-    } catch (error) {
-      await planOf().runAfter(error);
-    }
+    return attempts.run().then(undefined, (error: unknown) => planOf().runAfter(error));
   });
 }
 

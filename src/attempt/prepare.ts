@@ -7,7 +7,7 @@ import { assertCredentials } from '../providers/registry.js';
  * builds `ctx.providerRequest` with the provider's transform. A missing key fails here,
  * before any network call.
  */
-export async function prepare(ctx: Context, next: Next): Promise<void> {
+export function prepare(ctx: Context, next: Next): Promise<void> {
   const provider = ctx.provider;
   if (ctx.options.mockResponse === undefined) assertCredentials(provider);
   ctx.providerRequest = provider.adapter.buildRequest({
@@ -16,5 +16,5 @@ export async function prepare(ctx: Context, next: Next): Promise<void> {
     headers: ctx.options.headers,
     stream: ctx.isStream,
   });
-  await next();
+  return next();
 }

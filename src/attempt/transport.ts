@@ -18,7 +18,7 @@ export interface TransportSettings {
  * otherwise sends the prepared request over HTTP. It never calls `next()`.
  */
 export function transport(settings: TransportSettings): Middleware {
-  return async function transport(ctx) {
+  return function transport(ctx) {
     const call = ctx as CallContext;
     const mock = call.options.mockResponse;
     if (mock !== undefined) return answerFromMock(call, mock);

@@ -44,6 +44,10 @@ export type {
   StreamRecovery,
 } from './context-api.js';
 
+/** Keys of the call's attempt control, held by this module alone (see {@link CallAttempts}). */
+const RUN_ATTEMPT = Symbol('runAttempt');
+const TELL_FAILURE = Symbol('tellAttemptFailure');
+
 /** How a context resolves its provider; supplied by the client. */
 export type ProviderResolver = (model: string, options: CallOptions) => ResolvedProvider;
 
@@ -147,14 +151,13 @@ export class CallContext implements Context {
 
   /** The attempt control `runsAttempts()` hands to a layer that runs attempts. @internal */
   get attempts(): Attempts {
-    this.#attempts ??= {
-      run: () => this.#services.runAttempt(this),
-      recoverStreams: (recover) => {
-        this.streamRecovery = recover;
-      },
-      tellFailure: (failure) => this.#tellAttemptFailure(failure),
-    };
+    this.#attempts ??= new CallAttempts(this);
     return this.#attempts;
+  }
+
+  /** Runs the attempt chain once more (what `Attempts.run` does). @internal */
+  [RUN_ATTEMPT](): Promise<void> {
+    return this.#services.runAttempt(this);
   }
 
   /**
@@ -184,7 +187,8 @@ export class CallContext implements Context {
     this.#attemptFailureListeners.push(listener);
   }
 
-  #tellAttemptFailure(failure: AttemptFailure): Promise<void> {
+  /** Tells the attempt failure listeners (what `Attempts.tellFailure` does). @internal */
+  [TELL_FAILURE](failure: AttemptFailure): Promise<void> {
     maskErrorSecrets(failure.error, secretsOfCall(this));
     const pending: Array<PromiseLike<unknown>> = [];
     for (const listener of this.#attemptFailureListeners) {
@@ -319,4 +323,29 @@ function ignoreFailure(): void {}
 function listenerName(listener: unknown): string {
   const name = typeof listener === 'function' ? listener.name : '';
   return name === '' ? 'anonymous listener' : name;
+}
+
+/**
+ * The attempt control of one call, which `runsAttempts()` hands to the layer that runs
+ * attempts: one small object whose methods are shared, reaching the call through keys that
+ * only this module holds.
+ */
+class CallAttempts implements Attempts {
+  readonly #ctx: CallContext;
+
+  constructor(ctx: CallContext) {
+    this.#ctx = ctx;
+  }
+
+  run(): Promise<void> {
+    return this.#ctx[RUN_ATTEMPT]();
+  }
+
+  recoverStreams(recover: StreamRecovery): void {
+    this.#ctx.streamRecovery = recover;
+  }
+
+  tellFailure(failure: AttemptFailure): Promise<void> {
+    return this.#ctx[TELL_FAILURE](failure);
+  }
 }

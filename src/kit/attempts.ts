@@ -16,7 +16,7 @@ import type { Attempts, CallContext, Context } from '../context/context.js';
 export function runsAttempts(
   layer: (ctx: Context, attempts: Attempts) => Promise<void>,
 ): Middleware {
-  const named = async (ctx: Context) => layer(ctx, (ctx as CallContext).attempts);
+  const named = (ctx: Context) => layer(ctx, (ctx as CallContext).attempts);
   Object.defineProperty(named, 'name', { value: layer.name || 'runsAttempts' });
   return named;
 }

@@ -46,6 +46,11 @@ export abstract class BufferedChunkSource implements ChunkSource {
     return this.#ended;
   }
 
+  /** How many decoded chunks wait for the consumer. */
+  protected get buffered(): number {
+    return this.#chunks.length - this.#head;
+  }
+
   poll(): ChatCompletionChunk | undefined {
     const chunks = this.#chunks;
     if (this.#head >= chunks.length) return undefined;
@@ -57,19 +62,23 @@ export abstract class BufferedChunkSource implements ChunkSource {
     return chunk;
   }
 
-  async next(): Promise<IteratorResult<ChatCompletionChunk, void>> {
-    for (;;) {
-      const chunk = this.poll();
-      if (chunk !== undefined) return { done: false, value: chunk };
-      if (this.#failure !== undefined) throw this.#failure.error;
-      if (this.#ended) return DONE;
-      try {
-        await this.fill();
-      } catch (error) {
-        this.fail(error);
-      }
-    }
+  next(): Promise<IteratorResult<ChatCompletionChunk, void>> {
+    const chunk = this.poll();
+    if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
+    if (this.#failure !== undefined) return Promise.reject(this.#failure.error);
+    if (this.#ended) return Promise.resolve(DONE);
+    // One promise per wait, no async frame: `fill()` settles once something happened.
+    return this.fill().then(this.#again, this.#failThenAgain);
   }
+
+  readonly #again = (): Promise<IteratorResult<ChatCompletionChunk, void>> => this.next();
+
+  readonly #failThenAgain = (
+    error: unknown,
+  ): Promise<IteratorResult<ChatCompletionChunk, void>> => {
+    this.fail(error);
+    return this.next();
+  };
 
   async return(): Promise<IteratorResult<ChatCompletionChunk, void>> {
     if (!this.#ended) {

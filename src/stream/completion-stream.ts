@@ -104,14 +104,44 @@ export class CompletionStream
         }
       }
     }
-    return this.#nextAsync();
+    if (this.#finished || this.#timedReads()) return this.#nextAsync();
+    // The common wait: one promise from the source, then the same checks as above.
+    return this.#source.next().then(this.#afterRead, this.#afterReadFailure);
   }
+
+  /** Whether reads wait within `firstChunkTimeout` or `chunkTimeout` (see `#read`). */
+  #timedReads(): boolean {
+    const { firstChunkTimeout, chunkTimeout } = this.#ctx.options;
+    return firstChunkTimeout !== undefined || chunkTimeout !== undefined;
+  }
+
+  readonly #afterRead = (
+    read: IteratorResult<ChatCompletionChunk>,
+  ):
+    | IteratorResult<ChatCompletionChunk, undefined>
+    | Promise<IteratorResult<ChatCompletionChunk, undefined>> => {
+    if (this.#finished) return this.#afterEnd();
+    if (read.done) {
+      this.#succeed();
+      return DONE;
+    }
+    if (!isChunk(read.value)) return this.#nextAsync(this.#malformed(read.value));
+    try {
+      return this.#deliver(read.value);
+    } catch (error) {
+      throw this.#fail(error);
+    }
+  };
+
+  readonly #afterReadFailure = (
+    error: unknown,
+  ): Promise<IteratorResult<ChatCompletionChunk, undefined>> => this.#nextAsync(error);
 
   /**
    * Reads the next chunk, waiting for the source; a failure before the first chunk reached
    * the caller may be recovered (see `#recover`). `failed` is a failure already found.
    */
-  async #nextAsync(failed?: ShallotError): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
+  async #nextAsync(failed?: unknown): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
     if (this.#finished) return this.#afterEnd();
     let failure: unknown = failed;
     let result: IteratorResult<ChatCompletionChunk> | undefined;

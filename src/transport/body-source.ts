@@ -4,6 +4,7 @@ import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { ShallotError } from '../errors/shallot-error.js';
 import type { StreamDecoder, WireEvent } from '../providers/provider.js';
 import { BufferedChunkSource } from '../stream/chunk-source.js';
+import { CoarseDeadlines, type Deadline } from './deadlines.js';
 import { formatBytes } from './read-body.js';
 
 type Body = Dispatcher.ResponseData['body'];
@@ -22,38 +23,47 @@ export interface StreamLimits {
 
 /** How long the rest of a body after its terminal marker may take to end, in milliseconds. */
 const DRAIN_GRACE_MS = 1000;
+/** How often the shared drain timer looks for drains past their time, in milliseconds. */
+const DRAIN_CHECK_MS = 250;
+/** Decoded chunks waiting unread past which the body pauses until the consumer reads. */
+const HIGH_WATER_CHUNKS = 256;
 /** How many bytes after the terminal marker are read, and dropped, before the body is cut. */
 const DRAIN_LIMIT_BYTES = 64 * 1024;
 /** How much of a body that is not an event stream its error quotes. */
 const PREVIEW_CHARS = 120;
 
 /**
- * A stream body read one network piece at a time: the bytes are decoded as text with one
+ * A stream body decoded as it arrives: each network piece is decoded as text with one
  * streaming `TextDecoder` (a character split across pieces survives) and handed to `take`,
- * which decodes the framing (SSE, NDJSON) into chunks. The stream ends at the decoder's
- * terminal marker; a body that ends before it is a truncation, and one that ends without a
- * single event is not an event stream at all. Bytes are counted before they are decoded: an
- * event that grows past `maxEventBytes` fails the stream. After the marker, the rest of the
- * body is read and dropped in the background (a second at most, then it is cut) so the socket
- * goes back to the pool; on any other early exit the body is destroyed.
+ * which decodes the framing (SSE, NDJSON) into chunks, right in the body's `data` event, so a
+ * piece that holds many events costs no promise per event. The body starts flowing at the
+ * consumer's first read and pauses while more than {@link HIGH_WATER_CHUNKS} decoded chunks
+ * wait unread. The stream ends at the decoder's terminal marker; a body that ends before it
+ * is a truncation, and one that ends without a single event is not an event stream at all.
+ * Bytes are counted before they are decoded: an event that grows past `maxEventBytes` fails
+ * the stream. After the marker, the rest of the body is read and dropped (about a second and
+ * 64 KiB at most, then it is cut) so the socket goes back to the pool; on any other early
+ * exit the body is destroyed.
  */
 export abstract class BodySource extends BufferedChunkSource {
   protected readonly decoder: StreamDecoder;
   protected readonly origin: StreamOrigin;
   readonly #body: Body;
-  // A manual iterator: leaving a for-await loop would destroy the body and its socket.
-  readonly #reader: AsyncIterator<Uint8Array>;
   readonly #text = new TextDecoder();
   readonly #maxEventBytes: number;
   /** Bytes read since the last complete event: what the framing may be holding. */
   #pendingBytes = 0;
   #sawEvent = false;
   #preview = '';
+  #flowing = false;
+  /** Resolves the consumer's pending read, once something happened. */
+  #wake: (() => void) | undefined;
+  /** Set once the terminal marker was read: the rest of the body is being dropped. */
+  #drain: Drain | undefined;
 
   constructor(body: Body, decoder: StreamDecoder, origin: StreamOrigin, limits: StreamLimits) {
     super();
     this.#body = body;
-    this.#reader = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
     this.decoder = decoder;
     this.origin = origin;
     this.#maxEventBytes = limits.maxEventBytes;
@@ -107,34 +117,98 @@ export abstract class BodySource extends BufferedChunkSource {
     });
   }
 
-  protected async fill(): Promise<void> {
+  /** Waits for the body's next piece (or its end, or its failure), starting it flowing at first. */
+  protected fill(): Promise<void> {
+    const waiting = new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
+    const body = this.#body;
+    if (!this.#flowing) {
+      this.#flowing = true;
+      body.on('data', this.#onData);
+      body.on('end', this.#onEnd);
+      body.on('error', this.#onError);
+      body.on('close', this.#onClose);
+    } else if (body.isPaused()) {
+      body.resume();
+    }
+    return waiting;
+  }
+
+  protected cancel(): void {
+    this.#drain?.stop();
+    if (!this.#body.destroyed) this.#body.destroy();
+  }
+
+  readonly #onData = (piece: Uint8Array): void => {
+    if (this.#drain !== undefined) {
+      this.#drain.read(piece.byteLength);
+      return;
+    }
+    if (this.ended) return;
     try {
-      const read = await this.#reader.next();
-      if (read.done) {
-        if (!this.decoder.done) this.takeLast(this.#text.decode());
-        if (!this.#sawEvent) throw this.#notAStream();
-        if (!this.decoder.complete) throw this.truncated();
-        this.finish();
-        return;
-      }
-      const size = read.value.byteLength;
+      const size = piece.byteLength;
       if (this.#pendingBytes + size > this.#maxEventBytes) throw this.#eventTooLarge();
       this.#pendingBytes += size;
-      const text = this.#text.decode(read.value, { stream: true });
+      const text = this.#text.decode(piece, { stream: true });
       if (!this.#sawEvent && this.#preview.length < PREVIEW_CHARS) this.#preview += text;
       this.take(text);
       if (this.decoder.done) {
         this.finish();
-        void drainRest(this.#reader, this.#body);
+        this.#drain = new Drain(this.#body);
+      } else if (this.buffered > HIGH_WATER_CHUNKS) {
+        this.#body.pause();
       }
     } catch (error) {
-      if (!this.#body.destroyed) this.#body.destroy();
-      throw error;
+      this.#failWith(error);
     }
+    this.#wakeUp();
+  };
+
+  readonly #onEnd = (): void => {
+    if (this.#drain !== undefined) {
+      this.#drain.stop();
+      return;
+    }
+    if (this.ended) return;
+    try {
+      if (!this.decoder.done) this.takeLast(this.#text.decode());
+      if (!this.#sawEvent) throw this.#notAStream();
+      if (!this.decoder.complete) throw this.truncated();
+      this.finish();
+    } catch (error) {
+      this.fail(error);
+    }
+    this.#wakeUp();
+  };
+
+  readonly #onError = (error: unknown): void => {
+    if (this.#drain !== undefined) {
+      // The answer is complete for the caller; a late socket error changes nothing.
+      this.#drain.stop();
+      return;
+    }
+    if (!this.ended) this.fail(error);
+    this.#wakeUp();
+  };
+
+  /** A body closed with neither its end nor an error: destroyed under it, so it is cut short. */
+  readonly #onClose = (): void => {
+    this.#drain?.stop();
+    if (!this.ended) this.fail(this.truncated());
+    this.#wakeUp();
+  };
+
+  #failWith(error: unknown): void {
+    this.fail(error);
+    if (!this.#body.destroyed) this.#body.destroy();
   }
 
-  protected cancel(): void {
-    if (!this.#body.destroyed) this.#body.destroy();
+  #wakeUp(): void {
+    const wake = this.#wake;
+    if (wake === undefined) return;
+    this.#wake = undefined;
+    wake();
   }
 
   #eventTooLarge(): InvalidResponseError {
@@ -159,31 +233,38 @@ export abstract class BodySource extends BufferedChunkSource {
   }
 }
 
+const drains = new CoarseDeadlines(DRAIN_CHECK_MS);
+
 /**
- * Reads the rest of a body whose answer is complete, so that its socket can be reused; a body
- * that does not end within a second, or goes on past 64 KiB, is cut instead (its socket then
- * closes), so that nothing a hostile server holds open keeps the process alive.
+ * The rest of a body whose answer is complete, read and dropped so that its socket can be
+ * reused; a body that does not end within about a second (one shared coarse timer watches
+ * every drain), or goes on past 64 KiB, is cut instead (its socket then closes), so that
+ * nothing a hostile server holds open keeps the process alive.
  */
-async function drainRest(reader: AsyncIterator<Uint8Array>, body: Body): Promise<void> {
-  const cut = () => {
-    if (!body.destroyed) body.destroy();
-  };
-  const timer = setTimeout(cut, DRAIN_GRACE_MS);
-  timer.unref();
-  let bytes = 0;
-  try {
-    for (;;) {
-      const read = await reader.next();
-      if (read.done) break;
-      bytes += read.value.byteLength;
-      if (bytes > DRAIN_LIMIT_BYTES) {
-        cut();
-        break;
-      }
-    }
-  } catch {
-    // the response is complete for the caller; a late socket error changes nothing
-  } finally {
-    clearTimeout(timer);
+class Drain implements Deadline {
+  readonly at = Date.now() + DRAIN_GRACE_MS;
+  readonly #body: Body;
+  #bytes = 0;
+
+  constructor(body: Body) {
+    this.#body = body;
+    drains.add(this);
   }
+
+  /** Counts a piece read after the terminal marker; past the limit, the body is cut. */
+  read(bytes: number): void {
+    this.#bytes += bytes;
+    if (this.#bytes > DRAIN_LIMIT_BYTES) this.expire();
+  }
+
+  /** The body ended (or failed, or was cut): nothing more to watch. */
+  stop(): void {
+    drains.delete(this);
+  }
+
+  /** Cuts the body. @internal */
+  readonly expire = (): void => {
+    this.stop();
+    if (!this.#body.destroyed) this.#body.destroy();
+  };
 }
