@@ -164,3 +164,36 @@ describe('a body held open after its terminal marker', () => {
     expect(run.exitAfterMarkerMs).toBeLessThan(3000);
   }, 20_000);
 });
+
+describe('a stream read slowly', () => {
+  it('stops taking the body while 256 decoded chunks wait unread, then delivers every chunk once the reader goes on', async () => {
+    const times = 2_000;
+    const perPiece = 100;
+    const event = sseOf({
+      id: 'chatcmpl-slow',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: { content: 'x' }, finish_reason: null }],
+    });
+    fake.reply({
+      headers: { 'content-type': 'text/event-stream' },
+      repeat: { piece: event.repeat(perPiece), times, tail: 'data: [DONE]\n\n' },
+    });
+    const client = createClient({
+      providers: { openai: { apiKey: 'sk-slow-0123456789', apiBase: fake.url } },
+    });
+    const stream = await client.completion({ ...paramsFor('openai'), stream: true });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    // Had the body kept flowing, all 200,000 chunks (24 MB of events) would now wait decoded
+    // in memory, 60 MB and more of the heap.
+    const before = process.memoryUsage().heapUsed;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const held = (process.memoryUsage().heapUsed - before) / MiB;
+    expect(held).toBeLessThan(16);
+    let chunks = 1;
+    while (!(await iterator.next()).done) chunks++;
+    expect(chunks).toBe(times * perPiece);
+  });
+});

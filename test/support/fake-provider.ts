@@ -36,9 +36,9 @@ export interface FakeReply {
   gate?: Promise<unknown>;
   /**
    * After `body`, write `piece` this many times, each write waiting for the socket to drain:
-   * a huge body that the server never holds in memory.
+   * a huge body that the server never holds in memory; then `tail`, if given.
    */
-  repeat?: { piece: string; times: number };
+  repeat?: { piece: string; times: number; tail?: string };
 }
 
 /** A request the fake provider received. */
@@ -203,7 +203,7 @@ async function answer(reply: FakeReply, response: ServerResponse): Promise<void>
 /** Writes `piece` `times` times, respecting backpressure; stops when the client goes away. */
 async function writeRepeated(
   response: ServerResponse,
-  { piece, times }: { piece: string; times: number },
+  { piece, times, tail }: { piece: string; times: number; tail?: string },
 ): Promise<void> {
   const bytes = Buffer.from(piece);
   for (let count = 0; count < times; count++) {
@@ -220,4 +220,5 @@ async function writeRepeated(
       });
     }
   }
+  if (tail !== undefined && !response.destroyed) response.write(tail);
 }
