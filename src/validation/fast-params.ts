@@ -34,8 +34,15 @@ const nonEmptyString: Check = (value) => typeof value === 'string' && value !== 
  * other spelling goes to zod, which decides.
  */
 const PLAIN_HTTP_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%/-]*)?$/;
-const plainHttpUrl: Check = (value) =>
-  typeof value === 'string' && PLAIN_HTTP_URL.test(value) && URL.canParse(value);
+/** The last URL {@link plainHttpUrl} accepted: calls mostly repeat one `apiBase`. */
+let lastPlainUrl = '';
+const plainHttpUrl: Check = (value) => {
+  if (typeof value !== 'string') return false;
+  if (value === lastPlainUrl) return true;
+  if (!PLAIN_HTTP_URL.test(value) || !URL.canParse(value)) return false;
+  lastPlainUrl = value;
+  return true;
+};
 
 /** Request parameters the fast path checks (others go to zod). */
 const REQUEST_CHECKS: Readonly<Record<string, Check>> = {
@@ -120,27 +127,41 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
+/** Every parameter the fast path knows, with its check and whether it is the request's. */
+interface KnownParameter {
+  check: Check;
+  /** A request parameter (sent to the provider), else one of shallot's options. */
+  request: boolean;
+}
+
+const CHECKS: ReadonlyMap<string, KnownParameter> = new Map<string, KnownParameter>([
+  ...Object.entries(REQUEST_CHECKS).map(([key, check]): [string, KnownParameter] => [
+    key,
+    { check, request: true },
+  ]),
+  ...Object.entries(OPTION_CHECKS).map(([key, check]): [string, KnownParameter] => [
+    key,
+    { check: check as Check, request: false },
+  ]),
+]);
+
 /** The common call's request and options, split and copied; `undefined` sends it to zod. */
 export function parseCommonParams(
   params: Record<string, unknown>,
 ): { request: Record<string, unknown>; options: Record<string, unknown> } | undefined {
   const request: Record<string, unknown> = {};
   const options: Record<string, unknown> = {};
-  for (const key in params) {
-    if (!Object.hasOwn(params, key)) continue;
+  // Own keys only; a `__proto__` key (JSON.parse makes one) is no parameter of the map's, so
+  // it goes to zod, which refuses it.
+  const keys = Object.keys(params);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
     const value = params[key];
     if (value === undefined) continue;
-    const requestCheck = REQUEST_CHECKS[key];
-    if (requestCheck !== undefined && Object.hasOwn(REQUEST_CHECKS, key)) {
-      if (!requestCheck(value)) return undefined;
-      request[key] = value;
-      continue;
-    }
-    const optionCheck = OPTION_CHECKS[key as keyof CompletionOptions];
-    if (optionCheck === undefined || !Object.hasOwn(OPTION_CHECKS, key) || !optionCheck(value)) {
-      return undefined;
-    }
-    options[key] = value;
+    const known = CHECKS.get(key);
+    if (known === undefined || !known.check(value)) return undefined;
+    if (known.request) request[key] = value;
+    else options[key] = value;
   }
   if (request.model === undefined || request.messages === undefined) return undefined;
   // Copies, as zod's parse gives: a layer that edits the request never edits the caller's.
