@@ -3,6 +3,9 @@ export const WORKLOAD_IDS = [
   'plain',
   'stream20',
   'stream2000',
+  'ref-plain',
+  'ref-stream20',
+  'ref-stream2000',
   'overhead',
   'cache-hit',
   'memory',
@@ -10,6 +13,16 @@ export const WORKLOAD_IDS = [
 
 /** One workload's name. */
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
+
+/** The workloads the contenders run, each in its own process, round after round. */
+export type ContenderWorkloadId = Exclude<WorkloadId, 'overhead' | 'cache-hit' | 'memory'>;
+
+/**
+ * The two ways the contender workloads call the fake server (see scenarios.ts): this
+ * benchmark's own (`plain`, `stream20`, `stream2000`), and the one an independent harness uses
+ * (`ref-plain`, `ref-stream20`, `ref-stream2000`).
+ */
+export type ScenarioId = 'bench' | 'reference';
 
 /** The contenders, by the names `--contenders` takes; the floor, `undici`, always runs. */
 export const CONTENDER_IDS = [
@@ -40,7 +53,7 @@ export interface BenchConfig {
   memory: { warmUpCalls: number; calls: number; step: number; settledSteps: number };
 }
 
-/** The default run: about 4 minutes on a 2-core machine. */
+/** The default run: about 5 minutes on a 2-core machine. */
 export const FULL: BenchConfig = {
   mode: 'full',
   rounds: 5,

@@ -6,32 +6,32 @@
  * (allocation sites V8 had decided to pretenure, polymorphic shared code in undici) slowed
  * the next, by up to half.
  *
- * Arguments: the contender's id, the fake server's base URL, and `full` or `quick`.
+ * Arguments: the contender's id, the scenario, the fake server's base URL for it, and `full`
+ * or `quick`. A contender runs one scenario per process: the reference scenario's clients are
+ * built differently, and should not share a JIT with the others.
  */
-import { type ContenderId, FULL, QUICK } from './config.js';
+import { type ContenderId, FULL, QUICK, type ScenarioId } from './config.js';
 import { createContenders } from './contenders/index.js';
 import type { RemoteReply, RemoteRequest } from './contenders/remote.js';
 import { collectGarbage, type Run } from './measure.js';
-import {
-  type ContenderWorkload,
-  longStreamWorkload,
-  plainWorkload,
-  shortStreamWorkload,
-} from './workloads/contender-workloads.js';
+import { SCENARIOS } from './scenarios.js';
+import { type ContenderWorkload, scenarioWorkloads } from './workloads/contender-workloads.js';
 
-const [id, apiBase, mode] = process.argv.slice(2) as [ContenderId, string, string];
+const [id, scenarioId, apiBase, mode] = process.argv.slice(2) as [
+  ContenderId,
+  ScenarioId,
+  string,
+  string,
+];
 const config = mode === 'quick' ? QUICK : FULL;
+const scenario = SCENARIOS[scenarioId];
 collectGarbage(); // fails early without --expose-gc
-const [contender] = createContenders({ apiBase }, [id]);
+const [contender] = createContenders({ apiBase, scenario }, [id]);
 if (contender === undefined) throw new Error(`unknown contender ${id}`);
 // The parent measures the fake server's CPU around each run; here it is not known.
 const noServer = { cpuMicros: async () => 0 };
 const workloads = new Map<string, ContenderWorkload>(
-  [
-    plainWorkload(config, noServer),
-    shortStreamWorkload(config, noServer),
-    longStreamWorkload(config, noServer),
-  ].map((workload) => [workload.id, workload]),
+  scenarioWorkloads(config, noServer, scenario).map((workload) => [workload.id, workload]),
 );
 
 async function handle(request: RemoteRequest): Promise<Run | undefined> {

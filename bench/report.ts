@@ -58,7 +58,10 @@ function renderMachine(results: BenchResults): string {
 }
 
 function renderSummary(compared: readonly WorkloadSummary[]): string {
-  const names = compared[0]?.contenders.map((contender) => contender.name) ?? [];
+  // Every contender of any workload, in the order they first appear (the floor first).
+  const names = [
+    ...new Set(compared.flatMap((workload) => workload.contenders.map(({ name }) => name))),
+  ];
   const rows = names.map((name) => [
     name,
     ...compared.map((workload) => {

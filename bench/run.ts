@@ -5,20 +5,20 @@
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, USAGE, UsageError } from './cli.js';
+import { type CliOptions, parseArgs, USAGE, UsageError } from './cli.js';
 import type { ContenderId, WorkloadId } from './config.js';
 import { RemoteContender } from './contenders/remote.js';
 import { describeMachine } from './machine.js';
 import { collectGarbage, withTimeout } from './measure.js';
 import { type BenchResults, renderReport } from './report.js';
+import { SCENARIOS, type Scenario } from './scenarios.js';
 import { type FakeServer, startFakeServer } from './server-process.js';
 import { runCacheHit } from './workloads/cache-hit.js';
 import { compare, type WorkloadSummary } from './workloads/compare.js';
 import {
+  type ContenderWorkload,
   inContenderProcesses,
-  longStreamWorkload,
-  plainWorkload,
-  shortStreamWorkload,
+  scenarioWorkloads,
 } from './workloads/contender-workloads.js';
 import { runMemory } from './workloads/memory.js';
 import { runOverhead } from './workloads/overhead.js';
@@ -46,32 +46,15 @@ async function main(): Promise<void> {
   );
 
   const server = await startFakeServer();
-  let contenders: RemoteContender[] = [];
   const compared: WorkloadSummary[] = [];
   const results: Partial<BenchResults> = {};
   try {
-    const contenderWorkloads = [
-      plainWorkload(config, server),
-      shortStreamWorkload(config, server),
-      longStreamWorkload(config, server),
-    ]
-      .filter((workload) => selected(workload.id))
-      .map((workload) => inContenderProcesses(workload, server));
-    if (contenderWorkloads.length > 0) {
-      // Each contender in a process of its own; see contender-process.ts.
-      const { baseline } = options;
-      const baselines =
-        baseline === null ? [] : BASELINE_IDS.filter((id) => options.contenders.includes(id));
-      contenders = await Promise.all([
-        ...options.contenders.map((id) => RemoteContender.start(id, server.apiBase, config)),
-        ...baselines.map((id) =>
-          RemoteContender.start(id, server.apiBase, config, baseline ?? undefined),
-        ),
-      ]);
-    }
-    for (const workload of contenderWorkloads) {
-      log(`[bench] ${workload.title}`);
-      compared.push(await compare(workload, contenders, config.rounds, log));
+    for (const scenario of Object.values(SCENARIOS)) {
+      const chosen = scenarioWorkloads(config, server, scenario).filter((workload) =>
+        selected(workload.id),
+      );
+      if (chosen.length > 0)
+        compared.push(...(await compareScenario(scenario, chosen, server, options)));
     }
     if (selected('overhead')) {
       log('[bench] overhead microbenchmark');
@@ -86,7 +69,7 @@ async function main(): Promise<void> {
       results.memory = await runMemory(config, server.apiBase, log);
     }
   } finally {
-    await closeAll(contenders, server);
+    await server.close();
   }
 
   const report = renderReport({
@@ -110,12 +93,42 @@ async function main(): Promise<void> {
   }
 }
 
-async function closeAll(contenders: readonly RemoteContender[], server: FakeServer): Promise<void> {
-  const closing = Promise.all(contenders.map((contender) => contender.close()));
+/**
+ * Runs one scenario's workloads: its contenders (and their baselines) each in a process of
+ * their own, started for this scenario and closed after it (see contender-process.ts).
+ */
+async function compareScenario(
+  scenario: Scenario,
+  workloads: readonly ContenderWorkload[],
+  server: FakeServer,
+  options: CliOptions,
+): Promise<WorkloadSummary[]> {
+  const { config, baseline } = options;
+  const apiBase = `${server.origin}${scenario.apiPath}`;
+  const ids = options.contenders.filter((id) => scenario.contenders.includes(id));
+  const baselines = baseline === null ? [] : BASELINE_IDS.filter((id) => ids.includes(id));
+  const started = await Promise.allSettled([
+    ...ids.map((id) => RemoteContender.start(id, scenario.id, apiBase, config)),
+    ...baselines.map((id) =>
+      RemoteContender.start(id, scenario.id, apiBase, config, baseline ?? undefined),
+    ),
+  ]);
+  const contenders = started.flatMap((start) =>
+    start.status === 'fulfilled' ? [start.value] : [],
+  );
   try {
-    await withTimeout(closing, CLOSE_TIMEOUT_MS, 'closing the contenders');
+    for (const start of started) if (start.status === 'rejected') throw start.reason;
+    const summaries: WorkloadSummary[] = [];
+    for (const workload of workloads) {
+      log(`[bench] ${workload.title}`);
+      summaries.push(
+        await compare(inContenderProcesses(workload, server), contenders, config.rounds, log),
+      );
+    }
+    return summaries;
   } finally {
-    await server.close();
+    const closing = Promise.all(contenders.map((contender) => contender.close()));
+    await withTimeout(closing, CLOSE_TIMEOUT_MS, 'closing the contenders');
   }
 }
 

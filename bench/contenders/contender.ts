@@ -1,7 +1,12 @@
-/** Where a contender sends its calls. */
+import type { Scenario } from '../scenarios.js';
+import type { StreamReading } from '../wire.js';
+
+/** Where a contender sends its calls, and how. */
 export interface ContenderSetup {
-  /** The OpenAI-style base URL of the fake server, ending in `/v1`. */
+  /** The OpenAI-style base URL of the fake server for the scenario, ending in `/v1`. */
   apiBase: string;
+  /** What the calls send and what a stream reads to (see scenarios.ts). */
+  scenario: Scenario;
 }
 
 /** One way of calling the fake server, as the workloads drive it. */
@@ -10,8 +15,11 @@ export interface Contender {
   readonly name: string;
   /** One non-streamed call with this user message; resolves to the answer's text. */
   plain(prompt: string): Promise<string | null>;
-  /** One streamed call read to the end; resolves to the number of non-empty text pieces. */
-  stream(prompt: string): Promise<number>;
+  /**
+   * One streamed call read to the end; resolves to the number of non-empty text pieces, or in
+   * the reference scenario to their text joined.
+   */
+  stream(prompt: string): Promise<StreamReading>;
   /** Work that belongs to the calls but may still be running, finished inside the timed run. */
   settle?(): Promise<void>;
   /** Untimed housekeeping between two measured runs. */

@@ -19,5 +19,10 @@ const FACTORIES: Record<ContenderId, (setup: ContenderSetup) => Contender> = {
 
 /** The contenders asked for, in `ids` order, which puts the floor first: the ratios are to it. */
 export function createContenders(setup: ContenderSetup, ids: readonly ContenderId[]): Contender[] {
-  return ids.map((id) => FACTORIES[id](setup));
+  return ids.map((id) => {
+    if (!setup.scenario.contenders.includes(id)) {
+      throw new Error(`contender ${id} does not run the ${setup.scenario.id} scenario`);
+    }
+    return FACTORIES[id](setup);
+  });
 }

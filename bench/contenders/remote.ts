@@ -3,7 +3,7 @@ import { access, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchConfig, ContenderId } from '../config.js';
+import type { BenchConfig, ContenderId, ScenarioId } from '../config.js';
 import type { Run } from '../measure.js';
 import type { ContenderWorkload } from '../workloads/contender-workloads.js';
 
@@ -36,18 +36,20 @@ export class RemoteContender {
   }
 
   /**
-   * Forks the contender's process and waits until it has built its contender. With
-   * `baseline`, a shallot checkout whose `dist/` is built, `shallot` resolves there instead.
+   * Forks the contender's process for one scenario, calling `apiBase`, and waits until it has
+   * built its contender. With `baseline`, a shallot checkout whose `dist/` is built, `shallot`
+   * resolves there instead.
    */
   static async start(
     id: ContenderId,
+    scenario: ScenarioId,
     apiBase: string,
     config: BenchConfig,
     baseline?: string,
   ): Promise<RemoteContender> {
     const entry = fileURLToPath(new URL('../contender-process.ts', import.meta.url));
     const env = baseline === undefined ? process.env : await baselineEnv(baseline);
-    const child = fork(entry, [id, apiBase, config.mode], {
+    const child = fork(entry, [id, scenario, apiBase, config.mode], {
       execArgv: ['--expose-gc', '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env,

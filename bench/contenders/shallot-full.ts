@@ -1,12 +1,10 @@
 import { rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cache, createClient } from 'shallot';
+import { Cache } from 'shallot';
 import { jsonlLogger } from 'shallot/middleware/jsonl-logger';
-import { benchAgent } from '../agent.js';
-import { API_KEY } from '../wire.js';
 import type { Contender, ContenderSetup } from './contender.js';
-import { askShallot, streamShallot } from './shallot-calls.js';
+import { shallotCalls, shallotClient } from './shallot-calls.js';
 
 /**
  * shallot with the whole default stack at work: a success callback, the cost layer, an
@@ -16,15 +14,11 @@ import { askShallot, streamShallot } from './shallot-calls.js';
  */
 export function shallotFull(setup: ContenderSetup): Contender {
   const name = 'shallot full';
-  const dispatcher = benchAgent();
   const logPath = join(tmpdir(), `shallot-bench-${process.pid}-${Date.now()}.jsonl`);
-  const client = createClient({
-    dispatcher,
-    providers: { openai: { apiKey: API_KEY, apiBase: setup.apiBase } },
-    middleware: [jsonlLogger({ path: logPath })],
-  });
+  const { client, close } = shallotClient(setup, [jsonlLogger({ path: logPath })]);
+  const shallot = shallotCalls(client, setup);
   client.cache = new Cache();
-  let calls = 0;
+  let started = 0;
   let successes = 0;
   client.successCallback.push(function countSuccess() {
     successes++;
@@ -40,20 +34,20 @@ export function shallotFull(setup: ContenderSetup): Contender {
   return {
     name,
     plain(prompt) {
-      calls++;
-      return askShallot(client, prompt);
+      started++;
+      return shallot.plain(prompt);
     },
     stream(prompt) {
-      calls++;
-      return streamShallot(client, prompt);
+      started++;
+      return shallot.stream(prompt);
     },
     async settle() {
       if (!(await client.flush({ timeoutMs: 60_000 }))) {
         throw new Error(`${name}: client.flush() did not finish within 60 s`);
       }
       if (callbackFailure) throw callbackFailure;
-      if (successes !== calls) {
-        throw new Error(`${name}: ${calls} calls but ${successes} success callbacks`);
+      if (successes !== started) {
+        throw new Error(`${name}: ${started} calls but ${successes} success callbacks`);
       }
     },
     async reset() {
@@ -61,8 +55,7 @@ export function shallotFull(setup: ContenderSetup): Contender {
       await truncate(logPath, 0).catch(ignoreMissing);
     },
     async close() {
-      await client.shutdown();
-      await dispatcher.close();
+      await close();
       await rm(logPath, { force: true });
     },
   };

@@ -1,5 +1,5 @@
 import { createParser } from 'eventsource-parser';
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { benchAgent } from '../agent.js';
 import { API_KEY, MODEL, type WireChunk, type WireCompletion } from '../wire.js';
 import type { Contender, ContenderSetup } from './contender.js';
@@ -8,12 +8,14 @@ const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${A
 
 /**
  * The floor: what the calls cost with nothing but undici, `JSON.parse` and, for streams,
- * eventsource-parser. No validation, no chain, no bookkeeping.
+ * eventsource-parser. No validation, no chain, no bookkeeping. A stream counts its text
+ * pieces, or in the reference scenario joins their text, as that harness's floor does.
  */
 export function undiciFloor(setup: ContenderSetup): Contender {
   const name = 'undici (floor)';
   const dispatcher = benchAgent();
   const url = `${setup.apiBase}/chat/completions`;
+  const { messages } = setup.scenario;
 
   const post = async (body: object) => {
     const response = await request(url, {
@@ -28,39 +30,66 @@ export function undiciFloor(setup: ContenderSetup): Contender {
     }
     return response.body;
   };
+  const read = setup.scenario.id === 'bench' ? countPieces : joinText;
 
   return {
     name,
     async plain(prompt) {
-      const body = await post({ model: MODEL, messages: [{ role: 'user', content: prompt }] });
+      const body = await post({ model: MODEL, messages: messages(prompt) });
       const completion = JSON.parse(await body.text()) as WireCompletion;
       return completion.choices[0]?.message.content ?? null;
     },
     async stream(prompt) {
       const body = await post({
         model: MODEL,
-        messages: [{ role: 'user', content: prompt }],
+        messages: messages(prompt),
         stream: true,
         stream_options: { include_usage: true },
       });
-      let pieces = 0;
-      let done = false;
-      const parser = createParser({
-        onEvent(event) {
-          if (event.data === '[DONE]') {
-            done = true;
-            return;
-          }
-          const chunk = JSON.parse(event.data) as WireChunk;
-          if (chunk.choices[0]?.delta?.content) pieces++;
-        },
-      });
-      const decoder = new TextDecoder();
-      for await (const bytes of body)
-        parser.feed(decoder.decode(bytes as Buffer, { stream: true }));
-      if (!done) throw new Error(`${name}: the stream ended without data: [DONE]`);
-      return pieces;
+      return read(name, body);
     },
     close: () => dispatcher.close(),
   };
+}
+
+type Body = Dispatcher.ResponseData['body'];
+
+/** Reads a stream to `data: [DONE]`, counting its non-empty text pieces. */
+async function countPieces(name: string, body: Body): Promise<number> {
+  let pieces = 0;
+  let done = false;
+  const parser = createParser({
+    onEvent(event) {
+      if (event.data === '[DONE]') {
+        done = true;
+        return;
+      }
+      const chunk = JSON.parse(event.data) as WireChunk;
+      if (chunk.choices[0]?.delta?.content) pieces++;
+    },
+  });
+  const decoder = new TextDecoder();
+  for await (const bytes of body) parser.feed(decoder.decode(bytes as Buffer, { stream: true }));
+  if (!done) throw new Error(`${name}: the stream ended without data: [DONE]`);
+  return pieces;
+}
+
+/** Reads a stream to `data: [DONE]`, joining the text of its deltas. */
+async function joinText(name: string, body: Body): Promise<string> {
+  let text = '';
+  let done = false;
+  const parser = createParser({
+    onEvent(event) {
+      if (event.data === '[DONE]') {
+        done = true;
+        return;
+      }
+      const delta = (JSON.parse(event.data) as WireChunk).choices[0]?.delta?.content;
+      if (delta) text += delta;
+    },
+  });
+  const decoder = new TextDecoder();
+  for await (const bytes of body) parser.feed(decoder.decode(bytes as Buffer, { stream: true }));
+  if (!done) throw new Error(`${name}: the stream ended without data: [DONE]`);
+  return text;
 }

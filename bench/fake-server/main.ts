@@ -5,19 +5,25 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LONG_STREAM_MARKER } from '../wire.js';
-import { buildResponses, type CannedResponse } from './responses.js';
+import { LONG_STREAM_MARKER, REFERENCE_API_PATH } from '../wire.js';
+import type { AnswerSet, CannedResponse } from './canned.js';
+import { buildResponses } from './responses.js';
 
 const responses = buildResponses();
-const ENDPOINT = '/v1/chat/completions';
+/** Each scenario's endpoint and its answers (see scenarios.ts). */
+const ENDPOINTS = new Map<string, AnswerSet>([
+  ['/v1/chat/completions', responses.bench],
+  [`${REFERENCE_API_PATH}/chat/completions`, responses.reference],
+]);
 
 const server = createServer({ noDelay: true }, (request, response) => {
-  if (request.method !== 'POST' || request.url !== ENDPOINT) {
+  const answers = request.method === 'POST' ? ENDPOINTS.get(request.url ?? '') : undefined;
+  if (answers === undefined) {
     request.resume();
     send(response, responses.notFound);
     return;
   }
-  readBody(request, (body) => send(response, choose(body)));
+  readBody(request, (body) => send(response, choose(answers, body)));
 });
 // Clients keep their connections for the whole run; never let the server drop them first.
 server.keepAliveTimeout = 600_000;
@@ -38,9 +44,9 @@ process.on('message', (message) => {
 });
 process.on('disconnect', stop);
 
-function choose(body: Buffer): CannedResponse {
-  if (!body.includes('"stream":true')) return responses.plain;
-  return body.includes(LONG_STREAM_MARKER) ? responses.longStream : responses.shortStream;
+function choose(answers: AnswerSet, body: Buffer): CannedResponse {
+  if (!body.includes('"stream":true')) return answers.plain;
+  return body.includes(LONG_STREAM_MARKER) ? answers.longStream : answers.shortStream;
 }
 
 function readBody(request: IncomingMessage, done: (body: Buffer) => void): void {
@@ -49,6 +55,7 @@ function readBody(request: IncomingMessage, done: (body: Buffer) => void): void 
   request.on('end', () => done(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts)));
 }
 
+/** The head and the whole body in one write (Node joins them when `end` gets the body). */
 function send(response: ServerResponse, canned: CannedResponse): void {
   response.writeHead(canned.status, canned.headers);
   response.end(canned.body);

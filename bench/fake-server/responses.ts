@@ -1,17 +1,13 @@
 import { LONG_STREAM_PIECES, MODEL, REPLY, SHORT_STREAM_PIECES } from '../wire.js';
-
-/** One precomputed answer: its head and its whole body. */
-export interface CannedResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
+import { type AnswerSet, type CannedResponse, json, sse } from './canned.js';
+import { referenceAnswers } from './reference-answers.js';
 
 /** Every answer the fake server gives, built once at start-up. */
 export interface CannedResponses {
-  plain: CannedResponse;
-  shortStream: CannedResponse;
-  longStream: CannedResponse;
+  /** This benchmark's own scenario, at `/v1`. */
+  bench: AnswerSet;
+  /** The reference scenario, at `/ref/v1`. */
+  reference: AnswerSet;
   notFound: CannedResponse;
 }
 
@@ -22,9 +18,12 @@ const PROMPT_TOKENS = 9;
 /** Builds the Chat Completions answers in OpenAI's wire format. */
 export function buildResponses(): CannedResponses {
   return {
-    plain: json(200, completion()),
-    shortStream: sse(streamEvents('chatcmpl-bench-stream20', SHORT_STREAM_PIECES)),
-    longStream: sse(streamEvents('chatcmpl-bench-stream2000', LONG_STREAM_PIECES)),
+    bench: {
+      plain: json(200, completion()),
+      shortStream: sse(streamEvents('chatcmpl-bench-stream20', SHORT_STREAM_PIECES)),
+      longStream: sse(streamEvents('chatcmpl-bench-stream2000', LONG_STREAM_PIECES)),
+    },
+    reference: referenceAnswers(),
     notFound: json(404, {
       error: {
         message: 'the fake server answers POST /v1/chat/completions only',
@@ -98,26 +97,4 @@ function streamEvents(id: string, pieces: number): string[] {
   events.push(chunk([], usage(pieces)));
   events.push('[DONE]');
   return events;
-}
-
-function json(status: number, value: object): CannedResponse {
-  const body = Buffer.from(JSON.stringify(value));
-  return {
-    status,
-    headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
-    body,
-  };
-}
-
-function sse(events: string[]): CannedResponse {
-  const body = Buffer.from(events.map((data) => `data: ${data}\n\n`).join(''));
-  return {
-    status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      'content-length': String(body.length),
-    },
-    body,
-  };
 }

@@ -1,21 +1,15 @@
-import type { BenchConfig } from '../config.js';
+import type { BenchConfig, ContenderWorkloadId } from '../config.js';
 import type { Contender } from '../contenders/index.js';
 import type { RemoteContender } from '../contenders/remote.js';
 import { type MemoryProbe, measureRun, type Run, withTimeout } from '../measure.js';
+import type { Scenario } from '../scenarios.js';
 import type { FakeServer } from '../server-process.js';
-import {
-  expectPieces,
-  expectReply,
-  LONG_STREAM_PIECES,
-  longPromptOf,
-  promptOf,
-  SHORT_STREAM_PIECES,
-} from '../wire.js';
+import { expectReply, expectStream, LONG_STREAM_PIECES } from '../wire.js';
 import { runConcurrent, runSequential } from './drivers.js';
 
 /** A workload every contender runs, round after round. */
 export interface ContenderWorkload<C = Contender> {
-  id: 'plain' | 'stream20' | 'stream2000';
+  id: ContenderWorkloadId;
   title: string;
   /** What `Run.units` counts: calls, or streamed chunks. */
   unit: 'call' | 'chunk';
@@ -49,46 +43,73 @@ const SAMPLE_EVERY = 500;
 /** Index offset of the calls that rewarm a contender, past any run's own calls. */
 const REWARM_IDS = 900_000;
 
-const plainCall: Call = async (contender, id) =>
-  expectReply(contender.name, await contender.plain(promptOf(id)));
-const shortStreamCall: Call = async (contender, id) =>
-  expectPieces(contender.name, await contender.stream(promptOf(id)), SHORT_STREAM_PIECES);
-const longStreamCall: Call = async (contender, id) =>
-  expectPieces(contender.name, await contender.stream(longPromptOf(id)), LONG_STREAM_PIECES);
+/** A scenario's three workloads: plain calls, 20-chunk streams, 2,000-chunk streams. */
+export function scenarioWorkloads(
+  config: BenchConfig,
+  server: ServerMeter,
+  scenario: Scenario,
+): ContenderWorkload[] {
+  return [
+    plainWorkload(config, server, scenario),
+    shortStreamWorkload(config, server, scenario),
+    longStreamWorkload(config, server, scenario),
+  ];
+}
 
 /**
  * Non-streamed calls, `concurrency` in flight. Every prompt is new, so shallot full's
  * cache never answers: it misses and stores, as it would for fresh traffic.
  */
-export function plainWorkload(config: BenchConfig, server: ServerMeter): ContenderWorkload {
-  const title = `plain: non-streamed calls, ${config.concurrency} in flight`;
-  return concurrentWorkload('plain', title, config, server, config.plain, 0, plainCall);
+function plainWorkload(
+  config: BenchConfig,
+  server: ServerMeter,
+  scenario: Scenario,
+): ContenderWorkload {
+  const id = scenario.workloads.plain;
+  const title = `${id}: ${scenario.label}non-streamed calls, ${config.concurrency} in flight`;
+  const call: Call = async (contender, index) =>
+    expectReply(contender.name, await contender.plain(scenario.promptOf(index)), scenario.reply);
+  return concurrentWorkload(id, title, config, server, config.plain, 0, call);
 }
 
 /** 20-chunk streams read to the end, `concurrency` in flight. */
-export function shortStreamWorkload(config: BenchConfig, server: ServerMeter): ContenderWorkload {
-  const title = `stream20: 20-chunk streams, ${config.concurrency} in flight`;
+function shortStreamWorkload(
+  config: BenchConfig,
+  server: ServerMeter,
+  scenario: Scenario,
+): ContenderWorkload {
+  const id = scenario.workloads.stream20;
+  const title = `${id}: ${scenario.label}20-chunk streams, ${config.concurrency} in flight`;
+  const call: Call = async (contender, index) =>
+    expectStream(
+      contender.name,
+      await contender.stream(scenario.promptOf(index)),
+      scenario.shortStream,
+    );
   // The cache key ignores `stream`, so these prompts must differ from the plain workload's.
-  return concurrentWorkload(
-    'stream20',
-    title,
-    config,
-    server,
-    config.stream20,
-    500 * ROUND_IDS,
-    shortStreamCall,
-  );
+  return concurrentWorkload(id, title, config, server, config.stream20, 500 * ROUND_IDS, call);
 }
 
 /** One stream of 2,000 content chunks at a time, a few in a row; measured in chunks. */
-export function longStreamWorkload(config: BenchConfig, server: ServerMeter): ContenderWorkload {
+function longStreamWorkload(
+  config: BenchConfig,
+  server: ServerMeter,
+  scenario: Scenario,
+): ContenderWorkload {
   const { calls, warmUpCalls } = config.stream2000;
+  const id = scenario.workloads.stream2000;
+  const longStreamCall: Call = async (contender, index) =>
+    expectStream(
+      contender.name,
+      await contender.stream(scenario.longPromptOf(index)),
+      scenario.longStream,
+    );
   return {
-    id: 'stream2000',
-    title: `stream2000: one ${LONG_STREAM_PIECES}-chunk stream at a time, ${calls} per run`,
+    id,
+    title: `${id}: ${scenario.label}one ${LONG_STREAM_PIECES}-chunk stream at a time, ${calls} per run`,
     unit: 'chunk',
     warmUp: (contender) =>
-      untimed(contender, config, `${contender.name} stream2000 warm-up`, () =>
+      untimed(contender, config, `${contender.name} ${id} warm-up`, () =>
         runSequential(warmUpCalls, (index) => longStreamCall(contender, index)),
       ),
     run: (contender, round, attempt) =>
@@ -96,17 +117,17 @@ export function longStreamWorkload(config: BenchConfig, server: ServerMeter): Co
         contender,
         config,
         server,
-        `${contender.name} stream2000 round ${round}`,
+        `${contender.name} ${id} round ${round}`,
         calls * LONG_STREAM_PIECES,
         (probe) =>
           runSequential(calls, async (index) => {
-            const id = (round + attempt * ATTEMPT_ROUNDS) * ROUND_IDS + index;
-            await longStreamCall(contender, id);
+            const promptId = (round + attempt * ATTEMPT_ROUNDS) * ROUND_IDS + index;
+            await longStreamCall(contender, promptId);
             probe.sample();
           }),
       ),
     rewarm: (contender, round, attempt) =>
-      untimed(contender, config, `${contender.name} stream2000 rewarm`, () =>
+      untimed(contender, config, `${contender.name} ${id} rewarm`, () =>
         runSequential(Math.ceil(calls / 5), (index) =>
           longStreamCall(
             contender,
@@ -118,7 +139,7 @@ export function longStreamWorkload(config: BenchConfig, server: ServerMeter): Co
 }
 
 function concurrentWorkload(
-  id: 'plain' | 'stream20',
+  id: ContenderWorkloadId,
   title: string,
   config: BenchConfig,
   server: ServerMeter,

@@ -1,6 +1,7 @@
 import type { BenchConfig } from '../config.js';
 import { shallotFull } from '../contenders/index.js';
 import { collectGarbage, MemoryProbe, withTimeout } from '../measure.js';
+import { SCENARIOS } from '../scenarios.js';
 import { slope } from '../stats.js';
 import { expectReply, promptOf } from '../wire.js';
 import { runConcurrent } from './drivers.js';
@@ -29,7 +30,7 @@ export async function runMemory(
   log: (line: string) => void,
 ): Promise<MemoryResult> {
   const { warmUpCalls, calls, step, settledSteps } = config.memory;
-  const contender = shallotFull({ apiBase });
+  const contender = shallotFull({ apiBase, scenario: SCENARIOS.bench });
   const probe = new MemoryProbe();
   const batch = async (first: number, count: number) => {
     await runConcurrent(count, config.concurrency, async (index) => {

@@ -2,13 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../../bench/cli.js';
 import { FULL, QUICK } from '../../bench/config.js';
 import { createContenders } from '../../bench/contenders/index.js';
+import { SCENARIOS } from '../../bench/scenarios.js';
 import { type FakeServer, startFakeServer } from '../../bench/server-process.js';
 import { median, relativeSpread, slope } from '../../bench/stats.js';
 import {
   LONG_STREAM_PIECES,
   longPromptOf,
   promptOf,
+  REFERENCE_ANSWER_MODEL,
+  REFERENCE_API_PATH,
+  REFERENCE_SHORT_PIECES,
   REPLY,
+  referenceText,
   SHORT_STREAM_PIECES,
 } from '../../bench/wire.js';
 
@@ -30,6 +35,23 @@ describe('the benchmark command line', () => {
     const options = parseArgs(['--contenders=openai,shallot-bare', '--only', 'memory,plain'], 'x');
     expect(options.contenders).toEqual(['undici', 'shallot-bare', 'openai']);
     expect(options.workloads).toEqual(['plain', 'memory']);
+  });
+
+  it('runs the reference scenario in the full run, and alone with --only', () => {
+    expect(parseArgs([], 'x').workloads).toEqual([
+      'plain',
+      'stream20',
+      'stream2000',
+      'ref-plain',
+      'ref-stream20',
+      'ref-stream2000',
+      'overhead',
+      'cache-hit',
+      'memory',
+    ]);
+    const options = parseArgs(['--only', 'ref-stream2000,ref-plain', '--quick'], 'results.md');
+    expect(options).toMatchObject({ config: QUICK, outFile: null });
+    expect(options.workloads).toEqual(['ref-plain', 'ref-stream2000']);
   });
 
   it('takes a baseline checkout to run side by side, and then only prints', () => {
@@ -70,7 +92,7 @@ describe('the benchmark fake server', () => {
   afterAll(() => server.close());
 
   it('gives every contender the same answers: the reply, 18 stream pieces, 2,000 long-stream pieces', async () => {
-    const contenders = createContenders({ apiBase: server.apiBase }, [
+    const contenders = createContenders({ apiBase: server.apiBase, scenario: SCENARIOS.bench }, [
       'undici',
       'shallot-bare',
       'shallot-full',
@@ -89,9 +111,81 @@ describe('the benchmark fake server', () => {
     }
   });
 
+  it('gives the contenders of the reference scenario its own answers, read to their joined text', async () => {
+    const scenario = SCENARIOS.reference;
+    const apiBase = `${server.origin}${REFERENCE_API_PATH}`;
+    const contenders = createContenders({ apiBase, scenario }, [
+      'undici',
+      'shallot-bare',
+      'shallot-full',
+    ]);
+    try {
+      for (const contender of contenders) {
+        expect(await contender.plain(scenario.promptOf(1)), contender.name).toBe(scenario.reply);
+        expect(await contender.stream(scenario.promptOf(2)), contender.name).toBe(
+          referenceText(REFERENCE_SHORT_PIECES),
+        );
+        expect(await contender.stream(scenario.longPromptOf(3)), contender.name).toBe(
+          referenceText(LONG_STREAM_PIECES),
+        );
+        await contender.settle?.();
+      }
+    } finally {
+      await Promise.all(contenders.map((contender) => contender.close()));
+    }
+    expect(() => createContenders({ apiBase, scenario }, ['openai'])).toThrow(
+      /openai does not run the reference scenario/,
+    );
+  });
+
+  it('answers the reference scenario as api.openai.com does, each body whole with its length', async () => {
+    const post = async (body: object) => {
+      const response = await fetch(`${server.origin}${REFERENCE_API_PATH}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', ...body }),
+      });
+      const text = await response.text();
+      expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+      return { type: response.headers.get('content-type'), text };
+    };
+    const messages = SCENARIOS.reference.messages(SCENARIOS.reference.promptOf(4));
+    expect(messages.map((message) => message.role)).toEqual(['system', 'user']);
+
+    const plain = await post({ messages });
+    expect(plain.type).toBe('application/json');
+    expect(JSON.parse(plain.text)).toMatchObject({
+      object: 'chat.completion',
+      model: REFERENCE_ANSWER_MODEL,
+      choices: [{ message: { content: referenceText(20), refusal: null }, logprobs: null }],
+      service_tier: 'default',
+      usage: { completion_tokens: 20, completion_tokens_details: { reasoning_tokens: 0 } },
+    });
+
+    const stream = await post({ messages, stream: true, stream_options: { include_usage: true } });
+    expect(stream.type).toBe('text/event-stream');
+    const events = stream.text.split('\n\n').filter(Boolean);
+    expect(events.every((event) => event.startsWith('data: '))).toBe(true);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const chunks = events.slice(0, -1).map((event) => JSON.parse(event.slice('data: '.length)));
+    // A role chunk, 20 content chunks, a finish chunk and a usage chunk.
+    expect(chunks).toHaveLength(REFERENCE_SHORT_PIECES + 3);
+    expect(chunks[0]).toMatchObject({
+      object: 'chat.completion.chunk',
+      model: REFERENCE_ANSWER_MODEL,
+      system_fingerprint: expect.any(String),
+      choices: [{ delta: { role: 'assistant', content: '', refusal: null }, logprobs: null }],
+    });
+    expect(chunks.slice(0, -1).every((chunk) => !('usage' in chunk))).toBe(true);
+    expect(chunks.at(-2).choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 20 } });
+  });
+
   it('counts its own CPU time, which grows with the work it does', async () => {
     const before = await server.cpuMicros();
-    const [floor] = createContenders({ apiBase: server.apiBase }, ['undici']);
+    const [floor] = createContenders({ apiBase: server.apiBase, scenario: SCENARIOS.bench }, [
+      'undici',
+    ]);
     try {
       for (let id = 0; id < 20; id++) await floor?.stream(longPromptOf(id));
     } finally {
