@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { CallContext } from '../context/context.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
@@ -7,21 +8,16 @@ import { CoarseDeadlines, type Deadline } from './deadlines.js';
 const COARSE_FROM_MS = 10_000;
 const deadlines = new CoarseDeadlines();
 
-type AbortListener = () => void;
-
 /**
- * The signal of one HTTP attempt, handed to undici, which takes any object with `aborted`,
- * `reason` and the emitter methods `on`, `once` and `removeListener` as a signal. It aborts
- * when the call aborts, or with a `TimeoutError` when the attempt's deadline passes; a
- * timed-out attempt leaves the call itself alive, so that a later retry can run. Neither an
- * `AbortController` (on Node 20 an `AbortSignal` and its listeners cost several microseconds
- * per attempt) nor an `EventEmitter` (its `once` wraps each listener): only the one event
- * undici listens to, `'abort'`, fired at most once.
+ * The signal of one HTTP attempt, handed to undici (which takes an `EventEmitter` with
+ * `aborted` and `reason` as a signal). It aborts when the call aborts, or with a
+ * `TimeoutError` when the attempt's deadline passes; a timed-out attempt leaves the call
+ * itself alive, so that a later retry can run. An emitter rather than an `AbortController`:
+ * on Node 20 an `AbortSignal` and its listeners cost several microseconds per attempt.
  */
-export class AttemptSignal implements Deadline {
+export class AttemptSignal extends EventEmitter implements Deadline {
   aborted = false;
   reason: ShallotError | undefined = undefined;
-  #listeners: AbortListener[] | undefined;
   readonly at: number;
   readonly #timeout: number;
   readonly #what: string;
@@ -31,6 +27,7 @@ export class AttemptSignal implements Deadline {
   #unlink: (() => void) | undefined;
 
   constructor(ctx: CallContext, timeout: number, what: string) {
+    super();
     this.#timeout = timeout;
     this.#what = what;
     this.#model = ctx.request.model;
@@ -66,38 +63,11 @@ export class AttemptSignal implements Deadline {
     this.#unlink = undefined;
   }
 
-  /** Listens for the abort (the only event there is; it fires once). */
-  on(event: string, listener: AbortListener): this {
-    if (event !== 'abort' || this.aborted) return this;
-    if (this.#listeners === undefined) this.#listeners = [listener];
-    else this.#listeners.push(listener);
-    return this;
-  }
-
-  /** As {@link on}: the abort fires at most once anyway. */
-  once(event: string, listener: AbortListener): this {
-    return this.on(event, listener);
-  }
-
-  removeListener(event: string, listener: AbortListener): this {
-    const listeners = this.#listeners;
-    if (event !== 'abort' || listeners === undefined) return this;
-    const index = listeners.lastIndexOf(listener);
-    if (index >= 0) listeners.splice(index, 1);
-    return this;
-  }
-
-  off(event: string, listener: AbortListener): this {
-    return this.removeListener(event, listener);
-  }
-
   readonly #abort = (reason: ShallotError): void => {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    const listeners = this.#listeners;
-    this.#listeners = undefined;
-    if (listeners !== undefined) for (const listener of listeners) listener();
+    this.emit('abort');
   };
 
   /** The deadline passed. @internal */
