@@ -38,3 +38,19 @@ export function sse(
     body,
   };
 }
+
+/** A `usage` object as api.openai.com sends it, token details included. */
+export function usage(promptTokens: number, completionTokens: number): object {
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}

@@ -5,7 +5,7 @@ import {
   referencePieces,
   referenceText,
 } from '../wire.js';
-import { type AnswerSet, json, sse } from './canned.js';
+import { type AnswerSet, json, sse, usage } from './canned.js';
 
 /**
  * The reference scenario's answers, shaped as api.openai.com's and as the reference harness's
@@ -47,24 +47,9 @@ function completion(): object {
         finish_reason: 'stop',
       },
     ],
-    usage: usage(REFERENCE_SHORT_PIECES),
+    usage: usage(PROMPT_TOKENS, REFERENCE_SHORT_PIECES),
     service_tier: 'default',
     system_fingerprint: FINGERPRINT,
-  };
-}
-
-function usage(completionTokens: number): object {
-  return {
-    prompt_tokens: PROMPT_TOKENS,
-    completion_tokens: completionTokens,
-    total_tokens: PROMPT_TOKENS + completionTokens,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
   };
 }
 
@@ -90,7 +75,7 @@ function streamEvents(pieces: number): string[] {
     chunk([choice({ role: 'assistant', content: '', refusal: null }, null)]),
     ...referencePieces(pieces).map((piece) => chunk([choice({ content: piece }, null)])),
     chunk([choice({}, 'stop')]),
-    chunk([], { usage: usage(pieces) }),
+    chunk([], { usage: usage(PROMPT_TOKENS, pieces) }),
     '[DONE]',
   ];
 }

@@ -1,5 +1,5 @@
 import { LONG_STREAM_PIECES, MODEL, REPLY, SHORT_STREAM_PIECES } from '../wire.js';
-import { type AnswerSet, type CannedResponse, json, sse } from './canned.js';
+import { type AnswerSet, type CannedResponse, json, sse, usage } from './canned.js';
 import { referenceAnswers } from './reference-answers.js';
 
 /** Every answer the fake server gives, built once at start-up. */
@@ -49,24 +49,9 @@ function completion(): object {
         finish_reason: 'stop',
       },
     ],
-    usage: usage(9),
+    usage: usage(PROMPT_TOKENS, 9),
     service_tier: 'default',
     system_fingerprint: FINGERPRINT,
-  };
-}
-
-function usage(completionTokens: number): object {
-  return {
-    prompt_tokens: PROMPT_TOKENS,
-    completion_tokens: completionTokens,
-    total_tokens: PROMPT_TOKENS + completionTokens,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
   };
 }
 
@@ -94,7 +79,7 @@ function streamEvents(id: string, pieces: number): string[] {
     events.push(chunk([choice({ content: ` word${index}` }, null)], null));
   }
   events.push(chunk([choice({}, 'stop')], null));
-  events.push(chunk([], usage(pieces)));
+  events.push(chunk([], usage(PROMPT_TOKENS, pieces)));
   events.push('[DONE]');
   return events;
 }
