@@ -120,17 +120,10 @@ export class CompletionStream
   ):
     | IteratorResult<ChatCompletionChunk, undefined>
     | Promise<IteratorResult<ChatCompletionChunk, undefined>> => {
-    if (this.#finished) return this.#afterEnd();
-    if (read.done) {
-      this.#succeed();
-      return DONE;
+    if (!this.#finished && !read.done && !isChunk(read.value)) {
+      return this.#nextAsync(this.#malformed(read.value));
     }
-    if (!isChunk(read.value)) return this.#nextAsync(this.#malformed(read.value));
-    try {
-      return this.#deliver(read.value);
-    } catch (error) {
-      throw this.#fail(error);
-    }
+    return this.#take(read);
   };
 
   readonly #afterReadFailure = (
@@ -160,13 +153,18 @@ export class CompletionStream
         failure = undefined;
       }
     }
+    return this.#take(result);
+  }
+
+  /** Hands over what a read gave, its chunk already checked: the end of the stream, or the chunk. */
+  #take(read: IteratorResult<ChatCompletionChunk>): IteratorResult<ChatCompletionChunk, undefined> {
     if (this.#finished) return this.#afterEnd();
-    if (result.done) {
+    if (read.done) {
       this.#succeed();
       return DONE;
     }
     try {
-      return this.#deliver(result.value);
+      return this.#deliver(read.value);
     } catch (error) {
       throw this.#fail(error);
     }
