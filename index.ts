@@ -68,3 +68,14 @@ export function createClient(options?: ClientOptions): Client {
  */
 const shallot = createClient();
 export default shallot;
+
+/**
+ * The ready-made client's calls, for LiteLLM's habit of `from litellm import completion`:
+ * `import { completion } from 'shallot'`. Each is bound to the default client, whose
+ * callback arrays, cache and layers it uses (`shallot.successCallback`, `shallot.cache`).
+ *
+ * @example
+ * import { completion } from 'shallot';
+ * const answer = await completion({ model: 'openai/gpt-4o-mini', messages, mockResponse: 'Hi!' });
+ */
+export const { completion, flush, shutdown, registerModel } = shallot;

@@ -2,7 +2,7 @@
  * The cache: `client.cache = new Cache()` (in memory) or `new Cache({ type: 'redis' })`. A hit
  * costs 0, replays streams chunk for chunk, and the callbacks still see it (cache_hit: true).
  */
-import { Cache, type CallbackKwargs, createClient } from 'shallot';
+import { Cache, type CallbackKwargs, createClient, formatUsd } from 'shallot';
 import { startEchoServer } from './support/echo-server.js';
 
 const server = await startEchoServer();
@@ -14,9 +14,14 @@ client.cache = new Cache({ ttl: 3600, maxEntries: 10_000 });
 client.successCallback = [
   (kwargs: CallbackKwargs) =>
     console.log(
-      `  success: cache_hit=${kwargs.cache_hit} response_cost=${kwargs.response_cost} saved=${kwargs.standard_logging_object?.saved_cost ?? '-'}`,
+      `  success: cache_hit=${kwargs.cache_hit} response_cost=${usd(kwargs.response_cost)} saved=${usd(kwargs.standard_logging_object?.saved_cost)}`,
     ),
 ];
+
+/** A cost as people read it: rounded, no float noise; `-` for none. */
+function usd(amount: number | null | undefined): string {
+  return amount == null ? '-' : formatUsd(amount);
+}
 
 const messages = [{ role: 'user' as const, content: 'Cache me if you can' }];
 console.log('First call (a miss, sent to the server):');

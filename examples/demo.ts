@@ -7,6 +7,7 @@ import {
   type CallbackKwargs,
   type Context,
   createClient,
+  formatUsd,
   type Middleware,
   ShallotError,
 } from 'shallot';
@@ -41,7 +42,7 @@ function reportEnd(ctx: Context): void {
   const took = (ctx.timings.end ?? Date.now()) - ctx.timings.start;
   const tokens = ctx.usage?.total_tokens ?? 0;
   // ctx.cost is set by the built-in cost layer, inside this one, from the bundled prices.
-  const cost = ctx.cost?.total == null ? 'unpriced' : `$${ctx.cost.total.toFixed(6)}`;
+  const cost = ctx.cost?.total == null ? 'unpriced' : formatUsd(ctx.cost.total);
   console.log(
     `${ctx.isStream ? '\n' : ''}  ⤷ ended: ${ctx.status}, ${tokens} tokens, ${cost}, ${took} ms${ctx.cacheStatus === 'hit' ? ', cache hit' : ''}${ctx.error ? `, ${ctx.error.name}` : ''}`,
   );

@@ -1,4 +1,4 @@
-import type { CallRecord } from '../../src/kit/index.js';
+import { type CallRecord, formatUsd } from '../../src/kit/index.js';
 
 /** An ANSI style: the code that opens it and the one that closes it. */
 type Style = readonly [open: number, close: number];
@@ -34,10 +34,10 @@ export function formatLine(record: CallRecord, colors: boolean, prefix: string):
   } else if (!failed) {
     segments.push('no usage');
   }
-  if (record.response_cost !== null) segments.push(dollars(record.response_cost));
+  if (record.response_cost !== null) segments.push(formatUsd(record.response_cost));
   else if (!failed) segments.push(paint('unpriced', YELLOW));
   if (record.cache_hit) {
-    const saved = record.saved_cost === null ? '' : ` (saved ${dollars(record.saved_cost)})`;
+    const saved = record.saved_cost === null ? '' : ` (saved ${formatUsd(record.saved_cost)})`;
     segments.push(paint(`cache hit${saved}`, CYAN));
   }
   if (record.stream) {
@@ -47,10 +47,6 @@ export function formatLine(record: CallRecord, colors: boolean, prefix: string):
   }
   if (failed) segments.push(paint(describeError(record.error), RED));
   return `${prefix}${mark} ${segments.join('  ')}`;
-}
-
-function dollars(amount: number): string {
-  return `$${amount.toFixed(6)}`;
 }
 
 /** `RateLimitError (429): <first line of the message>`. */

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Redis, RedisOptions } from 'ioredis';
 import {
   assertInstalled,
@@ -55,12 +56,24 @@ const IOREDIS: OptionalPackage = { name: 'ioredis', neededBy: 'RedisStore' };
  * Redis is unreachable rather than queueing, so a Redis outage becomes cache misses, not
  * hanging calls. ioredis is loaded, and the connection opened, when the store is created.
  *
+ * An idle store does not keep the process alive: its socket is held (`ref()`) only while one
+ * of its commands is under way, so a script that ends, ends, with no `shutdown()`; and it
+ * stops reconnecting while idle, connecting anew at its next command. Calling `client()`
+ * hands the connection over: from then on it holds the process as any ioredis connection
+ * does, until `close()`.
+ *
  * ioredis is not installed with shallot (`npm install ioredis`); without it, creating the
  * store (or `new Cache({ type: 'redis' })`) throws a `ValidationError` that says so.
  */
 export class RedisStore implements CacheStore {
   readonly #options: RedisStoreOptions;
   #client: Promise<Redis> | undefined;
+  /** The connection once made: its status tells whether it gave up reconnecting. */
+  #connection: Redis | undefined;
+  /** Commands under way: the socket holds the process only while there are some. */
+  #busy = 0;
+  /** Set by `client()`: the caller's commands are not counted, so the socket stays held. */
+  #handedOver = false;
 
   constructor(options: RedisStoreOptions = {}) {
     assertInstalled(IOREDIS);
@@ -69,40 +82,84 @@ export class RedisStore implements CacheStore {
     this.#redis().catch(() => {});
   }
 
-  async get(key: string): Promise<CacheEntry | undefined> {
-    const json = await (await this.#redis()).get(key);
-    return json === null ? undefined : decodeCacheEntry(json);
+  get(key: string): Promise<CacheEntry | undefined> {
+    return this.#run(async (redis) => {
+      const json = await redis.get(key);
+      return json === null ? undefined : decodeCacheEntry(json);
+    });
   }
 
-  async set(key: string, entry: CacheEntry, ttlSeconds?: number): Promise<void> {
-    const redis = await this.#redis();
-    const json = encodeCacheEntry(entry);
-    if (ttlSeconds === undefined) await redis.set(key, json);
-    else await redis.set(key, json, 'PX', Math.max(1, Math.round(ttlSeconds * 1000)));
+  set(key: string, entry: CacheEntry, ttlSeconds?: number): Promise<void> {
+    return this.#run(async (redis) => {
+      const json = encodeCacheEntry(entry);
+      if (ttlSeconds === undefined) await redis.set(key, json);
+      else await redis.set(key, json, 'PX', Math.max(1, Math.round(ttlSeconds * 1000)));
+    });
   }
 
-  async delete(key: string): Promise<void> {
-    await (await this.#redis()).del(key);
+  delete(key: string): Promise<void> {
+    return this.#run(async (redis) => {
+      await redis.del(key);
+    });
   }
 
-  /** The ioredis client, for commands of your own. */
+  /** The ioredis client, for commands of your own; it then holds the process until `close()`. */
   client(): Promise<RedisConnection> {
+    this.#handedOver = true;
+    this.#hold();
     return this.#redis();
   }
 
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
+    this.#connection = undefined;
     if (client) (await client).disconnect();
   }
 
+  /** Runs one command with the socket held, and lets it go when no command is left. */
+  async #run<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
+    this.#busy++;
+    this.#hold();
+    try {
+      return await command(await this.#redis());
+    } finally {
+      this.#busy--;
+      this.#hold();
+    }
+  }
+
+  /** Refs the socket while it has work (or was handed over), unrefs it otherwise. */
+  #hold(): void {
+    const socket = (this.#connection as { stream?: Socket } | undefined)?.stream;
+    if (socket === undefined) return;
+    if (this.#busy > 0 || this.#handedOver) socket.ref();
+    else socket.unref();
+  }
+
   #redis(): Promise<Redis> {
-    this.#client ??= connect(this.#options);
+    // A connection that gave up reconnecting while idle is replaced by a new one.
+    if (this.#connection?.status === 'end' && !this.#handedOver) this.#client = undefined;
+    this.#client ??= connect(this.#options, {
+      idle: () => this.#busy === 0 && !this.#handedOver,
+      connected: (redis) => {
+        this.#connection = redis;
+        this.#hold();
+      },
+    });
     return this.#client;
   }
 }
 
-async function connect(options: RedisStoreOptions): Promise<Redis> {
+/** What the store tells a connection, and hears from it. */
+interface ConnectionHooks {
+  /** No command is waiting: a lost connection is not worth reconnecting yet. */
+  idle(): boolean;
+  /** A socket was (re)connected. */
+  connected(redis: Redis): void;
+}
+
+async function connect(options: RedisStoreOptions, hooks: ConnectionHooks): Promise<Redis> {
   const { Redis } = await importOptional(IOREDIS, () => import('ioredis'));
   const env = process.env;
   const settings: RedisOptions = {
@@ -111,7 +168,8 @@ async function connect(options: RedisStoreOptions): Promise<Redis> {
     connectTimeout: options.commandTimeout ?? 1000,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // While idle, a reconnect timer would keep the process alive: give up, reconnect on use.
+    retryStrategy: (attempt) => (hooks.idle() ? null : Math.min(attempt * 200, 2000)),
   };
   if (options.username !== undefined) settings.username = options.username;
   const password = options.password ?? env.REDIS_PASSWORD;
@@ -127,6 +185,8 @@ async function connect(options: RedisStoreOptions): Promise<Redis> {
         port: options.port ?? (env.REDIS_PORT ? Number(env.REDIS_PORT) : 6379),
       });
   redis.on('error', (error: unknown) => options.onError?.(error));
+  redis.on('connect', () => hooks.connected(redis));
+  hooks.connected(redis);
   await waitUntilReady(redis);
   return redis;
 }

@@ -79,6 +79,12 @@ export class Client {
     builtIn?: (client: Client, options: ClientOptions) => Middleware[],
   ) {
     const checked = checkClientOptions(options);
+    // Safe to take apart, as LiteLLM's users do: `const { completion } = shallot`.
+    this.completion = this.completion.bind(this);
+    this.flush = this.flush.bind(this);
+    this.shutdown = this.shutdown.bind(this);
+    this.use = this.use.bind(this);
+    this.registerModel = this.registerModel.bind(this);
     this.#middleware = [...(checked.middleware ?? [])];
     for (const layer of this.#middleware) this.#adopt(layer);
     this.#providers = { ...checked.providers };

@@ -79,7 +79,7 @@ export interface RetrySettings extends Partial<BackoffSettings> {
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
-const providerOptions = z.object({
+const providerOptions = z.strictObject({
   apiKey: z.string().min(1).optional(),
   apiBase: z.url({ protocol: /^https?$/ }).optional(),
   headers: z.record(z.string(), z.string()).optional(),
@@ -88,7 +88,7 @@ const providerOptions = z.object({
   project: z.string().optional(),
 });
 
-const clientOptionsSchema = z.object({
+const clientOptionsSchema = z.strictObject({
   middleware: z.array(z.custom<Middleware>(isFunction)).optional(),
   attemptMiddleware: z.array(z.custom<Middleware>(isFunction)).optional(),
   providers: z.record(z.string(), providerOptions).optional(),
@@ -101,11 +101,11 @@ const clientOptionsSchema = z.object({
   onCallbackError: z.custom<CallbackErrorHandler>(isFunction).optional(),
   pricing: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   redact: z
-    .object({ messages: z.boolean().optional(), response: z.boolean().optional() })
+    .strictObject({ messages: z.boolean().optional(), response: z.boolean().optional() })
     .optional(),
   numRetries: z.number().int().nonnegative().optional(),
   retry: z
-    .object({
+    .strictObject({
       baseDelayMs: z.number().nonnegative().optional(),
       maxDelayMs: z.number().nonnegative().optional(),
       maxRetryAfterMs: z.number().nonnegative().optional(),
@@ -114,10 +114,26 @@ const clientOptionsSchema = z.object({
     .optional(),
 });
 
-/** Checks `createClient` options once, at construction. @throws ValidationError */
+/** The option names an object of the client's options takes, by its path. */
+function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return Object.keys(clientOptionsSchema.shape);
+  if (path[0] === 'providers' && path.length === 2) return Object.keys(providerOptions.shape);
+  if (path[0] === 'retry' && path.length === 1) {
+    return Object.keys(clientOptionsSchema.shape.retry.unwrap().shape);
+  }
+  if (path[0] === 'redact' && path.length === 1) return ['messages', 'response'];
+  return [];
+}
+
+/**
+ * Checks `createClient` options once, at construction: a key it does not know (`numRetry`) is
+ * refused, with the one it probably means. @throws ValidationError
+ */
 export function checkClientOptions(options: unknown): ClientOptions {
   const result = clientOptionsSchema.safeParse(options ?? {}, { reportInput: true });
-  if (!result.success) throw new ValidationError(describeIssues(result.error.issues));
+  if (!result.success) {
+    throw new ValidationError(describeIssues(result.error.issues, knownKeysAt));
+  }
   const providers = result.data.providers ?? {};
   for (const [name, settings] of Object.entries(providers)) {
     if (!PROVIDER_NAMES.includes(name) && settings.apiBase === undefined) {

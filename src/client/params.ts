@@ -4,7 +4,7 @@ import type { Fallbacks } from '../context/resilience-types.js';
 import type { Metadata, MockResponse } from '../context/types.js';
 import type { PriceInput } from '../cost/price-book.js';
 import type { RedactionPolicy } from '../record/redact.js';
-import type { ChatRequest } from '../types/openai.js';
+import type { CompletionRequest, GeminiNativeParams } from '../types/openai.js';
 
 /**
  * The options of `completion()` that `ctx.options` holds as the caller passed them: the part of
@@ -70,8 +70,12 @@ export interface CompletionOptions extends UnchangedCallOptions {
   traceId?: string;
 }
 
-/** The parameters of `completion()`: an OpenAI Chat Completions request plus shallot's options. */
-export type CompletionParams = ChatRequest & CompletionOptions;
+/**
+ * The parameters of `completion()`: an OpenAI Chat Completions request plus shallot's options.
+ * `messages` may be declared with widened types (`role: string`) or as a readonly array;
+ * `completion()` checks them when called.
+ */
+export type CompletionParams = CompletionRequest & GeminiNativeParams & CompletionOptions;
 
 /** The parameters of a streamed call. */
 export type StreamingParams = CompletionParams & { stream: true };

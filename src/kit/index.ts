@@ -34,6 +34,7 @@ export type {
   Timings,
 } from '../context/types.js';
 export { type PricedCall, priceCall } from '../cost/call-cost.js';
+export { formatUsd } from '../cost/format-usd.js';
 export { PriceBook, type PriceInput } from '../cost/price-book.js';
 export type { CallCost, CostBreakdown } from '../cost/types.js';
 export * from '../errors/index.js';

@@ -104,6 +104,25 @@ export type ChatMessage =
 /** The roles a message may have. */
 export type ChatRole = ChatMessage['role'];
 
+/**
+ * A message as it is often declared before the call, where TypeScript widens every literal to
+ * `string`: `const messages = [{ role: 'user', content: 'Hi' }]` has `role: string`, which no
+ * member of {@link ChatMessage} takes. `completion()` accepts it and checks the role (and the
+ * rest) when it is called: a role that is not a {@link ChatRole} is a `ValidationError` naming
+ * `messages[i].role`, before any network call. Declare `ChatMessage[]` to have `tsc` check them.
+ */
+export interface WidenedChatMessage {
+  role: string;
+  content: string | null | Array<{ type: string; [field: string]: unknown }>;
+  name?: string;
+  tool_calls?: Array<{ id: string; type: string; function: { name: string; arguments: string } }>;
+  tool_call_id?: string;
+  refusal?: string | null;
+}
+
+/** What `completion()` takes as a message: a {@link ChatMessage}, or one declared with widened types. */
+export type ChatMessageInput = ChatMessage | WidenedChatMessage;
+
 /** A function the model may call. */
 export interface FunctionTool {
   type: 'function';
@@ -133,13 +152,13 @@ export type ResponseFormat =
     };
 
 /**
- * The OpenAI request parameters shallot understands. Unknown parameters are passed to the
- * provider unchanged, so provider-specific options (`top_k`, `reasoning_effort`, ...) work.
+ * The OpenAI request parameters shallot knows by name, with `Messages` as the messages' type.
+ * {@link ChatRequest} (`ctx.request`) and `CompletionParams` add the parameters it does not.
  */
-export interface ChatRequest {
+export interface ChatRequestFields<Messages> {
   /** `provider/model` (`openai/gpt-4o-mini`) or a bare model name. */
   model: string;
-  messages: ChatMessage[];
+  messages: Messages;
   temperature?: number;
   top_p?: number;
   max_tokens?: number;
@@ -160,7 +179,43 @@ export interface ChatRequest {
   reasoning_effort?: string;
   stream?: boolean;
   stream_options?: { include_usage?: boolean; include_obfuscation?: boolean };
+}
+
+/**
+ * The OpenAI request parameters shallot understands, as `ctx.request` holds them. Unknown
+ * parameters are passed to the provider unchanged, so provider-specific options (`top_k`,
+ * `reasoning_effort`, ...) work.
+ */
+export interface ChatRequest extends ChatRequestFields<ChatMessage[]> {
   [param: string]: unknown;
+}
+
+/**
+ * The request part of `completion()`'s parameters. Unknown parameters pass to the provider
+ * unchanged; they are snake_case, as every provider's are (Gemini's own are declared in
+ * {@link GeminiNativeParams}), so the index signature takes lowercase names only: `tsc`
+ * refuses a camelCase typo of one of shallot's options (`numRetry`) or of a parameter
+ * (`maxTokens`). `messages` may be declared with widened types or as a readonly array.
+ */
+export interface CompletionRequest extends ChatRequestFields<readonly ChatMessageInput[]> {
+  [param: Lowercase<string>]: unknown;
+}
+
+/**
+ * Gemini's own request fields, in its camelCase, which shallot passes to Gemini as they are
+ * (see the Gemini provider); other providers refuse them.
+ */
+export interface GeminiNativeParams {
+  safetySettings?: JsonValue;
+  toolConfig?: JsonValue;
+  cachedContent?: string;
+  generationConfig?: JsonObject;
+  thinkingConfig?: JsonObject;
+  topK?: number;
+  responseModalities?: string[];
+  mediaResolution?: string;
+  speechConfig?: JsonObject;
+  imageConfig?: JsonObject;
 }
 
 /** Token usage, OpenAI's shape. `cached_tokens` is part of `prompt_tokens`, `reasoning_tokens` of `completion_tokens`. */

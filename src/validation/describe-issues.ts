@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CompletionOptions } from '../client/params.js';
 import type { ValidationIssue } from '../errors/validation-error.js';
 import { describeValue } from './describe-value.js';
+import { closestName, suggestionLimit } from './suggest.js';
 
 /** How to fix each request field, keyed by its path with array indexes written as `[]`. */
 const REQUEST_FIXES: Readonly<Record<string, string>> = {
@@ -71,15 +72,38 @@ function fixFor(key: string): string {
   return Object.hasOwn(FIXES, key) ? (FIXES[key] as string) : '';
 }
 
-/** Turns zod issues into messages that name the field, the problem and the fix. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
-  return issues.map((issue) => {
+/**
+ * Turns zod issues into messages that name the field, the problem and the fix. An unknown key
+ * of a strict object (`unrecognized_keys`) is an issue of its own, with the nearest of
+ * `knownKeysAt(path)` as its fix.
+ */
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  knownKeysAt: (path: readonly PropertyKey[]) => readonly string[] = () => [],
+): ValidationIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') return describeUnknownKeys(issue, knownKeysAt);
     const field = formatPath(issue.path);
     const key = field.replace(/\[\d+\]/g, '[]');
     const fix = fixFor(key) || fixFor(key.split('.')[0] ?? '');
     const secret = issue.path.some((segment) => SECRET_FIELDS.has(segment));
     const problem = describeProblem(issue, secret);
     return { field, message: `${field}: ${problem}.${fix ? ` ${fix}` : ''}` };
+  });
+}
+
+function describeUnknownKeys(
+  issue: z.core.$ZodIssueUnrecognizedKeys,
+  knownKeysAt: (path: readonly PropertyKey[]) => readonly string[],
+): ValidationIssue[] {
+  const known = knownKeysAt(issue.path);
+  return issue.keys.map((key) => {
+    const field = formatPath([...issue.path, key]);
+    const near = closestName(key, known, suggestionLimit(key));
+    const fix = near
+      ? `did you mean ${near.name}?`
+      : `the known ones are ${known.join(', ') || 'listed in the docs'}.`;
+    return { field, message: `${field}: is not a known option: ${fix}` };
   });
 }
 
@@ -108,6 +132,7 @@ function describeProblem(issue: z.core.$ZodIssue, secret: boolean): string {
         const discriminated = secret ? '' : `, received ${describeValue(value)}`;
         return `expected one of ${options.map(quote).join(', ')}${discriminated}`;
       }
+      if (input === undefined) return 'is required';
       return `is not valid${received}`;
     }
     case 'invalid_format':

@@ -11,6 +11,7 @@
 
 import type { CompletionOptions } from '../client/params.js';
 import { isFlatJsonObject, isJsonData } from './json-params.js';
+import { hasBothParts } from './request-schema.js';
 
 type Check = (value: unknown) => boolean;
 
@@ -46,7 +47,7 @@ const plainHttpUrl: Check = (value) => {
 
 /** Request parameters the fast path checks (others go to zod). */
 const REQUEST_CHECKS: Readonly<Record<string, Check>> = {
-  model: nonEmptyString,
+  model: (value) => nonEmptyString(value) && hasBothParts(value as string),
   messages: areSimpleMessages,
   temperature: between(0, 2),
   top_p: between(0, 1),

@@ -13,6 +13,7 @@ import type { ChatRequest } from '../types/openai.js';
 import { describeIssues } from './describe-issues.js';
 import { parseCommonParams } from './fast-params.js';
 import { findUnsendableParams } from './json-params.js';
+import { findMistypedParams, LITELLM_OPTION_ALIASES } from './param-names.js';
 import { OPTION_KEYS, optionsSchema, requestSchema } from './request-schema.js';
 
 /** `completion()` parameters, split and validated. */
@@ -58,11 +59,12 @@ export function parseCompletionParams(params: unknown): ParsedParams {
  * path to the same answers. @internal
  */
 export function parseWithZod(params: Record<string, unknown>): ParsedParams {
+  const model = Object.hasOwn(params, 'model') ? params.model : undefined;
+  const modelName = typeof model === 'string' ? model : undefined;
   const unsendable = findUnsendableParams(params);
-  if (unsendable.length > 0) {
-    const model = Object.hasOwn(params, 'model') ? params.model : undefined;
-    throw new ValidationError(unsendable, typeof model === 'string' ? model : undefined);
-  }
+  if (unsendable.length > 0) throw new ValidationError(unsendable, modelName);
+  const mistyped = findMistypedParams(params);
+  if (mistyped.length > 0) throw new ValidationError(mistyped, modelName);
   // Plain objects are safe here: a `__proto__` key was refused above, so every key written is
   // an own field (null-prototype objects would cost zod a dictionary lookup per field).
   const requestInput: Record<string, unknown> = {};
@@ -70,7 +72,8 @@ export function parseWithZod(params: Record<string, unknown>): ParsedParams {
   for (const key of Object.keys(params)) {
     const value = params[key];
     if (value === undefined) continue;
-    if (OPTION_KEYS.has(key)) optionsInput[key] = value;
+    const option = OPTION_KEYS.has(key) ? key : aliasedOption(key, params, modelName);
+    if (option !== undefined) optionsInput[option] = value;
     else requestInput[key] = value;
   }
   const request = requestSchema.safeParse(requestInput, PARSE_OPTIONS);
@@ -81,6 +84,27 @@ export function parseWithZod(params: Record<string, unknown>): ParsedParams {
     throw new ValidationError(describeIssues(issues), model);
   }
   return assemble(request.data, options.data, optionsInput);
+}
+
+/**
+ * The option a LiteLLM spelling stands for (`mock_response`: `mockResponse`), none for any
+ * other key. @throws ValidationError when the call also gives the option under its own name.
+ */
+function aliasedOption(
+  key: string,
+  params: Record<string, unknown>,
+  model: string | undefined,
+): string | undefined {
+  if (!Object.hasOwn(LITELLM_OPTION_ALIASES, key)) return undefined;
+  const option = LITELLM_OPTION_ALIASES[key] as string;
+  if (Object.hasOwn(params, option) && params[option] !== undefined) {
+    throw ValidationError.forField(
+      key,
+      `is LiteLLM's spelling of ${option}, which this call also sets. Keep one of them.`,
+      model,
+    );
+  }
+  return option;
 }
 
 /** Options the context holds in fields of its own (`ctx.metadata`, the call chain, `ctx.traceId`). */

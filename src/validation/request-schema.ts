@@ -61,9 +61,20 @@ const responseFormat = z.union([
 
 const positiveInt = z.number().int().positive();
 
+/**
+ * Whether a model name names both parts it has: not `openai/` nor `/gpt-4o`, which would send
+ * an empty model, or resolve no provider.
+ */
+export function hasBothParts(model: string): boolean {
+  return !model.startsWith('/') && !model.endsWith('/');
+}
+
 /** The OpenAI request parameters. */
 export const requestSchema = z.looseObject({
-  model: z.string().min(1),
+  model: z
+    .string()
+    .min(1)
+    .refine(hasBothParts, { message: 'has an empty provider or model name around its "/"' }),
   messages: z.array(message).min(1),
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().min(0).max(1).optional(),

@@ -65,15 +65,15 @@ describe.concurrent('examples', () => {
     // local/echo-1 priced at $1/M in, $2/M out: 13 prompt and 8 completion tokens
     expect((await example('cache')).trimEnd().split('\n')).toEqual([
       'First call (a miss, sent to the server):',
-      '  success: cache_hit=false response_cost=0.000029 saved=-',
+      '  success: cache_hit=false response_cost=$0.000029 saved=-',
       'Same request again (a hit):',
-      '  success: cache_hit=true response_cost=0 saved=0.000029',
+      '  success: cache_hit=true response_cost=$0 saved=$0.000029',
       'Same request, streamed (the cached answer, replayed as chunks):',
-      '  success: cache_hit=true response_cost=0 saved=0.000029',
+      '  success: cache_hit=true response_cost=$0 saved=$0.000029',
       '  text: You said: Cache me if you can',
       'Per-call controls, as LiteLLM names them:',
-      '  success: cache_hit=null response_cost=0.000029 saved=-',
-      '  success: cache_hit=false response_cost=0.000029 saved=-',
+      '  success: cache_hit=null response_cost=$0.000029 saved=-',
+      '  success: cache_hit=false response_cost=$0.000029 saved=-',
     ]);
   });
 

@@ -65,7 +65,14 @@ const THINKING_BUDGETS: Readonly<Record<string, number>> = {
   high: 24576,
 };
 
-const NATIVE_NAMES = [...NATIVE_REQUEST, ...NATIVE_GENERATION, 'generationConfig'].join(', ');
+/** Every Gemini-native parameter a request may carry, in Gemini's own camelCase. */
+export const GEMINI_NATIVE_PARAMETERS: readonly string[] = [
+  ...NATIVE_REQUEST,
+  ...NATIVE_GENERATION,
+  'generationConfig',
+];
+
+const NATIVE_NAMES = GEMINI_NATIVE_PARAMETERS.join(', ');
 
 /**
  * The body of a `generateContent` request for an OpenAI request.
