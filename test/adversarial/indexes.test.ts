@@ -7,7 +7,7 @@ import {
 } from 'shallot';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
-import { explainSkip, redisIsUp } from '../support/redis.js';
+import { cleanUpRedisAfterAll, itWithRedis } from '../support/redis.js';
 import { expectRedisPoisonIsAMiss } from './redis-poison.js';
 import {
   countingClient,
@@ -28,8 +28,7 @@ import { plainAnswer, streamBody, streamContentType, streamEvents, validBodies }
  * InvalidResponseError, retryable.
  */
 
-const redisUp = await redisIsUp();
-explainSkip(redisUp);
+cleanUpRedisAfterAll();
 
 const fake = useFakeProvider();
 beforeAll(async () => {
@@ -205,7 +204,7 @@ describe('an index from a cache entry', () => {
   }
 
   for (const index of ['__proto__', 4294967294]) {
-    it.skipIf(!redisUp)(
+    itWithRedis(
       `an entry another process wrote into Redis with a choice index of ${JSON.stringify(index)} is a miss, for plain and streamed calls`,
       async () => {
         const entry = poisonedEntry(index);

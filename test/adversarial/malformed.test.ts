@@ -7,7 +7,7 @@ import {
 } from 'shallot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
-import { explainSkip, redisIsUp } from '../support/redis.js';
+import { cleanUpRedisAfterAll, itWithRedis } from '../support/redis.js';
 import { expectRedisPoisonIsAMiss } from './redis-poison.js';
 import {
   countingClient,
@@ -32,8 +32,7 @@ import {
  * cache entry's is a miss. Never a raw TypeError, never a success, always one terminal event.
  */
 
-const redisUp = await redisIsUp();
-explainSkip(redisUp);
+cleanUpRedisAfterAll();
 
 const fake = useFakeProvider();
 afterEach(() => {
@@ -233,7 +232,7 @@ const MALFORMED_ENTRIES: ReadonlyArray<[string, unknown]> = [
 
 describe('a malformed cache entry', () => {
   for (const [label, entry] of MALFORMED_ENTRIES) {
-    it.skipIf(!redisUp)(`${label}, written into Redis by another process, is a miss`, async () => {
+    itWithRedis(`${label}, written into Redis by another process, is a miss`, async () => {
       await expectRedisPoisonIsAMiss(fake, entry);
     });
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import {
   Cache,
@@ -13,8 +12,8 @@ import { postgresLogger } from 'shallot/middleware/postgres-logger';
 import { isWebhookDeliveryError, webhookLogger } from 'shallot/middleware/webhook-logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalServer } from '../support/local-server.js';
-import { explainPostgresSkip, POSTGRES_URL, postgresIsUp } from '../support/postgres.js';
-import { explainSkip, REDIS_HOST, REDIS_PORT, redisIsUp } from '../support/redis.js';
+import { describeWithPostgres, POSTGRES_URL, testTableName } from '../support/postgres.js';
+import { cleanUpRedisAfterAll, describeWithRedis, redisCacheOptions } from '../support/redis.js';
 import { runScript } from './child-process.js';
 
 /** The bound every scenario gives `shutdown()`. */
@@ -23,10 +22,7 @@ const TIMEOUT_MS = 500;
 const BOUND_MS = 1500;
 const SCRIPT = new URL('./shutdown-webhook-script.ts', import.meta.url);
 
-const postgresUp = await postgresIsUp();
-explainPostgresSkip(postgresUp, 'the shutdown test of postgresLogger on a locked table');
-const redisUp = await redisIsUp();
-explainSkip(redisUp);
+cleanUpRedisAfterAll();
 
 interface Reported {
   error: unknown;
@@ -213,14 +209,15 @@ describe('webhookLogger posting to a server that never answers', () => {
   }, 20_000);
 });
 
-describe.skipIf(!postgresUp)('postgresLogger on a locked table', () => {
-  const table = `shallot_shutdown_${randomBytes(4).toString('hex')}`;
+describeWithPostgres('postgresLogger on a locked table', () => {
+  const table = testTableName('shutdown');
   let admin: pg.Client;
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
   });
   afterAll(async () => {
+    if (!admin) return; // never connected: PostgreSQL was missing
     await admin.query(`DROP TABLE IF EXISTS "${table}"`);
     await admin.end();
   });
@@ -276,18 +273,12 @@ describe.skipIf(!postgresUp)('postgresLogger on a locked table', () => {
   });
 });
 
-describe.skipIf(!redisUp)('a client with a Redis cache and sinks', () => {
+describeWithRedis('a client with a Redis cache and sinks', () => {
   it('shutdown() closes the Redis connection and every sink, and resolves within its bound even with a sink whose write never settles', async () => {
     const stuck = stuckSink();
     const keeping = keepingSink('keepingSink');
     const { client, call } = reportingClient([keeping.sink, stuck.sink]);
-    const cache = new Cache({
-      type: 'redis',
-      host: REDIS_HOST,
-      port: REDIS_PORT,
-      namespace: `shallot-shutdown-${randomBytes(4).toString('hex')}`,
-      ttl: 60,
-    });
+    const cache = new Cache(redisCacheOptions({ namespace: 'shallot-shutdown' }));
     client.cache = cache;
     await call();
     expect(cache.store).toBeInstanceOf(RedisStore);

@@ -1,11 +1,31 @@
+/**
+ * The one way a test reaches PostgreSQL: where it is, whether it answers, what a test does
+ * when it does not (skips, with a message, on a laptop; fails under CI), and table names of
+ * this run's own.
+ */
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { beforeAll, describe, it } from 'vitest';
 
-/** Where the PostgreSQL tests connect: `DATABASE_URL`, else the machine's server on 127.0.0.1:5432. */
-export const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const env = process.env;
 
-/** True when PostgreSQL answers `SELECT 1` at `url` within a second. */
+/**
+ * Where the PostgreSQL tests connect: `SHALLOT_TEST_DATABASE_URL`, else `DATABASE_URL`, else
+ * the machine's server on 127.0.0.1:5432.
+ */
+export const POSTGRES_URL =
+  env.SHALLOT_TEST_DATABASE_URL ?? env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** POSTGRES_URL without its password, for messages. */
+const POSTGRES_WHERE = POSTGRES_URL.replace(/\/\/[^@/]*@/, '//');
+
+/** A table name of this run's own, for `purpose`: `shallot_<purpose>_<pid>_<random>`. */
+export function testTableName(purpose: string): string {
+  return `shallot_${purpose}_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+/** True when PostgreSQL answers `SELECT 1` at `url` within a few seconds. */
 export async function postgresIsUp(url = POSTGRES_URL): Promise<boolean> {
-  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   probe.on('error', () => {});
   try {
     await probe.connect();
@@ -18,10 +38,59 @@ export async function postgresIsUp(url = POSTGRES_URL): Promise<boolean> {
   }
 }
 
-/** Says, once, why the PostgreSQL tests are skipped (without any password in the URL). */
-export function explainPostgresSkip(up: boolean, what: string, url = POSTGRES_URL): void {
-  if (up) return;
+/** Whether PostgreSQL answered when this test file started. */
+export const postgresUp = await postgresIsUp();
+/** Under CI a test that needs a service fails when it is missing: a skip would pass unseen. */
+const underCi = !['', '0', 'false'].includes((env.CI ?? '').toLowerCase());
+const MISSING = `PostgreSQL is not reachable at ${POSTGRES_WHERE}`;
+const HOW_TO = 'Start PostgreSQL (.ci/run does), or set SHALLOT_TEST_DATABASE_URL.';
+
+let warned = false;
+/** Says once per file, where it is seen, which tests are skipped and why. */
+function warnOfSkip(): void {
+  if (warned) return;
+  warned = true;
   console.warn(
-    `[shallot tests] PostgreSQL is not reachable at ${url.replace(/\/\/[^@/]*@/, '//')}: skipping ${what}. Start PostgreSQL on 127.0.0.1:5432 (or set DATABASE_URL) to run them.`,
+    `[shallot tests] ${MISSING}: skipping the tests that need PostgreSQL (under CI they fail). ${HOW_TO}`,
   );
+}
+
+function missingPostgres(): Error {
+  return new Error(
+    `${MISSING}, and this test needs it. CI is set, so it fails instead of skipping. ${HOW_TO}`,
+  );
+}
+
+/**
+ * A `describe` whose tests need PostgreSQL: they run when it answers, are skipped with a
+ * warning when it does not, and fail when it does not and `CI` is set.
+ */
+export function describeWithPostgres(name: string, body: () => void): void {
+  if (postgresUp) {
+    describe(name, body);
+  } else if (!underCi) {
+    warnOfSkip();
+    describe.skip(`${name} [skipped: ${MISSING}]`, body);
+  } else {
+    describe(name, () => {
+      beforeAll(() => {
+        throw missingPostgres();
+      });
+      body();
+    });
+  }
+}
+
+/** An `it` that needs PostgreSQL: runs when it answers, else skips with a note, or fails under CI. */
+export function itWithPostgres(name: string, test: () => Promise<unknown>): void {
+  if (postgresUp) {
+    it(name, test);
+  } else if (!underCi) {
+    warnOfSkip();
+    it(name, (ctx) => ctx.skip(`${MISSING}. ${HOW_TO}`));
+  } else {
+    it(name, () => {
+      throw missingPostgres();
+    });
+  }
 }

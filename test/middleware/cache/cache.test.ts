@@ -6,46 +6,40 @@ import {
   type Context,
   createClient,
   RateLimitError,
-  RedisStore,
+  type RedisStore,
 } from 'shallot';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture, useFakeProvider } from '../../support/fake-provider.js';
-import { explainSkip, REDIS_HOST, REDIS_PORT, redisIsUp } from '../../support/redis.js';
+import {
+  cleanUpRedisAfterAll,
+  itWithRedis,
+  REDIS_TEST_PREFIX,
+  redisCacheOptions,
+} from '../../support/redis.js';
 import { collect } from '../../support/streams.js';
 
 const messages = [{ role: 'user' as const, content: 'Tell me about caching' }];
 const API_KEY = 'sk-cache-test-0123456789abcdef';
-const redisUp = await redisIsUp();
-explainSkip(redisUp);
 
 const fake = useFakeProvider();
 afterEach(() => {
   vi.useRealTimers();
 });
 
+cleanUpRedisAfterAll();
 const caches: Cache[] = [];
 afterAll(async () => {
-  for (const cache of caches) {
-    if (cache.store instanceof RedisStore) {
-      const redis = await cache.store.client();
-      const keys = await redis.keys(`shallot:${cache.namespace}:*`);
-      // keys() returns them with the prefix, del() adds it again: strip it.
-      if (keys.length > 0) await redis.del(...keys.map((key) => key.slice('shallot:'.length)));
-    }
-    await cache.close();
-  }
+  for (const cache of caches) await cache.close();
 });
 
 type Kind = 'local' | 'redis';
 
 /** A client on the fake provider with a fresh cache of this kind, in its own namespace. */
 function cachedClient(kind: Kind) {
-  const cache = new Cache({
-    type: kind,
-    host: REDIS_HOST,
-    port: REDIS_PORT,
-    namespace: `test-${randomUUID()}`,
-  });
+  const namespace = `test-${randomUUID()}`;
+  const cache = new Cache(
+    kind === 'redis' ? redisCacheOptions({ namespace }) : { type: kind, namespace },
+  );
   caches.push(cache);
   const client = createClient({ providers: { openai: { apiKey: API_KEY, apiBase: fake.url } } });
   client.cache = cache;
@@ -77,55 +71,50 @@ async function requestsDuring(work: () => Promise<unknown>): Promise<number> {
 }
 
 describe.each<Kind>(['local', 'redis'])('the cache, %s store', (kind) => {
-  const skip = kind === 'redis' && !redisUp;
+  // The Redis cases need Redis: skipped without it, failed without it under CI.
+  const test: typeof itWithRedis = kind === 'redis' ? itWithRedis : it;
 
-  it.skipIf(skip)(
-    'answers a repeated request from the cache: one provider request, a hit, cost 0 and what it saved',
-    async () => {
-      fake.reply({ body: fixture('openai-chat.json') });
-      const { client, seen } = cachedClient(kind);
-      const call = () => client.completion({ model: 'gpt-4.1-nano', messages });
-      const first = await call();
-      const sent = await requestsDuring(async () => {
-        const second = await call();
-        expect(second).toEqual(first);
-        expect(second).not.toBe(first);
-      });
-      expect(sent).toBe(0);
-      expect(seen.map((entry) => entry.cache)).toEqual(['miss', 'hit']);
-      expect(seen[1]?.cost?.total).toBe(0);
-      expect(seen[1]?.cost?.saved).toBeCloseTo(16 * 1e-7 + 363 * 4e-7, 15);
-      expect(seen[1]?.key).toMatch(/^[0-9a-f]{64}$/);
-    },
-  );
+  test('answers a repeated request from the cache: one provider request, a hit, cost 0 and what it saved', async () => {
+    fake.reply({ body: fixture('openai-chat.json') });
+    const { client, seen } = cachedClient(kind);
+    const call = () => client.completion({ model: 'gpt-4.1-nano', messages });
+    const first = await call();
+    const sent = await requestsDuring(async () => {
+      const second = await call();
+      expect(second).toEqual(first);
+      expect(second).not.toBe(first);
+    });
+    expect(sent).toBe(0);
+    expect(seen.map((entry) => entry.cache)).toEqual(['miss', 'hit']);
+    expect(seen[1]?.cost?.total).toBe(0);
+    expect(seen[1]?.cost?.saved).toBeCloseTo(16 * 1e-7 + 363 * 4e-7, 15);
+    expect(seen[1]?.key).toMatch(/^[0-9a-f]{64}$/);
+  });
 
-  it.skipIf(skip)(
-    'replays a cached stream chunk for chunk, and serves the same entry streamed or not',
-    async () => {
-      fake.reply({ body: fixture('openai-chat-stream-tool-calls.sse'), sliceBytes: 97 });
-      const { client, seen } = cachedClient(kind);
-      const original = await collect(
+  test('replays a cached stream chunk for chunk, and serves the same entry streamed or not', async () => {
+    fake.reply({ body: fixture('openai-chat-stream-tool-calls.sse'), sliceBytes: 97 });
+    const { client, seen } = cachedClient(kind);
+    const original = await collect(
+      await client.completion({ model: 'gpt-4o', messages, stream: true }),
+    );
+    let replayed: ChatCompletionChunk[] = [];
+    const sent = await requestsDuring(async () => {
+      replayed = await collect(
         await client.completion({ model: 'gpt-4o', messages, stream: true }),
       );
-      let replayed: ChatCompletionChunk[] = [];
-      const sent = await requestsDuring(async () => {
-        replayed = await collect(
-          await client.completion({ model: 'gpt-4o', messages, stream: true }),
-        );
-        const plain = await client.completion({ model: 'gpt-4o', messages });
-        expect(plain.choices[0]?.message.tool_calls?.map((call) => call.function.name)).toEqual([
-          'GetWeatherArgs',
-          'get_stock_price',
-        ]);
-        expect(plain.usage?.total_tokens).toBe(209);
-      });
-      expect(sent).toBe(0);
-      expect(replayed).toEqual(original);
-      expect(seen.map((entry) => entry.cache)).toEqual(['miss', 'hit', 'hit']);
-    },
-  );
+      const plain = await client.completion({ model: 'gpt-4o', messages });
+      expect(plain.choices[0]?.message.tool_calls?.map((call) => call.function.name)).toEqual([
+        'GetWeatherArgs',
+        'get_stock_price',
+      ]);
+      expect(plain.usage?.total_tokens).toBe(209);
+    });
+    expect(sent).toBe(0);
+    expect(replayed).toEqual(original);
+    expect(seen.map((entry) => entry.cache)).toEqual(['miss', 'hit', 'hit']);
+  });
 
-  it.skipIf(skip)('streams an answer that was cached unstreamed', async () => {
+  test('streams an answer that was cached unstreamed', async () => {
     fake.reply({ body: fixture('openai-chat.json') });
     const { client } = cachedClient(kind);
     const plain = await client.completion({ model: 'gpt-4.1-nano', messages });
@@ -137,7 +126,7 @@ describe.each<Kind>(['local', 'redis'])('the cache, %s store', (kind) => {
     );
   });
 
-  it.skipIf(skip)('never stores a stream that did not complete, nor an error', async () => {
+  test('never stores a stream that did not complete, nor an error', async () => {
     const body = fixture('openai-chat-stream-usage.sse');
     fake.reply({ body, cutAfterBytes: Math.floor(body.length / 2) });
     const { client, seen } = cachedClient(kind);
@@ -157,23 +146,20 @@ describe.each<Kind>(['local', 'redis'])('the cache, %s store', (kind) => {
     ]);
   });
 
-  it.skipIf(skip)(
-    'noCache skips the read but stores; noStore reads but does not store',
-    async () => {
-      fake.reply({ body: fixture('openai-chat.json') });
-      const { client, seen } = cachedClient(kind);
-      const call = (controls: Record<string, boolean>) =>
-        client.completion({ model: 'gpt-4.1-nano', messages, cache: controls });
-      expect(await requestsDuring(() => call({ noStore: true }))).toBe(1);
-      expect(await requestsDuring(() => call({}))).toBe(1);
-      expect(await requestsDuring(() => call({ noCache: true }))).toBe(1);
-      expect(await requestsDuring(() => call({ 'no-store': true }))).toBe(0);
-      await client.flush();
-      expect(seen.map((entry) => entry.cache)).toEqual(['miss', 'miss', 'bypass', 'hit']);
-    },
-  );
+  test('noCache skips the read but stores; noStore reads but does not store', async () => {
+    fake.reply({ body: fixture('openai-chat.json') });
+    const { client, seen } = cachedClient(kind);
+    const call = (controls: Record<string, boolean>) =>
+      client.completion({ model: 'gpt-4.1-nano', messages, cache: controls });
+    expect(await requestsDuring(() => call({ noStore: true }))).toBe(1);
+    expect(await requestsDuring(() => call({}))).toBe(1);
+    expect(await requestsDuring(() => call({ noCache: true }))).toBe(1);
+    expect(await requestsDuring(() => call({ 'no-store': true }))).toBe(0);
+    await client.flush();
+    expect(seen.map((entry) => entry.cache)).toEqual(['miss', 'miss', 'bypass', 'hit']);
+  });
 
-  it.skipIf(skip)('keeps namespaces apart', async () => {
+  test('keeps namespaces apart', async () => {
     fake.reply({ body: fixture('openai-chat.json') });
     const { client } = cachedClient(kind);
     await client.completion({ model: 'gpt-4.1-nano', messages, cache: { namespace: 'team-a' } });
@@ -190,7 +176,7 @@ describe.each<Kind>(['local', 'redis'])('the cache, %s store', (kind) => {
     ).toBe(0);
   });
 
-  it.skipIf(skip)('accepts an entry only as old as sMaxAge allows', async () => {
+  test('accepts an entry only as old as sMaxAge allows', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-11-28T10:00:00Z'));
     fake.reply({ body: fixture('openai-chat.json') });
@@ -210,30 +196,27 @@ describe.each<Kind>(['local', 'redis'])('the cache, %s store', (kind) => {
     ).toBe(1);
   });
 
-  it.skipIf(skip)(
-    'reaches the provider once for 50 identical calls in flight, and gives each its own answer',
-    async () => {
-      let open: () => void = () => {};
-      const gate = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      fake.reply({ body: fixture('openai-chat.json'), gate });
-      const { client, seen } = cachedClient(kind);
-      const before = fake.requests.length;
-      const calls = Array.from({ length: 50 }, () =>
-        client.completion({ model: 'gpt-4.1-nano', messages }),
-      );
-      await vi.waitFor(() => expect(fake.requests.length - before).toBe(1));
-      open();
-      const answers = await Promise.all(calls);
-      expect(fake.requests.length - before).toBe(1);
-      expect(new Set(answers).size).toBe(50);
-      expect(answers.every((answer) => answer.id === answers[0]?.id)).toBe(true);
-      expect(seen.filter((entry) => entry.cache === 'hit')).toHaveLength(49);
-    },
-  );
+  test('reaches the provider once for 50 identical calls in flight, and gives each its own answer', async () => {
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    fake.reply({ body: fixture('openai-chat.json'), gate });
+    const { client, seen } = cachedClient(kind);
+    const before = fake.requests.length;
+    const calls = Array.from({ length: 50 }, () =>
+      client.completion({ model: 'gpt-4.1-nano', messages }),
+    );
+    await vi.waitFor(() => expect(fake.requests.length - before).toBe(1));
+    open();
+    const answers = await Promise.all(calls);
+    expect(fake.requests.length - before).toBe(1);
+    expect(new Set(answers).size).toBe(50);
+    expect(answers.every((answer) => answer.id === answers[0]?.id)).toBe(true);
+    expect(seen.filter((entry) => entry.cache === 'hit')).toHaveLength(49);
+  });
 
-  it.skipIf(skip)('shares one in-flight stream among identical stream calls', async () => {
+  test('shares one in-flight stream among identical stream calls', async () => {
     let open: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
       open = resolve;
@@ -276,15 +259,16 @@ describe('the cache key', () => {
     expect(seen[0]?.key).toBe(seen[1]?.key);
   });
 
-  it.skipIf(!redisUp)('keeps every secret out of the stored entry and its key', async () => {
+  itWithRedis('keeps every secret out of the stored entry and its key', async () => {
     fake.reply({ body: fixture('openai-chat.json') });
     const { client, cache } = cachedClient('redis');
     await client.completion({ model: 'gpt-4.1-nano', messages, metadata: { api_key: API_KEY } });
     await client.flush();
     const redis = await (cache.store as RedisStore).client();
-    const keys = await redis.keys(`shallot:${cache.namespace}:*`);
+    const keys = await redis.keys(`${REDIS_TEST_PREFIX}${cache.namespace}:*`);
     expect(keys).toHaveLength(1);
-    const stored = await redis.get((keys[0] as string).slice('shallot:'.length));
+    // keys() gives them with the store's prefix, get() adds it again: strip it.
+    const stored = await redis.get((keys[0] as string).slice(REDIS_TEST_PREFIX.length));
     expect(stored).toContain('Galaxy Day');
     expect(`${keys[0]} ${stored}`).not.toContain(API_KEY);
     expect(stored).not.toContain('sk-cache');

@@ -13,11 +13,18 @@ import {
 import { cache } from 'shallot/middleware/cache';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture, useFakeProvider } from '../../support/fake-provider.js';
-import { explainSkip, REDIS_HOST, REDIS_PORT, redisIsUp, redisProxy } from '../../support/redis.js';
+import {
+  cleanUpRedisAfterAll,
+  describeWithRedis,
+  REDIS_TEST_TIMEOUT_MS,
+  REDIS_TEST_TTL_SECONDS,
+  redisCacheOptions,
+  redisProxy,
+  redisStoreOptions,
+} from '../../support/redis.js';
 
 const messages = [{ role: 'user' as const, content: 'Stores' }];
-const redisUp = await redisIsUp();
-explainSkip(redisUp);
+cleanUpRedisAfterAll();
 
 const fake = useFakeProvider({ reply: { body: fixture('openai-chat.json') } });
 afterEach(() => {
@@ -131,18 +138,15 @@ describe('the in-memory store', () => {
   });
 });
 
-describe.skipIf(!redisUp)('the Redis store (needs Redis on 127.0.0.1:6379)', () => {
+describeWithRedis('the Redis store', () => {
   const namespace = `test-${randomUUID()}`;
   const stores: RedisStore[] = [];
   const redisStore = () => {
-    const store = new RedisStore({ host: REDIS_HOST, port: REDIS_PORT });
+    const store = new RedisStore(redisStoreOptions());
     stores.push(store);
     return store;
   };
   afterAll(async () => {
-    const redis = await redisStore().client();
-    const keys = await redis.keys(`shallot:${namespace}*`);
-    if (keys.length > 0) await redis.del(...keys.map((key) => key.slice('shallot:'.length)));
     await Promise.all(stores.map((store) => store.close()));
   });
 
@@ -163,13 +167,19 @@ describe.skipIf(!redisUp)('the Redis store (needs Redis on 127.0.0.1:6379)', () 
   it('keeps a stream’s repeated chunk fields once, and still reads entries stored as plain JSON', async () => {
     const store = redisStore();
     const streamed = streamedEntry();
-    await store.set(`${namespace}:stream`, streamed);
+    await store.set(`${namespace}:stream`, streamed, REDIS_TEST_TTL_SECONDS);
     const redis = await store.client();
     const raw = (await redis.get(`${namespace}:stream`)) ?? '';
     expect(raw.match(/chatcmpl-1/g)).toHaveLength(1);
     expect(raw.length).toBeLessThan(JSON.stringify(streamed).length);
     expect(await store.get(`${namespace}:stream`)).toEqual(streamed);
-    await redis.set(`${namespace}:plain`, JSON.stringify(streamed));
+    await redis.call(
+      'SET',
+      `${namespace}:plain`,
+      JSON.stringify(streamed),
+      'EX',
+      REDIS_TEST_TTL_SECONDS,
+    );
     expect(await store.get(`${namespace}:plain`)).toEqual(streamed);
   });
 
@@ -178,7 +188,7 @@ describe.skipIf(!redisUp)('the Redis store (needs Redis on 127.0.0.1:6379)', () 
       const client = createClient({
         providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
       });
-      client.cache = new Cache({ store: redisStore(), namespace });
+      client.cache = new Cache({ store: redisStore(), namespace, ttl: REDIS_TEST_TTL_SECONDS });
       return client;
     });
     const before = fake.requests.length;
@@ -212,7 +222,7 @@ describe.skipIf(!redisUp)('the Redis store (needs Redis on 127.0.0.1:6379)', () 
     const client = createClient({
       providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
     });
-    client.cache = new Cache({ type: 'redis', host: REDIS_HOST, port: REDIS_PORT, namespace });
+    client.cache = new Cache(redisCacheOptions({ namespace }));
     const handler = new MyCustomHandler();
     client.callbacks = [handler];
     const request = {
@@ -236,9 +246,14 @@ describe.skipIf(!redisUp)('the Redis store (needs Redis on 127.0.0.1:6379)', () 
       onCallbackError: (error, info) =>
         reports.push(`${info.callback}@${info.event}: ${(error as Error).message}`),
     });
-    const store = new RedisStore({ host: '127.0.0.1', port: proxy.port, commandTimeout: 200 });
+    const store = new RedisStore(redisStoreOptions({ url: `redis://127.0.0.1:${proxy.port}` }));
     stores.push(store);
-    client.cache = new Cache({ store, namespace, timeoutMs: 300 });
+    client.cache = new Cache({
+      store,
+      namespace,
+      ttl: REDIS_TEST_TTL_SECONDS,
+      timeoutMs: REDIS_TEST_TIMEOUT_MS,
+    });
     const request = {
       model: 'gpt-4.1-nano',
       messages: [{ role: 'user' as const, content: `down ${randomUUID()}` }],

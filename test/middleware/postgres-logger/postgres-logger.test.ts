@@ -14,7 +14,7 @@ import {
 import { type PostgresLoggerOptions, postgresLogger } from 'shallot/middleware/postgres-logger';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { unusedPort } from '../../support/local-server.js';
-import { explainPostgresSkip, POSTGRES_URL, postgresIsUp } from '../../support/postgres.js';
+import { describeWithPostgres, POSTGRES_URL, postgresUp } from '../../support/postgres.js';
 import { collect } from '../../support/streams.js';
 
 const CONNECTION = POSTGRES_URL;
@@ -22,9 +22,6 @@ const KEY = 'sk-pg-logger-0123456789abcdef';
 const messages = [{ role: 'user' as const, content: 'What is the weather in Lyon?' }];
 // gpt-4o-mini: $0.15/M input tokens, $0.60/M output tokens
 const GPT_4O_MINI = { input: 0.15e-6, output: 0.6e-6 };
-
-const postgresUp = await postgresIsUp();
-explainPostgresSkip(postgresUp, 'the postgresLogger tests');
 
 /** Tables of this run, dropped at the end: no two runs share one. */
 const RUN = `shallot_spend_test_${randomBytes(4).toString('hex')}`;
@@ -172,7 +169,7 @@ describe('postgresLogger options', () => {
   });
 });
 
-describe.skipIf(!postgresUp)('postgresLogger against PostgreSQL', () => {
+describeWithPostgres('postgresLogger against PostgreSQL', () => {
   it('creates the missing table with its indexes, and logs a plain call as one row', async () => {
     const { client, table, records, call, reported } = loggedClient();
     await admin.query(`DROP TABLE IF EXISTS "${table}"`);
