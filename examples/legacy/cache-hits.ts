@@ -35,6 +35,7 @@ async function testAsyncCompletionAzureCaching() {
     host: env.REDIS_HOST,
     port: env.REDIS_PORT ? Number(env.REDIS_PORT) : undefined,
     password: env.REDIS_PASSWORD,
+    ttl: 600, // not in LiteLLM's example: so that its entries do not pile up in Redis
   });
   shallot.callbacks = [customHandlerCaching];
   const uniqueTime = Date.now();

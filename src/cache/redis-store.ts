@@ -132,7 +132,9 @@ export class RedisStore implements CacheStore {
   /** Refs the socket while it has work (or was handed over), unrefs it otherwise. */
   #hold(): void {
     const socket = (this.#connection as { stream?: Socket } | undefined)?.stream;
-    if (socket === undefined) return;
+    // A socket still connecting holds the process anyway; one connecting or closed would
+    // queue a listener per ref() or unref(). The 'connect' hook calls this again once connected.
+    if (socket === undefined || socket.connecting || socket.destroyed) return;
     if (this.#busy > 0 || this.#handedOver) socket.ref();
     else socket.unref();
   }

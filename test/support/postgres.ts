@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { beforeAll, describe, it } from 'vitest';
+import { serviceGate } from './services.js';
 
 const env = process.env;
 
@@ -40,57 +40,18 @@ export async function postgresIsUp(url = POSTGRES_URL): Promise<boolean> {
 
 /** Whether PostgreSQL answered when this test file started. */
 export const postgresUp = await postgresIsUp();
-/** Under CI a test that needs a service fails when it is missing: a skip would pass unseen. */
-const underCi = !['', '0', 'false'].includes((env.CI ?? '').toLowerCase());
-const MISSING = `PostgreSQL is not reachable at ${POSTGRES_WHERE}`;
-const HOW_TO = 'Start PostgreSQL (.ci/run does), or set SHALLOT_TEST_DATABASE_URL.';
-
-let warned = false;
-/** Says once per file, where it is seen, which tests are skipped and why. */
-function warnOfSkip(): void {
-  if (warned) return;
-  warned = true;
-  console.warn(
-    `[shallot tests] ${MISSING}: skipping the tests that need PostgreSQL (under CI they fail). ${HOW_TO}`,
-  );
-}
-
-function missingPostgres(): Error {
-  return new Error(
-    `${MISSING}, and this test needs it. CI is set, so it fails instead of skipping. ${HOW_TO}`,
-  );
-}
+const gate = serviceGate(
+  'PostgreSQL',
+  postgresUp,
+  `PostgreSQL is not reachable at ${POSTGRES_WHERE}`,
+  'Start PostgreSQL (.ci/run does), or set SHALLOT_TEST_DATABASE_URL.',
+);
 
 /**
  * A `describe` whose tests need PostgreSQL: they run when it answers, are skipped with a
  * warning when it does not, and fail when it does not and `CI` is set.
  */
-export function describeWithPostgres(name: string, body: () => void): void {
-  if (postgresUp) {
-    describe(name, body);
-  } else if (!underCi) {
-    warnOfSkip();
-    describe.skip(`${name} [skipped: ${MISSING}]`, body);
-  } else {
-    describe(name, () => {
-      beforeAll(() => {
-        throw missingPostgres();
-      });
-      body();
-    });
-  }
-}
+export const describeWithPostgres = gate.describeWith;
 
 /** An `it` that needs PostgreSQL: runs when it answers, else skips with a note, or fails under CI. */
-export function itWithPostgres(name: string, test: () => Promise<unknown>): void {
-  if (postgresUp) {
-    it(name, test);
-  } else if (!underCi) {
-    warnOfSkip();
-    it(name, (ctx) => ctx.skip(`${MISSING}. ${HOW_TO}`));
-  } else {
-    it(name, () => {
-      throw missingPostgres();
-    });
-  }
-}
+export const itWithPostgres = gate.itWith;

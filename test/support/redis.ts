@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { CacheOptions, RedisStoreOptions } from 'shallot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, expect } from 'vitest';
+import { serviceGate } from './services.js';
 
 const env = process.env;
 
@@ -79,60 +80,21 @@ export async function redisIsUp(): Promise<boolean> {
 
 /** Whether Redis answered when this test file started. */
 const redisUp = await redisIsUp();
-/** Under CI a test that needs a service fails when it is missing: a skip would pass unseen. */
-const underCi = !['', '0', 'false'].includes((env.CI ?? '').toLowerCase());
-const MISSING = `Redis is not reachable at ${REDIS_WHERE}`;
-const HOW_TO = 'Start redis-server (.ci/run does), or set SHALLOT_TEST_REDIS_URL.';
-
-let warned = false;
-/** Says once per file, where it is seen, which tests are skipped and why. */
-function warnOfSkip(): void {
-  if (warned) return;
-  warned = true;
-  console.warn(
-    `[shallot tests] ${MISSING}: skipping the tests that need Redis (under CI they fail). ${HOW_TO}`,
-  );
-}
-
-function missingRedis(): Error {
-  return new Error(
-    `${MISSING}, and this test needs it. CI is set, so it fails instead of skipping. ${HOW_TO}`,
-  );
-}
+const gate = serviceGate(
+  'Redis',
+  redisUp,
+  `Redis is not reachable at ${REDIS_WHERE}`,
+  'Start redis-server (.ci/run does), or set SHALLOT_TEST_REDIS_URL.',
+);
 
 /**
  * A `describe` whose tests need Redis: they run when it answers, are skipped with a warning
  * when it does not, and fail when it does not and `CI` is set.
  */
-export function describeWithRedis(name: string, body: () => void): void {
-  if (redisUp) {
-    describe(name, body);
-  } else if (!underCi) {
-    warnOfSkip();
-    describe.skip(`${name} [skipped: ${MISSING}]`, body);
-  } else {
-    describe(name, () => {
-      beforeAll(() => {
-        throw missingRedis();
-      });
-      body();
-    });
-  }
-}
+export const describeWithRedis = gate.describeWith;
 
 /** An `it` that needs Redis: runs when it answers, else skips with a note, or fails under CI. */
-export function itWithRedis(name: string, test: () => Promise<unknown>): void {
-  if (redisUp) {
-    it(name, test);
-  } else if (!underCi) {
-    warnOfSkip();
-    it(name, (ctx) => ctx.skip(`${MISSING}. ${HOW_TO}`));
-  } else {
-    it(name, () => {
-      throw missingRedis();
-    });
-  }
-}
+export const itWithRedis = gate.itWith;
 
 /**
  * After the file's tests, deletes every key of this run's namespace (SCAN and UNLINK), and
