@@ -5,7 +5,7 @@ describe.concurrent('examples', () => {
   it('demo (npm start) shows each layer on the way in and out, for mocked, HTTP, streamed and failing calls', async () => {
     const output = await example('demo');
     expect(output).toContain('┌ timing     → openai/gpt-4o-mini');
-    expect(output).toContain('⤷ ended: success, 26 tokens, $0.000010,');
+    expect(output).toContain('⤷ ended: success, 26 tokens, $0.00001,');
     expect(output).toContain('│ │ ┌ attempt 1 → POST mockResponse (no network)');
     expect(output).toContain('answer: A TypeScript LLM client built as an onion of middleware.');
     expect(output).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions/);
@@ -14,7 +14,7 @@ describe.concurrent('examples', () => {
     expect(output).toContain('RateLimitError (retryable: true, retry after 2000 ms)');
     expect(output.match(/⤷ successCallback: /g)).toHaveLength(4);
     expect(output).toMatch(
-      /5\. Question 2 again[^\n]*\n┌ timing {5}→ local\/echo-1\n│ ┌ guardrail[^\n]*\n│ └ guardrail {2}← finish_reason: stop\n└ timing {5}← answer ready\n {2}⤷ ended: success, 18 tokens, \$0\.000000, \d+ ms, cache hit\n/,
+      /5\. Question 2 again[^\n]*\n┌ timing {5}→ local\/echo-1\n│ ┌ guardrail[^\n]*\n│ └ guardrail {2}← finish_reason: stop\n└ timing {5}← answer ready\n {2}⤷ ended: success, 18 tokens, \$0, \d+ ms, cache hit\n/,
     );
     expect(output).toContain('  ⤷ successCallback: echo-1, 24 tokens\n\n4. A failing call');
     expect(output).toContain('  ⤷ failureCallback: RateLimitError');

@@ -13,7 +13,7 @@ describe('examples/logging/console-logger', () => {
         /^✗ openai\/gpt-4o-mini {2}\d+ ms {2}InternalServerError \(500\): openai\/gpt-4o-mini: mockResponse raised: upstream overloaded$/,
       ),
       expect.stringMatching(
-        /^✓ openai\/gpt-4o-mini {2}\d+ ms {2}5→4 tokens {2}\$0\.000000 {2}cache hit \(saved \$0\.000003\)$/,
+        /^✓ openai\/gpt-4o-mini {2}\d+ ms {2}5→4 tokens {2}\$0 {2}cache hit \(saved \$0\.000003\)$/,
       ),
     ]);
   });
