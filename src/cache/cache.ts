@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors/validation-error.js';
+import { closestName, suggestionLimit } from '../validation/suggest.js';
 import { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 import { RedisStore, type RedisStoreOptions } from './redis-store.js';
 import type { CacheEntry, CacheStore } from './types.js';
@@ -76,7 +77,37 @@ export class Cache {
   }
 }
 
+/** Every option of {@link CacheOptions}: one missing here, or one that it lacks, fails to compile. */
+const CACHE_OPTIONS: { readonly [Option in keyof CacheOptions]-?: true } = {
+  type: true,
+  store: true,
+  ttl: true,
+  namespace: true,
+  timeoutMs: true,
+  maxEntries: true,
+  maxBytes: true,
+  url: true,
+  host: true,
+  port: true,
+  password: true,
+  username: true,
+  db: true,
+  tls: true,
+  keyPrefix: true,
+  commandTimeout: true,
+  onError: true,
+};
+const CACHE_OPTION_NAMES = Object.keys(CACHE_OPTIONS);
+
 function checkOptions(options: CacheOptions): void {
+  for (const key of Object.keys(options ?? {})) {
+    if (Object.hasOwn(CACHE_OPTIONS, key)) continue;
+    const near = closestName(key, CACHE_OPTION_NAMES, suggestionLimit(key));
+    throw ValidationError.forField(
+      `Cache options.${key}`,
+      `is not a known option: ${near ? `did you mean ${near.name}?` : `the known ones are ${CACHE_OPTION_NAMES.join(', ')}.`}`,
+    );
+  }
   if (options.type !== undefined && options.type !== 'local' && options.type !== 'redis') {
     throw ValidationError.forField(
       'Cache options.type',

@@ -1,4 +1,4 @@
-import { createClient, ValidationError } from 'shallot';
+import { Cache, createClient, ValidationError } from 'shallot';
 import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../../support/fake-provider.js';
 
@@ -168,4 +168,19 @@ describe('createClient options', () => {
       /zzz: is not a known option: the known ones are middleware, .*numRetries, retry\./,
     );
   });
+});
+
+describe('Cache options', () => {
+  it.each([
+    [{ tll: 60 }, 'ttl'],
+    [{ type: 'redis', hots: '127.0.0.1' }, 'host'],
+    [{ maxEntry: 5 }, 'maxEntries'],
+  ])(
+    'refuse the unknown key of %j, with the one it probably means, before connecting',
+    (options, meant) => {
+      expect(() => new Cache(options as never)).toThrow(
+        new RegExp(`Cache options\\.\\w+: is not a known option: did you mean ${meant}\\?`),
+      );
+    },
+  );
 });
