@@ -99,6 +99,11 @@ export interface ProviderAdapter {
   readonly streamFraming?: 'sse' | 'ndjson';
   /** A local runtime (Ollama, LM Studio, vLLM): tokens cost nothing unless priced otherwise. */
   readonly localRuntime?: boolean;
+  /**
+   * Request parameters this provider takes in its own camelCase (Gemini's `topK`): passed
+   * through, where any other camelCase key of a call is refused as a typo. @default none
+   */
+  readonly nativeParameters?: readonly string[];
   buildRequest(input: BuildRequestInput): ProviderRequest;
   /** Turns a parsed 2xx body into a `chat.completion`. */
   parseResponse(body: unknown, provider: ResolvedProvider): ChatCompletion;

@@ -42,6 +42,11 @@ const TABLE_PROVIDERS: Readonly<Record<string, string>> = {
 /** The names of the built-in providers. */
 export const PROVIDER_NAMES: readonly string[] = Object.keys(ADAPTERS);
 
+/** The camelCase request parameters some built-in provider takes natively (Gemini's `topK`). */
+export const NATIVE_PARAMETERS: ReadonlySet<string> = new Set(
+  Object.values(ADAPTERS).flatMap((adapter) => adapter.nativeParameters ?? []),
+);
+
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /**

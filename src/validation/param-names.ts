@@ -1,6 +1,6 @@
 import type { CompletionOptions } from '../client/params.js';
 import type { ValidationIssue } from '../errors/validation-error.js';
-import { GEMINI_NATIVE_PARAMETERS } from '../providers/gemini/request.js';
+import { NATIVE_PARAMETERS } from '../providers/registry.js';
 import { OPTION_KEYS, requestSchema } from './request-schema.js';
 import { closestName, normalName, suggestionLimit } from './suggest.js';
 
@@ -23,9 +23,6 @@ export const LITELLM_OPTION_ALIASES: Readonly<Record<string, keyof CompletionOpt
 /** The request parameters shallot knows by name: the suggestions for a camelCase typo. */
 const REQUEST_KEYS: readonly string[] = [...Object.keys(requestSchema.shape), 'reasoning_effort'];
 
-/** camelCase parameters a provider takes natively (Gemini's), passed through as they are. */
-const NATIVE_CAMEL_CASE: ReadonlySet<string> = new Set(GEMINI_NATIVE_PARAMETERS);
-
 /** A key is taken for a typo of an option when it is this many edits from one, or fewer. */
 const OPTION_TYPO_EDITS = 1;
 
@@ -44,7 +41,7 @@ export function findMistypedParams(params: Record<string, unknown>): ValidationI
   const issues: ValidationIssue[] = [];
   for (const key of Object.keys(params)) {
     if (OPTION_KEYS.has(key) || Object.hasOwn(LITELLM_OPTION_ALIASES, key)) continue;
-    if (NATIVE_CAMEL_CASE.has(key)) continue;
+    if (NATIVE_PARAMETERS.has(key)) continue;
     const camelCase = /[A-Z]/.test(key);
     if (!camelCase && REQUEST_KEYS.includes(key)) continue;
     const problem = camelCase ? camelCaseProblem(key) : nearOptionProblem(key);

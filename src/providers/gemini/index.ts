@@ -1,7 +1,7 @@
 import type { ProviderRequest } from '../../context/types.js';
 import type { BuildRequestInput, ProviderAdapter } from '../provider.js';
 import { findGeminiError, mapGeminiError } from './errors.js';
-import { toGeminiBody } from './request.js';
+import { GEMINI_NATIVE_PARAMETERS, toGeminiBody } from './request.js';
 import { toChatCompletion } from './response.js';
 import { GeminiStreamDecoder } from './stream.js';
 
@@ -48,6 +48,7 @@ export const gemini: ProviderAdapter = {
   defaultApiBase: GEMINI_API_BASE,
   apiKeyEnv: 'GEMINI_API_KEY',
   apiBaseEnv: ['GEMINI_API_BASE'],
+  nativeParameters: GEMINI_NATIVE_PARAMETERS,
 
   requiresKey(apiBase) {
     return apiBase.startsWith('https://generativelanguage.googleapis.com');
