@@ -3,6 +3,7 @@
  * entry; the same request again, or with only what cannot change the answer changed, is a hit.
  */
 import { Cache, type Client, type Context, createClient } from 'shallot';
+import { canonicalJson } from 'shallot/kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { collect } from '../support/streams.js';
@@ -223,5 +224,39 @@ describe('the cache key', () => {
 
     expect(again.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('')).toBe('streamed');
     expect(seen.map((call) => call.cache)).toEqual(['miss', 'hit']);
+  });
+});
+
+describe('canonicalJson(), the text the key hashes', () => {
+  it('sorts the keys of every object, at every level, and writes no spaces', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { f: 1, e: 2 }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[3,{"e":2,"f":1}]},"b":1}',
+    );
+  });
+
+  it('writes an object of one key, and an empty object or array', () => {
+    expect(canonicalJson({ only: true })).toBe('{"only":true}');
+    expect(canonicalJson({})).toBe('{}');
+    expect(canonicalJson([])).toBe('[]');
+  });
+
+  it('keeps the order of arrays, and writes a missing item as null', () => {
+    expect(canonicalJson([3, 1, 2])).toBe('[3,1,2]');
+    expect(canonicalJson([1, undefined, 'a'])).toBe('[1,null,"a"]');
+  });
+
+  it('leaves out fields that are undefined or functions, wherever they are in the object', () => {
+    expect(canonicalJson({ a: undefined, b: 1, c: () => 1, d: 2 })).toBe('{"b":1,"d":2}');
+    expect(canonicalJson({ a: 1, b: undefined })).toBe('{"a":1}');
+    expect(canonicalJson({ a: undefined })).toBe('{}');
+  });
+
+  it('writes null, numbers, strings and booleans as JSON does, and undefined alone as null', () => {
+    expect(canonicalJson(null)).toBe('null');
+    expect(canonicalJson(1.5)).toBe('1.5');
+    expect(canonicalJson('a"b')).toBe('"a\\"b"');
+    expect(canonicalJson(false)).toBe('false');
+    expect(canonicalJson(undefined)).toBe('null');
+    expect(canonicalJson({ nested: null })).toBe('{"nested":null}');
   });
 });
