@@ -1,5 +1,5 @@
 /**
- * shallot: every LLM completion call runs through a Koa-style onion of middleware.
+ * shallot: every LLM call (completions and embeddings) runs through a Koa-style onion of middleware.
  *
  * This file is the composition root: it assembles the default client from the core in
  * `src/` and the built-in middleware in `middleware/`, and is the package's public face.
@@ -24,7 +24,14 @@ export type {
   ClientOptions,
   RetrySettings,
 } from './src/client/options.js';
-export type { CompletionOptions, CompletionParams, StreamingParams } from './src/client/params.js';
+export type {
+  CompletionOptions,
+  CompletionParams,
+  EmbeddingOptions,
+  EmbeddingParams,
+  EmbeddingRequestParams,
+  StreamingParams,
+} from './src/client/params.js';
 export {
   type CostInput,
   type CostOptions,
@@ -75,7 +82,7 @@ export default shallot;
  * callback arrays, cache and layers it uses (`shallot.successCallback`, `shallot.cache`).
  *
  * @example
- * import { completion } from 'shallot';
+ * import { completion, embedding } from 'shallot';
  * const answer = await completion({ model: 'openai/gpt-4o-mini', messages, mockResponse: 'Hi!' });
  */
-export const { completion, flush, shutdown, registerModel } = shallot;
+export const { completion, embedding, flush, shutdown, registerModel } = shallot;

@@ -21,6 +21,8 @@ const defaults: Middleware = async function defaults(ctx, next) {
  */
 const answers = new Map<string, string>();
 const memo: Middleware = async function memo(ctx, next) {
+  // A chat-only layer: an embedding call (ctx.kind === 'embedding') passes through.
+  if (ctx.kind !== 'completion') return next();
   const key = JSON.stringify(ctx.request.messages);
   const known = answers.get(key);
   if (known !== undefined) {
@@ -51,6 +53,7 @@ const client = createClient({
 
 // client.use() appends a layer inside the others.
 client.use(async function trace(ctx, next) {
+  if (ctx.kind !== 'completion') return next();
   console.log(`→ ${ctx.request.model} temperature=${ctx.request.temperature}`);
   await next();
   console.log(`← ${ctx.response?.id} (${ctx.response ? 'answered' : 'no answer'})`);

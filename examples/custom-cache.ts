@@ -31,6 +31,7 @@ function tinyCache(options: { maxEntries?: number } = {}): Middleware {
   }
   const entries = new Map<string, Entry>();
   return async function tinyCache(ctx, next) {
+    if (ctx.kind !== 'completion') return next(); // completions only
     const key = JSON.stringify([ctx.request.model, ctx.request.messages]);
     const hit = entries.get(key);
     if (hit !== undefined) {

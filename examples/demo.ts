@@ -50,6 +50,7 @@ function reportEnd(ctx: Context): void {
 
 /** Changes the request on the way in, reads the answer on the way out. */
 const guardrail: Middleware = async function guardrail(ctx, next) {
+  if (ctx.kind !== 'completion') return next(); // a chat-only layer
   ctx.request.messages.unshift({ role: 'system', content: 'Answer in one short sentence.' });
   say(1, `┌ guardrail  → added a system prompt (${ctx.request.messages.length} messages now)`);
   await next();
@@ -155,7 +156,9 @@ console.log('');
 
 console.log('The recorder middleware saw:');
 for (const call of calls.calls) {
-  const content = call.response?.choices[0]?.message.content ?? call.error?.name;
+  const content =
+    (call.kind === 'completion' ? call.response?.choices[0]?.message.content : undefined) ??
+    call.error?.name;
   console.log(
     `  ${call.status.padEnd(7)} ${call.model.padEnd(18)} stream=${String(call.stream).padEnd(5)} chunks=${call.chunks}  ${content}`,
   );

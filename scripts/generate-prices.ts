@@ -1,6 +1,6 @@
 /**
  * `npm run prices`: regenerates src/cost/price-table.generated.ts from LiteLLM's public price
- * table (model_prices_and_context_window.json). Only token-billed chat models are kept, in
+ * table (model_prices_and_context_window.json). Only token-billed chat and embedding models are kept, in
  * shallot's compact shape, with the source's date and hash recorded.
  *
  *   npm run prices                                  # from ../shared/data/

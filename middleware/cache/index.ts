@@ -2,16 +2,17 @@ import {
   answer,
   answerWithChunks,
   Cache,
-  type CacheEntry,
   type CacheStore,
   type ChatCompletionChunk,
-  type Context,
+  type CompletionCacheEntry,
+  type CompletionContext,
   cacheKey,
   completionToChunks,
   type Middleware,
   type Next,
   optionError,
 } from '../../src/kit/index.js';
+import { cachedEmbeddings } from './embeddings.js';
 import { type Flight, SingleFlight } from './single-flight.js';
 import { StoreHealth } from './store-health.js';
 
@@ -25,8 +26,11 @@ export interface CacheLayerOptions {
   ttl?: number;
   /** Prefix of every key. */
   namespace?: string;
-  /** Your own key for a request; the default hashes the canonical request. */
-  key?: (ctx: Context) => string;
+  /**
+   * Your own key for a completion request; the default hashes the canonical request. With a
+   * key of your own, embedding calls are not cached (their entries are per input).
+   */
+  key?: (ctx: CompletionContext) => string;
   /**
    * How long calls waiting on an identical stream in flight wait for its next chunk before
    * they send their own request: a stream nobody reads must not hold them. @default 1000
@@ -51,11 +55,20 @@ export function cache(options: CacheLayerOptions = {}): Middleware & { close(): 
   // of its own.
   const layer: Middleware = function cache(ctx, next) {
     const target = pick();
-    const hash = target ? hashOf(ctx, options) : undefined;
-    if (target === null || target === undefined || hash === undefined) return next();
+    if (target === null || target === undefined) return next();
+    if (ctx.kind === 'embedding') {
+      return options.key ? next() : cachedEmbeddings(ctx, next, target, options, health);
+    }
+    const hash = hashOf(ctx, options);
+    if (hash === undefined) return next();
     return cached(ctx, next, target, hash);
   };
-  const cached = async (ctx: Context, next: Next, target: Cache, hash: string): Promise<void> => {
+  const cached = async (
+    ctx: CompletionContext,
+    next: Next,
+    target: Cache,
+    hash: string,
+  ): Promise<void> => {
     const controls = ctx.options.cache ?? {};
     const key = target.keyFor(hash, controls.namespace ?? options.namespace);
     ctx.cacheKey = hash;
@@ -78,7 +91,7 @@ export function cache(options: CacheLayerOptions = {}): Middleware & { close(): 
     const chunks = ctx.isStream ? collectChunks(ctx, flight) : undefined;
     ctx.onEnd(() => {
       // Only a complete answer is kept: a failed or cut-short stream never is.
-      const entry: CacheEntry | undefined =
+      const entry: CompletionCacheEntry | undefined =
         ctx.status === 'success' && ctx.response
           ? { v: 1, createdAt: Date.now(), response: ctx.response, ...(chunks ? { chunks } : {}) }
           : undefined;
@@ -99,7 +112,7 @@ export function cache(options: CacheLayerOptions = {}): Middleware & { close(): 
 }
 
 /** Keeps every chunk of the stream as the caller reads it, for the cache entry. */
-function collectChunks(ctx: Context, flight: Flight | undefined): ChatCompletionChunk[] {
+function collectChunks(ctx: CompletionContext, flight: Flight | undefined): ChatCompletionChunk[] {
   const chunks: ChatCompletionChunk[] = [];
   if (flight === undefined) ctx.onChunk((chunk) => chunks.push(chunk));
   else {
@@ -112,18 +125,21 @@ function collectChunks(ctx: Context, flight: Flight | undefined): ChatCompletion
 }
 
 /** Answers from a cached entry: the response, or its stream replayed chunk for chunk. */
-function answerFrom(ctx: Context, entry: CacheEntry): void {
+function answerFrom(ctx: CompletionContext, entry: CompletionCacheEntry): void {
   ctx.cacheStatus = 'hit';
   if (ctx.isStream) answerWithChunks(ctx, entry.chunks ?? completionToChunks(entry.response));
   else answer(ctx, entry.response);
 }
 
-function isFresh(entry: CacheEntry | undefined, sMaxAge: number | undefined): entry is CacheEntry {
+function isFresh(
+  entry: CompletionCacheEntry | undefined,
+  sMaxAge: number | undefined,
+): entry is CompletionCacheEntry {
   if (entry === undefined) return false;
   return sMaxAge === undefined || Date.now() - entry.createdAt <= sMaxAge * 1000;
 }
 
-function hashOf(ctx: Context, options: CacheLayerOptions): string | undefined {
+function hashOf(ctx: CompletionContext, options: CacheLayerOptions): string | undefined {
   if (options.key) return options.key(ctx);
   try {
     return cacheKey(ctx.request, ctx.provider);

@@ -1,4 +1,4 @@
-import type { CacheEntry } from '../../src/kit/index.js';
+import type { CompletionCacheEntry as CacheEntry } from '../../src/kit/index.js';
 
 /** A call in flight that others with the same key wait for. */
 export interface Flight {

@@ -1,6 +1,7 @@
 import {
   type Cache,
   type CacheEntry,
+  type CompletionCacheEntry,
   type Context,
   checkCacheEntry,
   InvalidResponseError,
@@ -15,7 +16,13 @@ import {
 export class StoreHealth {
   #failing = false;
 
-  async read(ctx: Context, cache: Cache, key: string): Promise<CacheEntry | undefined> {
+  /** Reads `key`; an entry that `problemOf` finds fault with is a miss (and reported). */
+  async read<Entry extends CacheEntry = CompletionCacheEntry>(
+    ctx: Context,
+    cache: Cache,
+    key: string,
+    problemOf: (entry: unknown) => string | undefined = checkCacheEntry,
+  ): Promise<Entry | undefined> {
     try {
       const read = cache.get(key);
       const entry = await (cache.local
@@ -24,8 +31,8 @@ export class StoreHealth {
       this.#failing = false;
       if (entry === undefined || entry === null) return undefined;
       // Another process, or whoever can write to the store, may have left anything there.
-      const problem = checkCacheEntry(entry);
-      if (problem === undefined) return entry;
+      const problem = problemOf(entry);
+      if (problem === undefined) return entry as Entry;
       this.#fail(ctx, cache, malformedEntry(key, problem), 'get');
       return undefined;
     } catch (error) {

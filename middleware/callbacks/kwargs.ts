@@ -26,10 +26,13 @@ export function buildKwargs(
   const prepared = ctx.providerRequest;
   const provider = prepared ? ctx.provider : resolvedOrUndefined(ctx);
   const body = prepared?.body;
-  const { model: _model, messages: _messages, ...optional } = body ?? ctx.request;
+  const embedding = ctx.kind === 'embedding';
+  const { model: _model, messages: _messages, input: _input, ...optional } = body ?? ctx.request;
+  // An embedding's input stands where a completion's messages do, as in LiteLLM's embedding().
+  const content = embedding ? ctx.request.input : ctx.request.messages;
   const kwargs: CallbackKwargs = {
     model: provider?.model ?? ctx.request.model,
-    messages: ctx.request.messages,
+    messages: content,
     optional_params: optional,
     litellm_params: {
       metadata: ctx.metadata,
@@ -41,11 +44,11 @@ export function buildKwargs(
     start_time: new Date(ctx.timings.start),
     stream: ctx.isStream,
     user: typeof ctx.request.user === 'string' ? ctx.request.user : null,
-    call_type: 'acompletion',
+    call_type: embedding ? 'aembedding' : 'acompletion',
     log_event_type: event,
     litellm_call_id: ctx.callId,
     attempt: ctx.attempt,
-    input: body?.messages ?? ctx.request.messages,
+    input: embedding ? ctx.request.input : (body?.messages ?? ctx.request.messages),
     api_key: provider?.apiKey?.masked ?? null,
     additional_args:
       prepared && provider
@@ -73,7 +76,9 @@ export function buildKwargs(
   }
   if (event === 'successful_api_call') {
     kwargs.completion_start_time = new Date(ctx.timings.firstToken ?? end);
-    if (ctx.isStream && ctx.response) kwargs.complete_streaming_response = ctx.response;
+    if (ctx.kind === 'completion' && ctx.isStream && ctx.response) {
+      kwargs.complete_streaming_response = ctx.response;
+    }
   } else if (ctx.error) {
     kwargs.exception = ctx.error;
     kwargs.traceback_exception = tracebackOf(ctx.error);

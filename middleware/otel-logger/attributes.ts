@@ -4,6 +4,9 @@ import type { CallRecord, ChatCompletion, ChatRequest, Context } from '../../src
 /** The GenAI operation every shallot call is. */
 export const OPERATION = 'chat';
 
+/** The operation name of an embedding call, as the GenAI conventions name it. */
+export const EMBEDDINGS_OPERATION = 'embeddings';
+
 /** shallot's provider names that the GenAI conventions spell another way. */
 const CONVENTION_NAMES: Readonly<Record<string, string>> = {
   azure: 'azure.ai.openai',
@@ -45,7 +48,7 @@ export function targetOf(ctx: Context): CallTarget {
     provider,
     model,
     common: {
-      'gen_ai.operation.name': OPERATION,
+      'gen_ai.operation.name': ctx.kind === 'embedding' ? EMBEDDINGS_OPERATION : OPERATION,
       'gen_ai.provider.name': provider,
       'gen_ai.request.model': model,
       ...server,
@@ -66,10 +69,23 @@ export function serverOf(apiBase: string): Attributes {
 
 /** The span's attributes when the call starts: its target and its request parameters. */
 export function startAttributes(ctx: Context, target: CallTarget): Attributes {
-  const request = ctx.request;
-  return {
+  const common = {
     ...target.common,
     'gen_ai.system': target.provider,
+    'shallot.call.id': ctx.callId,
+    'shallot.trace.id': ctx.traceId,
+  };
+  if (ctx.kind === 'embedding') {
+    return {
+      ...common,
+      'gen_ai.request.encoding_formats': [ctx.encoding],
+      'gen_ai.embeddings.dimension.count': numberOf(ctx.request.dimensions),
+      'shallot.embeddings.input.count': ctx.inputCount,
+    };
+  }
+  const request = ctx.request;
+  return {
+    ...common,
     'gen_ai.request.stream': ctx.isStream,
     'gen_ai.request.temperature': numberOf(request.temperature),
     'gen_ai.request.top_p': numberOf(request.top_p),
@@ -81,8 +97,6 @@ export function startAttributes(ctx: Context, target: CallTarget): Attributes {
     'gen_ai.request.choice.count': request.n === 1 ? undefined : numberOf(request.n),
     'gen_ai.request.stop_sequences': stopSequences(request.stop),
     'gen_ai.output.type': outputType(request),
-    'shallot.call.id': ctx.callId,
-    'shallot.trace.id': ctx.traceId,
   };
 }
 

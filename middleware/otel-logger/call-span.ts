@@ -12,7 +12,9 @@ import {
 import {
   type CallTarget,
   conventionName,
+  EMBEDDINGS_OPERATION,
   endAttributes,
+  OPERATION,
   serverOf,
   startAttributes,
   targetOf,
@@ -50,7 +52,7 @@ export class CallSpan {
     const { context, SpanKind, trace } = settings.api;
     const parent = context.active();
     this.#span = settings.tracer.startSpan(
-      `chat ${this.#target.model}`,
+      `${ctx.kind === 'embedding' ? EMBEDDINGS_OPERATION : OPERATION} ${this.#target.model}`,
       { kind: SpanKind.CLIENT, attributes: startAttributes(ctx, this.#target) },
       parent,
     );
@@ -104,7 +106,8 @@ export class CallSpan {
 
   #describe(record: CallRecord, endTime: TimeInput): void {
     const span = this.#span;
-    span.setAttributes(endAttributes(record, this.#ctx.response));
+    const ctx = this.#ctx;
+    span.setAttributes(endAttributes(record, ctx.kind === 'completion' ? ctx.response : undefined));
     if (this.#settings.captureContent) span.setAttributes(contentAttributes(record));
     if (record.error === null) return;
     const { class: name, message } = record.error;

@@ -2,6 +2,9 @@ import {
   type CallStatus,
   type ChatCompletion,
   type ChatRequest,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
+  type EmbeddingVector,
   type ErrorCode,
   type JsonObject,
   type Middleware,
@@ -9,8 +12,27 @@ import {
   ValidationError,
 } from '../../src/kit/index.js';
 
-/** One finished call, as the recorder saw it. */
-export interface Recording {
+/** One finished call, as the recorder saw it: narrow on `kind` to read its request and response. */
+export type Recording = CompletionRecording | EmbeddingRecording;
+
+/** A `completion()` call, as the recorder saw it. */
+export interface CompletionRecording extends RecordingBase {
+  kind: 'completion';
+  /** A copy of the request as it entered this layer. */
+  request: ChatRequest;
+  response: ChatCompletion | undefined;
+}
+
+/** An `embedding()` call, as the recorder saw it. */
+export interface EmbeddingRecording extends RecordingBase {
+  kind: 'embedding';
+  /** A copy of the request as it entered this layer. */
+  request: EmbeddingRequest;
+  response: EmbeddingResponse<EmbeddingVector> | undefined;
+}
+
+/** What the recorder keeps of every call. */
+export interface RecordingBase {
   callId: string;
   traceId: string;
   /** The model as the caller named it. */
@@ -18,14 +40,11 @@ export interface Recording {
   provider: string | undefined;
   stream: boolean;
   status: CallStatus;
-  /** A copy of the request as it entered this layer. */
-  request: ChatRequest;
   /** The exact body sent to the provider, by the last attempt. */
   providerBody: JsonObject | undefined;
   attempts: number;
   /** How many chunks the caller received (streams). */
   chunks: number;
-  response: ChatCompletion | undefined;
   usage: Usage | undefined;
   error: { name: string; code: ErrorCode; message: string } | undefined;
   /** Milliseconds from the start to the first chunk (or the answer), and to the end. */
@@ -82,18 +101,21 @@ export function recorder(options: RecorderOptions = {}): Recorder {
     });
     ctx.onEnd(() => {
       const { start, firstToken, end = Date.now() } = ctx.timings;
+      const answer =
+        ctx.kind === 'completion'
+          ? { kind: ctx.kind, request: request as ChatRequest, response: ctx.response }
+          : { kind: ctx.kind, request: request as EmbeddingRequest, response: ctx.response };
       calls.push({
+        ...answer,
         callId: ctx.callId,
         traceId: ctx.traceId,
         model: request.model,
         provider: ctx.providerRequest ? ctx.provider.name : undefined,
         stream: ctx.isStream,
         status: ctx.status,
-        request,
         providerBody,
         attempts: ctx.attempt,
         chunks,
-        response: ctx.response,
         usage: ctx.usage,
         error: ctx.error && {
           name: ctx.error.name,

@@ -1,7 +1,10 @@
 import type { Dispatcher } from 'undici';
 import type { Middleware } from '../call/middleware.js';
 import type { CallContext } from '../context/context.js';
-import { answerFromMock } from '../providers/mock/index.js';
+import type { MockResponse } from '../context/types.js';
+import { answerEmbeddingsFromMock } from '../embedding/mock.js';
+import { sendEmbeddings } from '../embedding/send.js';
+import { answerFromMock, raiseMock } from '../providers/mock/index.js';
 import { type BodyLimits, sendHttp } from '../transport/http.js';
 
 /** Settings of the transport layer, from the client. */
@@ -21,12 +24,14 @@ export function transport(settings: TransportSettings): Middleware {
   return function transport(ctx) {
     const call = ctx as CallContext;
     const mock = call.options.mockResponse;
-    if (mock !== undefined) return answerFromMock(call, mock);
-    return sendHttp(
-      call,
-      settings.dispatcher,
-      call.options.timeout ?? settings.timeout,
-      settings.limits,
-    );
+    const timeout = call.options.timeout ?? settings.timeout;
+    if (call.kind === 'embedding') {
+      if (mock instanceof Error) return raiseMock(call, mock);
+      if (mock !== undefined) return Promise.resolve(answerEmbeddingsFromMock(call, mock));
+      return sendEmbeddings(call, { ...settings, timeout });
+    }
+    // completion()'s parser admits only its own kinds of mock.
+    if (mock !== undefined) return answerFromMock(call, mock as MockResponse);
+    return sendHttp(call, settings.dispatcher, timeout, settings.limits);
   };
 }

@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from '../types/openai.js';
-import type { CacheEntry } from './types.js';
+import type { CacheEntry, CompletionCacheEntry } from './types.js';
 
-interface CompactEntry extends Omit<CacheEntry, 'chunks'> {
+interface CompactEntry extends Omit<CompletionCacheEntry, 'chunks'> {
   /** The top-level fields every chunk shares, in the first chunk's order. */
   chunkBase: Record<string, unknown>;
   /** Each chunk without the shared fields. */
@@ -23,7 +23,7 @@ interface CompactEntry extends Omit<CacheEntry, 'chunks'> {
  * };
  */
 export function encodeCacheEntry(entry: CacheEntry): string {
-  const chunks = entry.chunks;
+  const chunks = 'chunks' in entry ? entry.chunks : undefined;
   if (chunks === undefined || chunks.length < 2) return JSON.stringify(entry);
   const base = sharedFields(chunks);
   if (base === undefined) return JSON.stringify(entry);
@@ -36,7 +36,11 @@ export function encodeCacheEntry(entry: CacheEntry): string {
     for (const key in chunk) if (!(key in base)) own[key] = chunk[key];
     compact[index] = own;
   }
-  const stored: CompactEntry = { ...entry, chunkBase: base, chunks: compact };
+  const stored: CompactEntry = {
+    ...(entry as CompletionCacheEntry),
+    chunkBase: base,
+    chunks: compact,
+  };
   return JSON.stringify(stored);
 }
 
@@ -53,7 +57,7 @@ export function decodeCacheEntry(json: string): CacheEntry {
   const { chunkBase: base, chunks, ...entry } = stored as Partial<CompactEntry>;
   if (base === undefined || !Array.isArray(chunks)) return stored as CacheEntry;
   return {
-    ...(entry as Omit<CacheEntry, 'chunks'>),
+    ...(entry as Omit<CompletionCacheEntry, 'chunks'>),
     chunks: chunks.map((own) => ({ ...base, ...own }) as unknown as ChatCompletionChunk),
   };
 }

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { ResolvedProvider } from '../providers/provider.js';
+import type { EmbeddingItem, EmbeddingRequest } from '../types/embedding.js';
 import type { ChatRequest } from '../types/openai.js';
 
 /**
@@ -36,6 +37,34 @@ export function cacheKey(
   };
   for (const field of Object.keys(request)) {
     if (field !== 'model' && !NOT_IN_KEY.has(field)) material[field] = request[field];
+  }
+  return hash('sha256', canonicalJson(material), 'hex');
+}
+
+/** Fields of an embedding request the per-input key leaves out: the input (each input has its own key), the end user, and the encoding (entries hold float32 values, which any encoding is made from). */
+const NOT_IN_EMBEDDING_KEY = new Set(['input', 'user', 'encoding_format']);
+
+/**
+ * The cache key of one input of an embedding request: the sha256 of the canonical JSON of the
+ * provider, its base URL, the model, `dimensions`, every other parameter that can change the
+ * vector (`input_type`, `taskType`, `truncate`) and the input itself. Equal inputs of any two
+ * calls share an entry, whichever inputs they came with.
+ */
+export function embeddingCacheKey(
+  request: EmbeddingRequest,
+  provider: Pick<ResolvedProvider, 'name' | 'apiBase' | 'model'>,
+  item: EmbeddingItem,
+): string {
+  const material: Record<string, unknown> = {
+    v: KEY_VERSION,
+    kind: 'embedding',
+    provider: provider.name,
+    api_base: provider.apiBase,
+    model: provider.model,
+    item,
+  };
+  for (const field of Object.keys(request)) {
+    if (field !== 'model' && !NOT_IN_EMBEDDING_KEY.has(field)) material[field] = request[field];
   }
   return hash('sha256', canonicalJson(material), 'hex');
 }

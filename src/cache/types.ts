@@ -1,7 +1,13 @@
 import type { ChatCompletion, ChatCompletionChunk } from '../types/openai.js';
 
-/** What a cache keeps for one request: the answer, and the chunks when it was streamed. */
-export interface CacheEntry {
+/**
+ * What a cache keeps under one key: a completion's answer, or one embedding input's vector.
+ * A store keeps either as it is given; the cache layer checks what it reads back.
+ */
+export type CacheEntry = CompletionCacheEntry | EmbeddingCacheEntry;
+
+/** What a cache keeps for one completion request: the answer, and the chunks when it was streamed. */
+export interface CompletionCacheEntry {
   /** The entry format's version. */
   v: 1;
   /** When the answer was stored, epoch milliseconds (for `sMaxAge`). */
@@ -10,6 +16,21 @@ export interface CacheEntry {
   response: ChatCompletion;
   /** The stream's chunks, as they arrived, when the answer was streamed. */
   chunks?: ChatCompletionChunk[];
+}
+
+/**
+ * What a cache keeps for one input of an embedding call: its vector, whatever encoding the
+ * call asked for (each call gets the encoding it asks for), and its share of the input tokens
+ * (for the cost a later hit saves).
+ */
+export interface EmbeddingCacheEntry {
+  v: 1;
+  /** When the vector was stored, epoch milliseconds (for `sMaxAge`). */
+  createdAt: number;
+  /** The vector's little-endian float32 values in base64. */
+  embedding: string;
+  /** The input's tokens: the provider's count, shared among a request's inputs by their length. */
+  tokens: number;
 }
 
 /**

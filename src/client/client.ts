@@ -3,7 +3,12 @@ import { AttemptChain } from '../attempt/attempt-chain.js';
 import { transport } from '../attempt/transport.js';
 import type { Cache } from '../cache/cache.js';
 import type { Middleware } from '../call/middleware.js';
-import { CallContext, type ContextServices } from '../context/context.js';
+import {
+  type CallContext,
+  CompletionCallContext,
+  type ContextServices,
+  EmbeddingCallContext,
+} from '../context/context.js';
 import { PriceBook, type PriceInput } from '../cost/price-book.js';
 import { toShallotError } from '../errors/normalize.js';
 import type { ShallotError } from '../errors/shallot-error.js';
@@ -17,7 +22,9 @@ import { isAdoptable } from '../record/reporters.js';
 import type { DeadlineOptions } from '../record/sink.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
 import { sharedAgent } from '../transport/agent.js';
+import type { EmbeddingResponse, EmbeddingVector } from '../types/embedding.js';
 import type { ChatCompletion } from '../types/openai.js';
+import { parseEmbeddingParams } from '../validation/embedding-params.js';
 import { parseCompletionParams } from '../validation/parse-params.js';
 import { Background } from './background.js';
 import { bindCallBounds } from './call-bounds.js';
@@ -28,7 +35,7 @@ import {
   type ClientOptions,
   checkClientOptions,
 } from './options.js';
-import type { CompletionParams, StreamingParams } from './params.js';
+import type { CompletionParams, EmbeddingParams, StreamingParams } from './params.js';
 
 type Chain = (ctx: CallContext) => Promise<void>;
 
@@ -81,6 +88,7 @@ export class Client {
     const checked = checkClientOptions(options);
     // Safe to take apart, as LiteLLM's users do: `const { completion } = shallot`.
     this.completion = this.completion.bind(this);
+    this.embedding = this.embedding.bind(this);
     this.flush = this.flush.bind(this);
     this.shutdown = this.shutdown.bind(this);
     this.use = this.use.bind(this);
@@ -149,22 +157,73 @@ export class Client {
   completion(params: CompletionParams & { stream?: false }): Promise<ChatCompletion>;
   completion(params: CompletionParams): Promise<ChatCompletion | CompletionStream>;
   async completion(params: CompletionParams): Promise<ChatCompletion | CompletionStream> {
-    if (this.#closed) {
-      throw new ShutdownError({
-        message:
-          'this client was shut down and refuses new calls. Create a new client with createClient().',
-      });
-    }
+    this.#refuseWhenClosed();
     const parsed = parseCompletionParams(params);
-    const ctx = new CallContext(
+    const ctx = new CompletionCallContext(
       parsed.request,
       parsed.options,
       parsed.metadata,
       parsed.traceId,
       this.#services,
     );
+    await this.#run(ctx, parsed.middleware);
+    if (ctx.stream) return ctx.stream;
+    if (ctx.response === undefined) throw this.#fail(ctx, noAnswer(ctx));
+    ctx.end();
+    return ctx.response;
+  }
+
+  /**
+   * Runs one embedding call through the same chain as completions: middleware (with
+   * `ctx.kind === 'embedding'`), callbacks (`call_type: 'aembedding'`), cost, cache (per
+   * input), resilience and sinks. Resolves to OpenAI's `{ object: 'list', data, model, usage }`,
+   * one vector per input in input order, as `number[]` unless `encodingFormat` says otherwise.
+   *
+   * @throws ValidationError for bad input, before any network call; every other failure is
+   * a `ShallotError` subclass.
+   * @example
+   * const { data } = await client.embedding({ model: 'openai/text-embedding-3-small', input: ['a cat', 'a dog'] });
+   */
+  embedding(
+    params: EmbeddingParams & { encodingFormat: 'float32' },
+  ): Promise<EmbeddingResponse<Float32Array>>;
+  embedding(
+    params: EmbeddingParams & { encodingFormat: 'base64' },
+  ): Promise<EmbeddingResponse<string>>;
+  embedding(
+    params: EmbeddingParams & { encodingFormat?: 'float' },
+  ): Promise<EmbeddingResponse<number[]>>;
+  embedding(params: EmbeddingParams): Promise<EmbeddingResponse<EmbeddingVector>>;
+  async embedding(params: EmbeddingParams): Promise<EmbeddingResponse<EmbeddingVector>> {
+    this.#refuseWhenClosed();
+    const parsed = parseEmbeddingParams(params);
+    const ctx = new EmbeddingCallContext(
+      parsed.request,
+      parsed.encoding,
+      parsed.options,
+      parsed.metadata,
+      parsed.traceId,
+      this.#services,
+    );
+    await this.#run(ctx, parsed.middleware);
+    if (ctx.response === undefined) throw this.#fail(ctx, noAnswer(ctx));
+    ctx.end();
+    return ctx.response;
+  }
+
+  #refuseWhenClosed(): void {
+    if (this.#closed) {
+      throw new ShutdownError({
+        message:
+          'this client was shut down and refuses new calls. Create a new client with createClient().',
+      });
+    }
+  }
+
+  /** Runs a call's chain, within its bounds; a failure ends the call and is thrown typed. */
+  async #run(ctx: CallContext, perCall: Middleware[] | undefined): Promise<void> {
     const bounded = bindCallBounds(ctx);
-    const chain = parsed.middleware ? this.#compose(parsed.middleware) : this.#chain();
+    const chain = perCall ? this.#compose(perCall) : this.#chain();
     const run = chain(ctx);
     try {
       // A call with a signal or a totalTimeout ends within them, whatever a layer awaits.
@@ -175,10 +234,6 @@ export class Client {
       if (bounded) this.#background.track(run.then(ignore, ignore), UNWINDING);
       throw this.#fail(ctx, error);
     }
-    if (ctx.stream) return ctx.stream;
-    if (ctx.response === undefined) throw this.#fail(ctx, noAnswer(ctx));
-    ctx.end();
-    return ctx.response;
   }
 
   /**

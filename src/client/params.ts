@@ -4,6 +4,11 @@ import type { Fallbacks } from '../context/resilience-types.js';
 import type { Metadata, MockResponse } from '../context/types.js';
 import type { PriceInput } from '../cost/price-book.js';
 import type { RedactionPolicy } from '../record/redact.js';
+import type {
+  EmbeddingEncoding,
+  EmbeddingInput,
+  EmbeddingMockResponse,
+} from '../types/embedding.js';
 import type { CompletionRequest, GeminiNativeParams } from '../types/openai.js';
 
 /**
@@ -21,8 +26,6 @@ export interface UnchangedCallOptions {
   timeout?: number;
   /** Cancels the call, its stream and any wait between attempts. */
   signal?: AbortSignal;
-  /** Answer from this instead of the network; every layer still runs. An `Error` is raised as given. */
-  mockResponse?: MockResponse;
   /** This call's input price in US dollars per token, over the price table's (LiteLLM's `input_cost_per_token`). */
   inputCostPerToken?: number;
   /** This call's output price in US dollars per token, over the price table's (LiteLLM's `output_cost_per_token`). */
@@ -58,6 +61,8 @@ export interface UnchangedCallOptions {
  * it, so that an option added here fails to compile, or a test, until each of them knows it.
  */
 export interface CompletionOptions extends UnchangedCallOptions {
+  /** Answer from this instead of the network; every layer still runs. An `Error` is raised as given. */
+  mockResponse?: MockResponse;
   /** The API key for this call; `ctx.options` holds it as a `Secret`, which prints masked. @default the provider's setting, then its environment variable */
   apiKey?: string;
   /** This call's cache controls, with LiteLLM's meanings: `{ noCache, noStore, ttl, sMaxAge, namespace }`, or LiteLLM's dashed names; `ctx.options` holds them in camelCase. */
@@ -79,3 +84,39 @@ export type CompletionParams = CompletionRequest & GeminiNativeParams & Completi
 
 /** The parameters of a streamed call. */
 export type StreamingParams = CompletionParams & { stream: true };
+
+/**
+ * The options of `embedding()`: `completion()`'s, but the stream timeouts; `mockResponse`
+ * takes an embedding response, one vector per input, or an `Error`.
+ */
+export interface EmbeddingOptions
+  extends Omit<CompletionOptions, 'firstChunkTimeout' | 'chunkTimeout' | 'mockResponse'> {
+  /** Answer from this instead of the network: a response (returned as given), one vector per input, or an `Error` to raise. */
+  mockResponse?: EmbeddingMockResponse | Error;
+  /**
+   * How each vector comes back: `'float'` (`number[]`), `'float32'` (a `Float32Array`, no copy)
+   * or `'base64'` (OpenAI's base64 of float32). Whatever it is, OpenAI-format servers are asked
+   * for base64, which is 4x smaller on the wire and faster to read. `encoding_format` is
+   * accepted as OpenAI's spelling. @default 'float'
+   */
+  encodingFormat?: EmbeddingEncoding;
+}
+
+/** The request part of `embedding()`'s parameters: OpenAI's, and provider parameters in snake_case. */
+export interface EmbeddingRequestParams {
+  /** `provider/model` (`openai/text-embedding-3-small`) or a bare model name. */
+  model: string;
+  /** A text, texts, a list of token ids, or lists of token ids: one vector each. */
+  input: EmbeddingInput;
+  /** The width of each vector, for models that can shorten theirs (OpenAI's `text-embedding-3-*`, Gemini, Voyage, Ollama). */
+  dimensions?: number;
+  /** A stable id of the end user, for providers that take one. */
+  user?: string;
+  /** Gemini's task type (`RETRIEVAL_QUERY`, `RETRIEVAL_DOCUMENT`, `SEMANTIC_SIMILARITY`, ...), in Gemini's camelCase. */
+  taskType?: string;
+  /** Other provider parameters (`input_type` for Voyage and Cohere, `truncate` for Ollama), passed as they are. */
+  [param: Lowercase<string>]: unknown;
+}
+
+/** The parameters of `embedding()`. */
+export type EmbeddingParams = EmbeddingRequestParams & EmbeddingOptions;

@@ -5,6 +5,12 @@ import type { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
 import type { ResolvedRedaction } from '../record/redact.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
+import type {
+  EmbeddingEncoding,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  EmbeddingVector,
+} from '../types/embedding.js';
 import type { ChatCompletion, ChatRequest, Usage } from '../types/openai.js';
 import type {
   CacheStatus,
@@ -19,20 +25,70 @@ import type {
   Timings,
 } from './types.js';
 
+/** What kind of call a context carries: `completion()` or `embedding()`. */
+export type CallKind = 'completion' | 'embedding';
+
 /**
  * The one object a call carries through every layer: the call's data and its listeners.
  * Before `await next()` a middleware can read and change the request. After it, for a plain
  * call, the outcome is final: `status`, `response`, `usage`, `cost`, `cacheStatus` and `error`
  * (the built-in layers end the call before they return). A stream's outcome is final in
  * {@link Context.onEnd}, which fires for streamed and plain calls alike.
+ *
+ * A union on `kind`: a layer that only makes sense for chat narrows before reading messages.
+ *
+ * @example
+ * client.use(async (ctx, next) => {
+ *   if (ctx.kind === 'completion') console.log(ctx.request.messages.length, 'messages');
+ *   else console.log(ctx.request.input.length, 'inputs to embed');
+ *   await next();
+ * });
  */
-export interface Context {
+export type Context = CompletionContext | EmbeddingContext;
+
+/** The context of a `completion()` call. */
+export interface CompletionContext extends ContextBase {
+  readonly kind: 'completion';
+  /** The validated OpenAI-format request. Change it before `await next()`. */
+  request: ChatRequest;
+  /** True for `stream: true` calls. */
+  readonly isStream: boolean;
+  /** The complete answer: set after the chain for plain calls, and at the end of a stream. */
+  response: ChatCompletion | undefined;
+  /** The stream handed to the caller, once the response head arrived. */
+  stream: CompletionStream | undefined;
+}
+
+/**
+ * The context of an `embedding()` call. It never streams: chunk listeners are not called.
+ * `ctx.usage` holds the input tokens as `prompt_tokens` (and `completion_tokens: 0`).
+ */
+export interface EmbeddingContext extends ContextBase {
+  readonly kind: 'embedding';
+  /** The validated request: `model`, `input` as the caller gave it, `dimensions`, provider parameters. */
+  request: EmbeddingRequest;
+  /** How the caller gets each vector (`encodingFormat`). */
+  readonly encoding: EmbeddingEncoding;
+  readonly isStream: false;
+  /** The answer, vectors in the caller's encoding, once the call has it. */
+  response: EmbeddingResponse<EmbeddingVector> | undefined;
+  readonly stream: undefined;
+  /** How many vectors the call returns: the items of `request.input`. */
+  readonly inputCount: number;
+  /** How many of them a cache answered (the cache layer sets it). */
+  cachedInputs: number;
+  /** True when the provider counted no tokens (Gemini's batch endpoint) and `usage` is a tokenizer estimate. */
+  usageEstimated: boolean;
+}
+
+/** What every call's context has, whatever its kind. */
+export interface ContextBase {
   /** A unique id for this call. */
   readonly callId: string;
   /** Shared by every attempt (and every retry) of this call. */
   readonly traceId: string;
-  /** The validated OpenAI-format request. Change it before `await next()`. */
-  request: ChatRequest;
+  /** Which call this is; narrow on it to reach the request and response of that kind. */
+  readonly kind: CallKind;
   /** shallot's own options for this call. */
   readonly options: CallOptions;
   /** The caller's metadata; never sent to the provider. */
@@ -41,8 +97,6 @@ export interface Context {
   readonly state: ContextState;
   /** The provider the current `request.model` resolves to. Throws a `ValidationError` for an unknown provider. */
   readonly provider: ResolvedProvider;
-  /** True for `stream: true` calls. */
-  readonly isStream: boolean;
   /** Attempt number, from 1; 0 before the first attempt. */
   attempt: number;
   readonly timings: Timings;
@@ -52,10 +106,6 @@ export interface Context {
   cacheKey: string | undefined;
   /** What the call record hides: the call's `redact`, else the client's, else the process default. */
   readonly redaction: ResolvedRedaction;
-  /** The complete answer: set after the chain for plain calls, and at the end of a stream. */
-  response: ChatCompletion | undefined;
-  /** The stream handed to the caller, once the response head arrived. */
-  stream: CompletionStream | undefined;
   /** Token usage of the answer, once known. */
   usage: Usage | undefined;
   /** What the call cost, set by the cost layer when the call ends. */

@@ -3,6 +3,7 @@ import type { Middleware } from '../call/middleware.js';
 import { type Background, isPromiseLike } from '../client/background.js';
 import type { CallbackErrorInfo } from '../client/options.js';
 import type { CallCost } from '../cost/types.js';
+import { embeddingItems } from '../embedding/items.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
 import {
@@ -14,13 +15,22 @@ import { type SecretsMemo, secretsOfCall } from '../secrets/call-secrets.js';
 import { maskErrorSecrets } from '../secrets/mask-error.js';
 import type { ChunkSource } from '../stream/chunk-source.js';
 import { CompletionStream } from '../stream/completion-stream.js';
+import type {
+  EmbeddingEncoding,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  EmbeddingVector,
+} from '../types/embedding.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../types/openai.js';
 import { CallAbort } from './call-abort.js';
 import type {
   AttemptFailure,
   AttemptFailureListener,
   Attempts,
-  Context,
+  CallKind,
+  CompletionContext,
+  ContextBase,
+  EmbeddingContext,
   StreamRecovery,
 } from './context-api.js';
 import type {
@@ -40,7 +50,11 @@ export type {
   AttemptFailure,
   AttemptFailureListener,
   Attempts,
+  CallKind,
+  CompletionContext,
   Context,
+  ContextBase,
+  EmbeddingContext,
   StreamRecovery,
 } from './context-api.js';
 
@@ -63,23 +77,24 @@ export interface ContextServices {
   runAttempt: (ctx: CallContext) => Promise<void>;
 }
 
-/** The implementation behind {@link Context}. Its extra members are internal. */
-export class CallContext implements Context {
+/** A call's context, whatever its kind: what internal code takes. */
+export type CallContext = CompletionCallContext | EmbeddingCallContext;
+
+/** What both kinds of context share. Its extra members are internal. */
+abstract class BaseCallContext implements ContextBase {
   readonly callId: string = randomUUID();
   readonly traceId: string;
-  request: ChatRequest;
+  abstract readonly kind: CallKind;
+  abstract request: { model: string };
   readonly options: CallOptions;
   metadata: Metadata;
   readonly state: ContextState = {};
-  readonly isStream: boolean;
   attempt = 0;
   readonly timings: Timings = { start: Date.now() };
   status: CallStatus = 'pending';
   cacheStatus: CacheStatus = 'none';
   cacheKey: string | undefined = undefined;
   readonly redaction: ResolvedRedaction;
-  response: ChatCompletion | undefined = undefined;
-  stream: CompletionStream | undefined = undefined;
   usage: Usage | undefined = undefined;
   cost: CallCost | undefined = undefined;
   error: ShallotError | undefined = undefined;
@@ -108,17 +123,14 @@ export class CallContext implements Context {
   #attempts: Attempts | undefined;
 
   constructor(
-    request: ChatRequest,
     options: CallOptions,
     metadata: Metadata,
     traceId: string | undefined,
     services: ContextServices,
   ) {
-    this.request = request;
     this.options = options;
     this.metadata = metadata;
     this.traceId = traceId ?? this.callId;
-    this.isStream = request.stream === true;
     this.#services = services;
     this.redaction = resolveRedaction(options.redact, services.redaction);
   }
@@ -151,36 +163,13 @@ export class CallContext implements Context {
 
   /** The attempt control `runsAttempts()` hands to a layer that runs attempts. @internal */
   get attempts(): Attempts {
-    this.#attempts ??= new CallAttempts(this);
+    this.#attempts ??= new CallAttempts(this as unknown as CallContext);
     return this.#attempts;
   }
 
   /** Runs the attempt chain once more (what `Attempts.run` does). @internal */
   [RUN_ATTEMPT](): Promise<void> {
-    return this.#services.runAttempt(this);
-  }
-
-  /**
-   * Answers the call with a stream of `source`'s chunks: the call's one stream is made on the
-   * first delivery and set as `ctx.stream`; a later one (an attempt that recovers a stream
-   * which failed before its first chunk) continues that same stream. `cancelAttempt` stops
-   * the delivering attempt's request (a chunk timeout) and leaves the call alive. @internal
-   */
-  deliverStream(source: ChunkSource, cancelAttempt?: (reason: ShallotError) => void): void {
-    const stream = this.stream;
-    if (stream === undefined) {
-      this.stream = new CompletionStream(this, source, cancelAttempt);
-      this.status = 'streaming';
-    } else {
-      stream.adopt(source, cancelAttempt);
-    }
-  }
-
-  /** Answers the call with a whole `chat.completion` (a plain call). @internal */
-  deliverAnswer(completion: ChatCompletion): void {
-    this.timings.firstToken = Date.now();
-    this.response = completion;
-    this.usage = completion.usage;
+    return this.#services.runAttempt(this as unknown as CallContext);
   }
 
   onAttemptFailure(listener: AttemptFailureListener): void {
@@ -282,7 +271,7 @@ export class CallContext implements Context {
       this.status = 'failure';
     } else {
       this.status = 'success';
-      if (this.usage === undefined) this.usage = this.response?.usage;
+      if (this.usage === undefined) this.usage = this.answerUsage();
     }
     const cleanups = this.#cleanups;
     this.#cleanups = undefined;
@@ -309,6 +298,9 @@ export class CallContext implements Context {
     this.#attemptFailureListeners.length = 0;
   }
 
+  /** The usage the answer reports, for a call whose layers set none. */
+  protected abstract answerUsage(): Usage | undefined;
+
   #runEndListener(listener: EndListener): void {
     try {
       listener();
@@ -316,6 +308,100 @@ export class CallContext implements Context {
       this.report(error, { callback: listenerName(listener), event: 'end' });
     }
   }
+}
+
+/** The context of a `completion()` call. */
+export class CompletionCallContext extends BaseCallContext implements CompletionContext {
+  readonly kind = 'completion' as const;
+  request: ChatRequest;
+  readonly isStream: boolean;
+  response: ChatCompletion | undefined = undefined;
+  stream: CompletionStream | undefined = undefined;
+
+  constructor(
+    request: ChatRequest,
+    options: CallOptions,
+    metadata: Metadata,
+    traceId: string | undefined,
+    services: ContextServices,
+  ) {
+    super(options, metadata, traceId, services);
+    this.request = request;
+    this.isStream = request.stream === true;
+  }
+
+  /**
+   * Answers the call with a stream of `source`'s chunks: the call's one stream is made on the
+   * first delivery and set as `ctx.stream`; a later one (an attempt that recovers a stream
+   * which failed before its first chunk) continues that same stream. `cancelAttempt` stops
+   * the delivering attempt's request (a chunk timeout) and leaves the call alive. @internal
+   */
+  deliverStream(source: ChunkSource, cancelAttempt?: (reason: ShallotError) => void): void {
+    const stream = this.stream;
+    if (stream === undefined) {
+      this.stream = new CompletionStream(this, source, cancelAttempt);
+      this.status = 'streaming';
+    } else {
+      stream.adopt(source, cancelAttempt);
+    }
+  }
+
+  /** Answers the call with a whole `chat.completion` (a plain call). @internal */
+  deliverAnswer(completion: ChatCompletion): void {
+    this.timings.firstToken = Date.now();
+    this.response = completion;
+    this.usage = completion.usage;
+  }
+
+  protected answerUsage(): Usage | undefined {
+    return this.response?.usage;
+  }
+}
+
+/** The context of an `embedding()` call. */
+export class EmbeddingCallContext extends BaseCallContext implements EmbeddingContext {
+  readonly kind = 'embedding' as const;
+  request: EmbeddingRequest;
+  readonly encoding: EmbeddingEncoding;
+  readonly isStream = false as const;
+  readonly stream = undefined;
+  response: EmbeddingResponse<EmbeddingVector> | undefined = undefined;
+  cachedInputs = 0;
+  usageEstimated = false;
+
+  constructor(
+    request: EmbeddingRequest,
+    encoding: EmbeddingEncoding,
+    options: CallOptions,
+    metadata: Metadata,
+    traceId: string | undefined,
+    services: ContextServices,
+  ) {
+    super(options, metadata, traceId, services);
+    this.request = request;
+    this.encoding = encoding;
+  }
+
+  get inputCount(): number {
+    return embeddingItems(this.request.input).length;
+  }
+
+  /** Answers the call with its vectors (in the caller's encoding). @internal */
+  deliverEmbeddings(response: EmbeddingResponse<EmbeddingVector>): void {
+    this.timings.firstToken = Date.now();
+    this.response = response;
+    this.usage = embeddingUsage(response.usage.prompt_tokens);
+  }
+
+  protected answerUsage(): Usage | undefined {
+    const usage = this.response?.usage;
+    return usage === undefined ? undefined : embeddingUsage(usage.prompt_tokens);
+  }
+}
+
+/** An embedding call's input tokens as chat usage, which cost, records and sinks read. */
+export function embeddingUsage(promptTokens: number): Usage {
+  return { prompt_tokens: promptTokens, completion_tokens: 0, total_tokens: promptTokens };
 }
 
 function ignoreFailure(): void {}

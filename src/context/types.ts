@@ -1,6 +1,7 @@
 import type { CacheControls } from '../cache/types.js';
 import type { CompletionOptions, UnchangedCallOptions } from '../client/params.js';
 import type { HeaderValue, Secret } from '../secrets/secret.js';
+import type { EmbeddingMockResponse } from '../types/embedding.js';
 import type { ChatCompletion, ChatCompletionChunk, JsonObject } from '../types/openai.js';
 
 /**
@@ -19,7 +20,7 @@ export interface ContextState {}
 /** Free-form metadata the caller attached to a call; forwarded to callbacks and records, never to the provider. */
 export type Metadata = Record<string, unknown>;
 
-/** What `mockResponse` accepts: text, a whole `chat.completion`, an error to raise, or chunks to stream. */
+/** What `mockResponse` of `completion()` accepts: text, a whole `chat.completion`, an error to raise, or chunks to stream. */
 export type MockResponse =
   | string
   | Error
@@ -41,6 +42,8 @@ export interface CallOptions extends UnchangedCallOptions {
   apiKey?: Secret;
   /** This call's cache controls, in camelCase whichever spelling the caller used. */
   cache?: CacheControls;
+  /** Answer from this instead of the network (a `completion()` mock, or an `embedding()` one); every layer still runs. */
+  mockResponse?: MockResponse | EmbeddingMockResponse;
 }
 
 /**

@@ -24,11 +24,13 @@ export interface PricedCall {
  * ctx.onEnd(() => { ctx.cost = priceCall(ctx, prices).cost; });
  */
 export function priceCall(ctx: Context, prices: PriceBook): PricedCall {
-  const answer = ctx.response ?? ctx.error?.partialResponse;
+  const answer =
+    ctx.kind === 'completion' ? (ctx.response ?? ctx.error?.partialResponse) : undefined;
   let usage: unknown = ctx.usage ?? answer?.usage ?? undefined;
-  let estimated = false;
+  // An embedding call's usage is the provider's count, or the tokenizer's where it sent none.
+  let estimated = ctx.kind === 'embedding' && ctx.usageEstimated;
   if (usage === undefined) {
-    if (answer === undefined) {
+    if (answer === undefined || ctx.kind !== 'completion') {
       return { cost: nothing('the call failed before any usage was known') };
     }
     usage = estimateUsage(ctx.request.messages, answer);
@@ -39,7 +41,7 @@ export function priceCall(ctx: Context, prices: PriceBook): PricedCall {
     requested: ctx.request.model,
     provider: provider?.name,
     providerModel: provider?.model,
-    responseModel: answer?.model || undefined,
+    responseModel: (answer ?? ctx.response)?.model || undefined,
   };
   // An endpoint the client named itself is priced only by name: its models are its own.
   const byNameOnly = provider !== undefined && !provider.builtIn;

@@ -9,10 +9,10 @@ export interface PriceTableSource {
   sha256: string;
 }
 
-/** The endpoint kinds billed per token that chat completions can use. */
-const TOKEN_MODES = new Set(['chat', 'completion', 'responses']);
+/** The endpoint kinds billed per token that shallot's calls use: chat completions and embeddings. */
+const TOKEN_MODES = new Set(['chat', 'completion', 'responses', 'embedding']);
 
-/** The compact price entries of a LiteLLM table, token-billed chat models only, sorted by key. */
+/** The compact price entries of a LiteLLM table, token-billed chat and embedding models, sorted by key. */
 export function compactPrices(table: Record<string, unknown>): Array<[string, ModelPrice]> {
   const entries: Array<[string, ModelPrice]> = [];
   for (const key of Object.keys(table).sort()) {
@@ -40,7 +40,7 @@ import type { ModelPrice } from './types.js';
 /** Where the bundled prices come from: LiteLLM's public price table. */
 export const PRICE_TABLE_SOURCE = ${JSON.stringify({ ...source, models: entries.length })} as const;
 
-/** US dollars per token for every token-billed chat model of the source, by LiteLLM's model key. */
+/** US dollars per token for every token-billed chat and embedding model of the source, by LiteLLM's model key. */
 export const BUNDLED_PRICES: Readonly<Record<string, ModelPrice>> = {
 ${lines.join('\n')}
 };

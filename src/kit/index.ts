@@ -7,16 +7,31 @@
 
 export { Cache, type CacheOptions } from '../cache/cache.js';
 export { decodeCacheEntry, encodeCacheEntry } from '../cache/entry-codec.js';
-export { cacheKey, canonicalJson } from '../cache/key.js';
-export type { CacheControls, CacheEntry, CacheStore } from '../cache/types.js';
+export { cacheKey, canonicalJson, embeddingCacheKey } from '../cache/key.js';
+export type {
+  CacheControls,
+  CacheEntry,
+  CacheStore,
+  CompletionCacheEntry,
+  EmbeddingCacheEntry,
+} from '../cache/types.js';
 export type { Middleware, Next } from '../call/middleware.js';
 export type { CallbackErrorInfo } from '../client/options.js';
-export type { CompletionOptions, UnchangedCallOptions } from '../client/params.js';
+export type {
+  CompletionOptions,
+  EmbeddingOptions,
+  EmbeddingParams,
+  UnchangedCallOptions,
+} from '../client/params.js';
 export type {
   AttemptFailure,
   AttemptFailureListener,
   Attempts,
+  CallKind,
+  CompletionContext,
   Context,
+  ContextBase,
+  EmbeddingContext,
   StreamRecovery,
 } from '../context/context.js';
 export type { Fallbacks, FallbackTarget } from '../context/resilience-types.js';
@@ -37,6 +52,8 @@ export { type PricedCall, priceCall } from '../cost/call-cost.js';
 export { formatUsd } from '../cost/format-usd.js';
 export { PriceBook, type PriceInput } from '../cost/price-book.js';
 export type { CallCost, CostBreakdown } from '../cost/types.js';
+export { embeddingItems } from '../embedding/items.js';
+export { encodeVector, fromBase64, type RawVector, toBase64 } from '../embedding/vectors.js';
 export * from '../errors/index.js';
 export { CustomLogger, type CustomLoggerHook } from '../legacy/custom-logger.js';
 export type { CallbackKwargs, LogEventType } from '../legacy/kwargs.js';
@@ -64,15 +81,19 @@ export {
   type SinkOptions,
 } from '../record/sink.js';
 export { type HeaderValue, Secret, showHeaders } from '../secrets/secret.js';
-export { cacheEntryProblem as checkCacheEntry } from '../shapes/check.js';
+export {
+  cacheEntryProblem as checkCacheEntry,
+  embeddingEntryProblem as checkEmbeddingCacheEntry,
+} from '../shapes/check.js';
 export type { CompletionStream } from '../stream/completion-stream.js';
 export { completionToChunks } from '../stream/to-chunks.js';
 export { sharedAgent } from '../transport/agent.js';
 export { flattenHeaders } from '../transport/headers.js';
 export { parseRetryAfter } from '../transport/retry-after.js';
+export type * from '../types/embedding.js';
 export type * from '../types/openai.js';
 export { describeValue } from '../validation/describe-value.js';
-export { answer, answerWithChunks } from './answer.js';
+export { answer, answerEmbeddings, answerWithChunks } from './answer.js';
 export { runsAttempts } from './attempts.js';
 export { type BackoffSettings, backoffDelay, type SleepOptions, sleep } from './backoff.js';
 export { asShallotError } from './errors.js';

@@ -1,6 +1,7 @@
 import type { Metadata } from '../context/types.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { CallRecord } from '../record/schema.js';
+import type { EmbeddingInput } from '../types/embedding.js';
 import type { ChatCompletion, ChatMessage, JsonObject } from '../types/openai.js';
 
 /** The four events a call logs, as LiteLLM names them in `kwargs.log_event_type`. */
@@ -18,8 +19,9 @@ export type LogEventType =
 export interface CallbackKwargs {
   /** The model id the provider received (`gpt-4o-mini` for `openai/gpt-4o-mini`). */
   model: string;
-  messages: ChatMessage[];
-  /** The request's parameters other than model and messages, as sent. */
+  /** A completion's messages; an embedding call's input (as LiteLLM's `embedding()` logs it). */
+  messages: ChatMessage[] | EmbeddingInput;
+  /** The request's parameters other than model and messages (or input), as sent. */
   optional_params: Record<string, unknown>;
   litellm_params: {
     /** `completion({ metadata })`; an empty object when none was given. */
@@ -36,13 +38,13 @@ export interface CallbackKwargs {
   completion_start_time?: Date | null;
   stream: boolean;
   user: string | null;
-  /** Always `acompletion`: every shallot call is asynchronous. */
-  call_type: 'acompletion';
+  /** `acompletion` or `aembedding`: every shallot call is asynchronous. */
+  call_type: 'acompletion' | 'aembedding';
   log_event_type: LogEventType;
   litellm_call_id: string;
   /** The attempt number (from 1) that this event belongs to; 0 if no attempt started. */
   attempt: number;
-  /** The exact prompt sent: the provider body's messages. */
+  /** The exact prompt sent: the provider body's messages; an embedding call's input as sent (the inputs a cache did not answer). */
   input: unknown;
   /** The key, masked (`sk-p****wxyz`); null when the call had none. */
   api_key: string | null;

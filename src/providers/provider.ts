@@ -1,6 +1,7 @@
 import type { ProviderRequest } from '../context/types.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { Secret } from '../secrets/secret.js';
+import type { EmbeddingItem, EmbeddingRequest } from '../types/embedding.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../types/openai.js';
 
 /** Per-provider settings on a client (`createClient({ providers: { openai: {...} } })`). */
@@ -112,4 +113,48 @@ export interface ProviderAdapter {
   mapError(failure: ProviderFailure): ShallotError;
   /** Finds an error object inside a 2xx body or a stream event, if there is one. */
   findError(body: unknown): unknown;
+  /** The provider's embeddings endpoint; none when it has no embeddings. */
+  readonly embeddings?: EmbeddingAdapter;
+}
+
+/** Everything a provider needs to build one embeddings request (one batch of a call). */
+export interface BuildEmbeddingRequestInput {
+  /** The call's request: `model`, `dimensions`, `user` and provider parameters. Its `input` is not sent: `items` is. */
+  request: EmbeddingRequest;
+  /** The inputs of this request, in order: at most the adapter's `maxBatchSize`. */
+  items: readonly EmbeddingItem[];
+  provider: ResolvedProvider;
+  /** Extra headers from the call. */
+  headers: Record<string, string> | undefined;
+}
+
+/** One embeddings answer, read and checked. */
+export interface EmbeddingBatch {
+  /**
+   * One vector per item sent, in the items' order (whatever order the server listed them in):
+   * a `Float32Array` where the server sent base64, the parsed numbers where it sent floats.
+   */
+  vectors: Array<Float32Array | number[]>;
+  /** Input tokens the provider counted; undefined where it counts none (Gemini). */
+  promptTokens: number | undefined;
+  /** The model the server says answered, where it says. */
+  model: string | undefined;
+}
+
+/**
+ * A provider's embeddings wire format. The shared code batches the items, checks widths
+ * against `dimensions` and builds the OpenAI-format response; the adapter only speaks the wire.
+ */
+export interface EmbeddingAdapter {
+  /** The most items one request may carry (OpenAI: 2,048); a bigger call is split into batches. */
+  readonly maxBatchSize: number;
+  /** Whether the server takes token-id inputs (OpenAI does; Gemini and Ollama take text only). */
+  readonly acceptsTokens: boolean;
+  buildRequest(input: BuildEmbeddingRequestInput): ProviderRequest;
+  /**
+   * Reads a parsed 2xx body holding `count` vectors. Treats it as hostile: a missing,
+   * duplicate or out-of-range index, a vector that is not numbers or valid base64, or a count
+   * other than `count` is an `InvalidResponseError` naming the field.
+   */
+  parseResponse(body: unknown, provider: ResolvedProvider, count: number): EmbeddingBatch;
 }

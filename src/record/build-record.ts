@@ -1,8 +1,8 @@
-import type { AttemptFailure, Context } from '../context/context.js';
+import type { AttemptFailure, Context, EmbeddingContext } from '../context/context.js';
 import { normalizeUsage } from '../cost/usage.js';
 import { secretsOfCall } from '../secrets/call-secrets.js';
 import { scrubText } from '../secrets/mask.js';
-import type { ChatCompletion, ChatRequest, Usage } from '../types/openai.js';
+import type { ChatCompletion, Usage } from '../types/openai.js';
 import { toJsonSafe } from './json-safe.js';
 import { CALL_RECORD_VERSION, type CallRecord } from './schema.js';
 
@@ -47,7 +47,7 @@ function buildCallRecord(
   const provider = prepared ? ctx.provider : undefined;
   const metadata = toJsonSafe(ctx.metadata, secrets) as Record<string, unknown>;
   const error = failed?.error ?? ctx.error;
-  const response = ctx.response;
+  const response = ctx.kind === 'completion' ? ctx.response : undefined;
   const scrub = (text: string) => (secrets.length > 0 ? scrubText(text, secrets) : text);
   const scrubOrNull = (text: string | null | undefined) =>
     typeof text === 'string' ? scrub(text) : null;
@@ -57,7 +57,7 @@ function buildCallRecord(
     trace_id: ctx.traceId,
     attempt: failed?.attempt ?? ctx.attempt,
     status: failed === undefined && ctx.status === 'success' ? 'success' : 'failure',
-    call_type: 'completion',
+    call_type: ctx.kind,
     model: scrub(failed?.model ?? ctx.request.model),
     provider: provider?.name ?? null,
     provider_model: scrubOrNull(provider?.model),
@@ -76,10 +76,13 @@ function buildCallRecord(
     metadata,
     tags: tagsOf(metadata),
     user: scrubOrNull(ctx.request.user),
-    params: toJsonSafe(paramsOf(ctx.request), secrets) as Record<string, unknown>,
-    messages: ctx.redaction.messages
-      ? REDACTED
-      : (toJsonSafe(ctx.request.messages, secrets) as unknown[]),
+    params: toJsonSafe(paramsOf(ctx), secrets) as Record<string, unknown>,
+    messages:
+      ctx.kind === 'embedding'
+        ? null
+        : ctx.redaction.messages
+          ? REDACTED
+          : (toJsonSafe(ctx.request.messages, secrets) as unknown[]),
     response:
       response === undefined
         ? null
@@ -98,7 +101,30 @@ function buildCallRecord(
           retryable: error.retryable,
         }
       : null,
+    ...(ctx.kind === 'embedding' ? { embedding: embeddingCounts(ctx) } : {}),
   };
+}
+
+/** An embedding call's counts for its record: how many inputs, tokens and what width. */
+function embeddingCounts(ctx: EmbeddingContext): NonNullable<CallRecord['embedding']> {
+  const first = ctx.response?.data[0]?.embedding;
+  const tokens = ctx.usage?.prompt_tokens;
+  return {
+    inputs: ctx.inputCount,
+    cached_inputs: ctx.cachedInputs,
+    input_tokens:
+      typeof tokens === 'number' && Number.isInteger(tokens) && tokens >= 0 ? tokens : null,
+    estimated_tokens: ctx.usageEstimated,
+    dimensions: ctx.request.dimensions ?? null,
+    width: widthOf(first),
+  };
+}
+
+/** A vector's width, base64 ones counted in float32 values. */
+function widthOf(vector: unknown): number | null {
+  if (typeof vector === 'string') return Math.floor((vector.length * 3) / 4 / 4);
+  if (Array.isArray(vector) || vector instanceof Float32Array) return vector.length;
+  return null;
 }
 
 function finiteOrNull(value: number | null | undefined): number | null {
@@ -121,8 +147,13 @@ function recordUsage(usage: Usage | undefined | null): CallRecord['usage'] {
   };
 }
 
-function paramsOf(request: ChatRequest): Record<string, unknown> {
-  const { model: _model, messages: _messages, ...params } = request;
+/** The request's parameters but the model and the content (messages, or an embedding's input). */
+function paramsOf(ctx: Context): Record<string, unknown> {
+  if (ctx.kind === 'embedding') {
+    const { model: _model, input: _input, ...params } = ctx.request;
+    return params;
+  }
+  const { model: _model, messages: _messages, ...params } = ctx.request;
   return params;
 }
 

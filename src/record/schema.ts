@@ -15,6 +15,22 @@ const usage = z.object({
   reasoning_tokens: z.number().int().nonnegative(),
 });
 
+/** What an embedding call's record holds instead of messages and a response: counts, never vectors. */
+const embedding = z.object({
+  /** Inputs in the call: one vector each. */
+  inputs: z.number().int().nonnegative(),
+  /** Inputs a cache answered. */
+  cached_inputs: z.number().int().nonnegative(),
+  /** Input tokens paid for (those of the inputs sent), as `usage.prompt_tokens`. */
+  input_tokens: z.number().int().nonnegative().nullable(),
+  /** True when the provider counted no tokens and `input_tokens` is a tokenizer estimate. */
+  estimated_tokens: z.boolean(),
+  /** The width the call asked for, if it asked. */
+  dimensions: z.number().int().positive().nullable(),
+  /** The width of the vectors returned; null when none came back. */
+  width: z.number().int().nonnegative().nullable(),
+});
+
 const error = z.object({
   class: z.string(),
   code: z.string(),
@@ -36,7 +52,8 @@ export const callRecordSchema = z.object({
   trace_id: z.string(),
   attempt: z.number().int().nonnegative(),
   status: z.enum(['success', 'failure']),
-  call_type: z.literal('completion'),
+  /** `completion` or `embedding`. */
+  call_type: z.enum(['completion', 'embedding']),
   /** The model as the caller named it. */
   model: z.string(),
   provider: z.string().nullable(),
@@ -61,11 +78,14 @@ export const callRecordSchema = z.object({
   user: z.string().nullable(),
   /** The request's parameters other than model and messages, without secrets. */
   params: z.record(z.string(), z.unknown()),
-  messages: z.union([z.array(z.unknown()), z.literal('[redacted]')]),
+  /** The messages of a completion; null for an embedding, whose inputs the record never holds. */
+  messages: z.union([z.array(z.unknown()), z.literal('[redacted]')]).nullable(),
   response: z.union([z.record(z.string(), z.unknown()), z.literal('[redacted]')]).nullable(),
   finish_reason: z.string().nullable(),
   request_id: z.string().nullable(),
   error: error.nullable(),
+  /** An embedding call's counts (absent from a completion's record). The vectors never are. */
+  embedding: embedding.optional(),
 });
 
 /** One finished call, as every sink and `kwargs.standard_logging_object` see it. */

@@ -1,4 +1,10 @@
-import type { Context } from '../context/context.js';
+import type { ContextBase } from '../context/context.js';
+
+/** What the secrets of a call are read from: any kind of context. */
+export type SecretsSource = Pick<ContextBase, 'options' | 'provider' | 'providerRequest'> & {
+  readonly request: { readonly model: string };
+};
+
 import { isSecretHeader } from './mask.js';
 
 const NONE: readonly string[] = [];
@@ -24,8 +30,8 @@ interface Memoizing {
  * masking the shorter one masks it too, and every string masked is searched once per secret.
  * Worked out once per attempt: callbacks and records ask often.
  */
-export function secretsOfCall(ctx: Context): readonly string[] {
-  const holder = ctx as Context & Partial<Memoizing>;
+export function secretsOfCall(ctx: SecretsSource): readonly string[] {
+  const holder = ctx as SecretsSource & Partial<Memoizing>;
   const memo = holder.secretsMemo;
   const request = ctx.providerRequest;
   const model = ctx.request.model;
@@ -35,7 +41,7 @@ export function secretsOfCall(ctx: Context): readonly string[] {
   return secrets;
 }
 
-function collect(ctx: Context): readonly string[] {
+function collect(ctx: SecretsSource): readonly string[] {
   const found: string[] = [];
   add(found, ctx.options.apiKey?.reveal());
   let headers: Readonly<Record<string, string>> | undefined;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { fromBase64 } from '../embedding/vectors.js';
 import { describeValue } from '../validation/describe-value.js';
 import { isCacheEntry, isChunk, isCompletion } from './fast-check.js';
 import { cacheEntryShape, chunkShape, completionShape } from './schemas.js';
@@ -41,4 +42,22 @@ function pathOf(path: readonly PropertyKey[]): string {
     else text += text === '' ? String(part) : `.${String(part)}`;
   }
   return text;
+}
+
+/** The first problem of an embedding input's cache entry, or undefined. */
+export function embeddingEntryProblem(entry: unknown): string | undefined {
+  if (entry === null || typeof entry !== 'object') return 'the value: expected an object';
+  const fields = entry as Record<string, unknown>;
+  if (fields.v !== 1) return 'v: expected 1';
+  if (typeof fields.createdAt !== 'number' || !Number.isFinite(fields.createdAt)) {
+    return 'createdAt: expected a number';
+  }
+  if (typeof fields.embedding !== 'string' || fromBase64(fields.embedding) === undefined) {
+    return 'embedding: expected float32 values in base64';
+  }
+  const tokens = fields.tokens;
+  if (typeof tokens !== 'number' || !Number.isInteger(tokens) || tokens < 0) {
+    return 'tokens: expected a whole number of tokens';
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { CallContext } from '../context/context.js';
+import type { CallContext, CompletionCallContext } from '../context/context.js';
+import type { ProviderRequest } from '../context/types.js';
 import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { toShallotError } from '../errors/normalize.js';
 import { ShallotError } from '../errors/shallot-error.js';
@@ -31,7 +32,7 @@ export interface BodyLimits extends StreamLimits {
  * its response head; after the head, it bounds each pause between two pieces of the body.
  */
 export async function sendHttp(
-  ctx: CallContext,
+  ctx: CompletionCallContext,
   dispatcher: Dispatcher,
   timeout: number,
   limits: BodyLimits,
@@ -39,27 +40,11 @@ export async function sendHttp(
   const request = ctx.providerRequest;
   if (request === undefined) throw new Error('transport reached without a prepared request');
   const provider = ctx.provider;
-  const target = splitUrl(request.url);
   const attempt = new AttemptSignal(ctx, timeout, `${provider.name}/${provider.model}`);
   let streaming = false;
   try {
-    const response = await dispatcher.request({
-      origin: target.origin,
-      path: target.path,
-      method: request.method,
-      headers: revealHeaders(request.headers),
-      body: JSON.stringify(request.body),
-      signal: attempt,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-    });
-    const status = response.statusCode;
-    const headers = flattenHeaders(response.headers);
-    ctx.providerResponse = { status, headers, requestId: requestIdOf(headers) };
-    if (status < 200 || status >= 300) {
-      throw await readFailure(ctx, provider, status, headers, response.body, limits);
-    }
-    if (ctx.isStream && isStreamBody(headers['content-type'] ?? '', provider)) {
+    const response = await open(ctx, dispatcher, request, attempt, timeout, limits);
+    if (ctx.isStream && isStreamBody(response.headers['content-type'] ?? '', provider)) {
       attempt.stopTimer();
       const decoder = provider.adapter.createStreamDecoder(provider);
       const origin = { provider: provider.name, model: provider.model };
@@ -71,21 +56,134 @@ export async function sendHttp(
       ctx.onEnd(() => attempt.release());
       return;
     }
-    const text = await readBoundedText(response.body, headers, limits.maxResponseBytes, {
-      provider: provider.name,
-      model: provider.model,
-    });
-    ctx.providerResponse.text = text;
-    answer(ctx, provider, status, headers, parseJson(text, provider), text);
+    const { json, text } = await readJson(ctx, response, limits);
+    answer(ctx, provider, response.status, response.headers, json, text);
   } catch (error) {
-    throw toShallotError(error, {
-      provider: provider.name,
-      model: provider.model,
-      signal: attempt,
-      midStream: false,
-    });
+    throw attemptError(error, provider, attempt);
   } finally {
     if (!streaming) attempt.release();
+  }
+}
+
+/** A 2xx response head, its body not read yet. */
+interface OpenResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Body;
+}
+
+/**
+ * Sends one request of an attempt and waits for a 2xx head; any other status is read and
+ * thrown as the provider's typed error. Sets `ctx.providerResponse`.
+ */
+async function open(
+  ctx: CallContext,
+  dispatcher: Dispatcher,
+  request: ProviderRequest,
+  signal: AttemptSignal,
+  timeout: number,
+  limits: BodyLimits,
+): Promise<OpenResponse> {
+  const target = splitUrl(request.url);
+  const response = await dispatcher.request({
+    origin: target.origin,
+    path: target.path,
+    method: request.method,
+    headers: revealHeaders(request.headers),
+    body: JSON.stringify(request.body),
+    signal,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+  });
+  const status = response.statusCode;
+  const headers = flattenHeaders(response.headers);
+  ctx.providerResponse = { status, headers, requestId: requestIdOf(headers) };
+  if (status < 200 || status >= 300) {
+    throw await readFailure(ctx, ctx.provider, status, headers, response.body, limits);
+  }
+  return { status, headers, body: response.body };
+}
+
+/** Reads a 2xx body whole, within `maxResponseBytes`, as JSON. */
+async function readJson(
+  ctx: CallContext,
+  response: OpenResponse,
+  limits: BodyLimits,
+): Promise<{ json: unknown; text: string }> {
+  const provider = ctx.provider;
+  const text = await readBoundedText(response.body, response.headers, limits.maxResponseBytes, {
+    provider: provider.name,
+    model: provider.model,
+  });
+  if (ctx.providerResponse) ctx.providerResponse.text = text;
+  return { json: parseJson(text, provider), text };
+}
+
+function attemptError(
+  error: unknown,
+  provider: ResolvedProvider,
+  attempt: AttemptSignal,
+): ShallotError {
+  return toShallotError(error, {
+    provider: provider.name,
+    model: provider.model,
+    signal: attempt,
+    midStream: false,
+  });
+}
+
+/**
+ * Sends the requests of one attempt that answers in one JSON body each (an embedding call's
+ * batches), at most `concurrency` at a time, and resolves to their parsed bodies in order.
+ * The attempt's `timeout` bounds them all together; the first failure cancels the rest and
+ * is thrown, typed. A JSON body holding an error object is that provider's error.
+ */
+export async function exchangeJson(
+  ctx: CallContext,
+  requests: readonly ProviderRequest[],
+  settings: { dispatcher: Dispatcher; timeout: number; limits: BodyLimits; concurrency: number },
+): Promise<unknown[]> {
+  const provider = ctx.provider;
+  const attempt = new AttemptSignal(ctx, settings.timeout, `${provider.name}/${provider.model}`);
+  const bodies = new Array<unknown>(requests.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < requests.length && !attempt.aborted) {
+      const index = next++;
+      const request = requests[index] as ProviderRequest;
+      const response = await open(
+        ctx,
+        settings.dispatcher,
+        request,
+        attempt,
+        settings.timeout,
+        settings.limits,
+      );
+      const { json, text } = await readJson(ctx, response, settings.limits);
+      if (provider.adapter.findError(json) !== undefined) {
+        throw mapFailure(provider, response.status, response.headers, json, text);
+      }
+      bodies[index] = json;
+    }
+  };
+  try {
+    const workers = Math.min(settings.concurrency, requests.length);
+    const running: Array<Promise<void>> = [];
+    for (let index = 0; index < workers; index++) running.push(worker());
+    try {
+      await Promise.all(running);
+    } catch (error) {
+      const failure = attemptError(error, provider, attempt);
+      // The other batches are of no use now: stop them, and let them settle quietly.
+      attempt.cancel(failure);
+      await Promise.allSettled(running);
+      throw failure;
+    }
+    return bodies;
+  } catch (error) {
+    throw attemptError(error, provider, attempt);
+  } finally {
+    attempt.release();
   }
 }
 
@@ -100,7 +198,7 @@ function isStreamBody(contentType: string, provider: ResolvedProvider): boolean 
 
 /** Turns a parsed 2xx body into `ctx.response`, or into a stream for a stream request. */
 function answer(
-  ctx: CallContext,
+  ctx: CompletionCallContext,
   provider: ResolvedProvider,
   status: number,
   headers: Record<string, string>,

@@ -118,11 +118,22 @@ const CONTEXT_FIELD_OPTIONS: Readonly<Record<ContextFieldOption, true>> = {
 const CONVERSIONS: {
   readonly [Option in ConvertedCallOption]: (
     value: NonNullable<ParsedOptions[Option]>,
+    raw: Record<string, unknown>,
   ) => CallOptions[Option];
 } = {
   apiKey: (key) => new Secret(key),
   cache: cacheControls,
+  // The caller's own value, not zod's copy: an Error stays the caller's instance.
+  mockResponse: (_copy, raw) => raw.mockResponse as CallOptions['mockResponse'],
 };
+
+/** shallot's options of a call, converted: what every kind of call's parameters hold besides the request. */
+export interface ParsedCallOptions {
+  options: CallOptions;
+  metadata: Metadata;
+  traceId: string | undefined;
+  middleware: Middleware[] | undefined;
+}
 
 /**
  * The parsed parameters from a validated request and options (`raw`: the caller's own values).
@@ -135,6 +146,10 @@ function assemble(
   parsed: ParsedOptions,
   raw: Record<string, unknown>,
 ): ParsedParams {
+  return { request: request as unknown as ChatRequest, ...callOptionsOf(parsed, raw) };
+}
+
+function callOptionsOf(parsed: ParsedOptions, raw: Record<string, unknown>): ParsedCallOptions {
   const callOptions: Record<string, unknown> = {};
   // `parsed` holds option names only (zod drops unknown keys, the fast path takes only the
   // options it checks), so the lookups below never meet a key of Object.prototype.
@@ -143,13 +158,11 @@ function assemble(
     const value = parsed[option];
     if (value === undefined || CONTEXT_FIELD_OPTIONS[option as ContextFieldOption]) continue;
     const convert = CONVERSIONS[option as ConvertedCallOption] as
-      | ((value: unknown) => unknown)
+      | ((value: unknown, raw: Record<string, unknown>) => unknown)
       | undefined;
-    if (convert !== undefined) callOptions[option] = convert(value);
-    else callOptions[option] = option === 'mockResponse' ? raw.mockResponse : value;
+    callOptions[option] = convert === undefined ? value : convert(value, raw);
   }
   return {
-    request: request as unknown as ChatRequest,
     // The schema has exactly CompletionOptions' keys (checked where it is built) and accepts
     // only values of each option's type; zod's output type of `fallbacks` is only wider.
     options: callOptions as CallOptions,
@@ -157,6 +170,35 @@ function assemble(
     traceId: parsed.traceId,
     middleware: parsed.middleware as Middleware[] | undefined,
   };
+}
+
+/**
+ * Checks and converts shallot's options of a call of another kind than `completion()`
+ * (`embedding()`), given apart from its request: `options` holds option names only, LiteLLM's
+ * spellings already resolved. `mockResponse` is left to the caller to check.
+ *
+ * @throws ValidationError naming every bad option.
+ */
+export function parseCallOptions(
+  options: Record<string, unknown>,
+  model: string | undefined,
+): ParsedCallOptions {
+  const { mockResponse, ...checked } = options;
+  const result = optionsSchema.safeParse(checked, PARSE_OPTIONS);
+  if (!result.success) throw new ValidationError(describeIssues(result.error.issues), model);
+  const parsed = callOptionsOf(result.data, options);
+  if (mockResponse !== undefined)
+    parsed.options.mockResponse = mockResponse as CallOptions['mockResponse'];
+  return parsed;
+}
+
+/** The option a LiteLLM spelling stands for, or undefined; exported for `embedding()`'s parser. @internal */
+export function optionNameOf(
+  key: string,
+  params: Record<string, unknown>,
+  model: string | undefined,
+): string | undefined {
+  return OPTION_KEYS.has(key) ? key : aliasedOption(key, params, model);
 }
 
 /** Cache controls in camelCase, from either spelling (LiteLLM's `'no-cache'` or `noCache`). */

@@ -1,6 +1,6 @@
 import {
   Cache,
-  type CacheEntry,
+  type CompletionCacheEntry as CacheEntry,
   type CacheStore,
   type ChatCompletionChunk,
   InvalidResponseError,

@@ -49,7 +49,7 @@ describe.concurrent('examples', () => {
 
   it('cost prices usage with completionCost(), and every call through the cost layer, with prices of your own', async () => {
     expect((await example('cost')).trimEnd().split('\n')).toEqual([
-      'bundled prices: 2265 models, from model_prices_and_context_window.json of 2026-08-01',
+      'bundled prices: 2386 models, from model_prices_and_context_window.json of 2026-08-01',
       // claude-sonnet-4-5: $3/M in, $0.30/M cache reads, $15/M out
       'claude-sonnet-4-5: $0.016500 (input $0.003000, cache reads $0.006000, output $0.007500)',
       'acme/llm-1: null (no price for "acme/llm-1" in the bundl...)',

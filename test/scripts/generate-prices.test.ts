@@ -9,7 +9,7 @@ const sample = JSON.parse(
 );
 
 describe('the price table generator (npm run prices)', () => {
-  it('keeps token-billed chat models only, sorted, in the compact shape', () => {
+  it('keeps token-billed chat and embedding models only, sorted, in the compact shape', () => {
     const entries = Object.fromEntries(compactPrices(sample));
     expect(Object.keys(entries)).toEqual([
       'claude-sonnet-4-5',
@@ -17,6 +17,7 @@ describe('the price table generator (npm run prices)', () => {
       'gemini/gemini-2.5-pro',
       'gpt-4o',
       'gpt-5-mini',
+      'text-embedding-3-small',
     ]);
     expect(entries['gpt-4o']).toEqual({
       provider: 'openai',
@@ -56,9 +57,9 @@ describe('the price table generator (npm run prices)', () => {
       date: '2026-08-01',
       sha256: 'abc',
     });
-    expect(entries).toBe(5);
+    expect(entries).toBe(6);
     expect(text).toContain(
-      '"file":"sample-table.json","date":"2026-08-01","sha256":"abc","models":5',
+      '"file":"sample-table.json","date":"2026-08-01","sha256":"abc","models":6',
     );
     expect(text).toContain('  "gpt-4o": {');
   });

@@ -34,6 +34,8 @@ export interface FakeReply {
   hang?: boolean;
   /** Answer only once this settles. */
   gate?: Promise<unknown>;
+  /** Work the reply out from the request (an embeddings batch answered with one vector per input); its fields override these. */
+  respond?: (request: ReceivedRequest) => FakeReply;
   /**
    * After `body`, write `piece` this many times, each write waiting for the socket to drain:
    * a huge body that the server never holds in memory; then `tail`, if given.
@@ -85,15 +87,16 @@ async function startFakeProvider(): Promise<FakeProvider> {
     const index = requests.length;
     gone[index] = new Promise((resolve) => response.on('close', () => resolve()));
     readBody(request).then((text) => {
-      requests.push({
+      const received: ReceivedRequest = {
         method: request.method ?? '',
         path: request.url ?? '',
         headers: request.headers,
         body: text === '' ? {} : JSON.parse(text),
         text,
-      });
+      };
+      requests.push(received);
       const reply = (queue.length > 1 ? queue.shift() : queue[0]) ?? { status: 404, body: '{}' };
-      void answer(reply, response);
+      void answer(reply.respond ? { ...reply, ...reply.respond(received) } : reply, response);
     });
   });
 

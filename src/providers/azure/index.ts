@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors/validation-error.js';
-import { openAICompatible, trimSlash } from '../openai/compatible.js';
+import { type OpenAIEndpoint, openAICompatible, trimSlash } from '../openai/compatible.js';
 import type { ResolvedProvider } from '../provider.js';
 
 /**
@@ -14,6 +14,9 @@ import type { ResolvedProvider } from '../provider.js';
  *
  * Responses keep Azure's content-filter annotations; a filtered prompt (400 `content_filter`)
  * is a `ContentPolicyViolationError`.
+ *
+ * Embeddings go to the same places with `embeddings` for `chat/completions`: the deployment
+ * (an embedding model's) is the model, 2,048 inputs a request as at OpenAI.
  */
 export const azure = openAICompatible({
   name: 'azure',
@@ -25,7 +28,8 @@ export const azure = openAICompatible({
   url: azureUrl,
 });
 
-function azureUrl(provider: ResolvedProvider): string {
+/** The URL of `endpoint` (`chat/completions`, `embeddings`) in either of Azure's URL styles. */
+function azureUrl(provider: ResolvedProvider, endpoint: OpenAIEndpoint): string {
   const base = trimSlash(provider.apiBase);
   if (base === '') {
     throw ValidationError.forField(
@@ -36,7 +40,7 @@ function azureUrl(provider: ResolvedProvider): string {
   }
   const version = provider.apiVersion ?? process.env.AZURE_API_VERSION;
   if (/\/openai\/v1$/.test(base)) {
-    return `${base}/chat/completions${version && version !== 'v1' ? `?api-version=${encodeURIComponent(version)}` : ''}`;
+    return `${base}/${endpoint}${version && version !== 'v1' ? `?api-version=${encodeURIComponent(version)}` : ''}`;
   }
   if (!version) {
     throw ValidationError.forField(
@@ -45,5 +49,5 @@ function azureUrl(provider: ResolvedProvider): string {
       `azure/${provider.model}`,
     );
   }
-  return `${base}/openai/deployments/${encodeURIComponent(provider.model)}/chat/completions?api-version=${encodeURIComponent(version)}`;
+  return `${base}/openai/deployments/${encodeURIComponent(provider.model)}/${endpoint}?api-version=${encodeURIComponent(version)}`;
 }

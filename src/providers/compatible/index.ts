@@ -1,5 +1,21 @@
+import { ValidationError } from '../../errors/validation-error.js';
 import { openAICompatible } from '../openai/compatible.js';
 import type { ProviderAdapter } from '../provider.js';
+
+/** Voyage AI on the OpenAI wire; its chat path is closed in the preset below. */
+const voyage = openAICompatible({
+  name: 'voyage',
+  defaultApiBase: 'https://api.voyageai.com/v1',
+  apiKeyEnv: 'VOYAGE_API_KEY',
+  apiBaseEnv: ['VOYAGE_API_BASE'],
+  embeddings: {
+    maxBatchSize: 1000,
+    acceptsTokens: false,
+    renamedParams: { dimensions: 'output_dimension' },
+    droppedParams: ['user'],
+    dtypeParam: 'output_dtype',
+  },
+});
 
 /**
  * The OpenAI-compatible family, one preset each: the base URL, the key's environment
@@ -23,6 +39,14 @@ export const COMPATIBLE_PRESETS: Readonly<Record<string, ProviderAdapter>> = {
     apiBaseEnv: ['MISTRAL_API_BASE'],
     renamedParams: { seed: 'random_seed' },
     requiredToolChoice: 'any',
+    // 128 texts keep a batch of short texts inside Mistral's 16,384-token budget a request.
+    embeddings: {
+      maxBatchSize: 128,
+      acceptsTokens: false,
+      renamedParams: { dimensions: 'output_dimension' },
+      droppedParams: ['user'],
+      dtypeParam: 'output_dtype',
+    },
   }),
   /** DeepSeek: `reasoning_content`, cache-hit usage fields, keep-alive comments while queued. */
   deepseek: openAICompatible({
@@ -37,6 +61,7 @@ export const COMPATIBLE_PRESETS: Readonly<Record<string, ProviderAdapter>> = {
     defaultApiBase: 'https://api.together.xyz/v1',
     apiKeyEnv: 'TOGETHERAI_API_KEY',
     apiBaseEnv: ['TOGETHERAI_API_BASE'],
+    embeddings: { acceptsTokens: false },
   }),
   /** OpenRouter: `: OPENROUTER PROCESSING` comments, `reasoning` deltas, `org/model` ids. */
   openrouter: openAICompatible({
@@ -69,5 +94,31 @@ export const COMPATIBLE_PRESETS: Readonly<Record<string, ProviderAdapter>> = {
     apiBaseEnv: ['LM_STUDIO_API_BASE'],
     keyRequired: false,
     localRuntime: true,
+  }),
+  /**
+   * Voyage AI's embeddings (`voyage-3.5`, ...): `dimensions` as `output_dimension`, 1,000 texts
+   * a request, usage as `total_tokens` only; `input_type`, `truncation` and `output_dtype` pass
+   * through. It has no chat endpoint: a chat call is a ValidationError naming `model`.
+   */
+  voyage: {
+    ...voyage,
+    buildRequest({ provider }) {
+      throw ValidationError.forField(
+        'model',
+        `voyage serves embeddings only, received a chat call to voyage/${provider.model}. Call embedding() with this model, or use another provider for chat.`,
+        `voyage/${provider.model}`,
+      );
+    },
+  },
+  /**
+   * Cohere's OpenAI compatibility API: chat, and embeddings at 96 texts a request (the Embed
+   * API's limit) with `encoding_format` float or base64.
+   */
+  cohere: openAICompatible({
+    name: 'cohere',
+    defaultApiBase: 'https://api.cohere.ai/compatibility/v1',
+    apiKeyEnv: 'COHERE_API_KEY',
+    apiBaseEnv: ['COHERE_API_BASE'],
+    embeddings: { maxBatchSize: 96, acceptsTokens: false, droppedParams: ['user'] },
   }),
 };

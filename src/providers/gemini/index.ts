@@ -1,5 +1,7 @@
 import type { ProviderRequest } from '../../context/types.js';
 import type { BuildRequestInput, ProviderAdapter } from '../provider.js';
+import { geminiEmbeddings } from './embeddings.js';
+import { geminiHeaders, geminiUrl } from './endpoint.js';
 import { findGeminiError, mapGeminiError } from './errors.js';
 import { GEMINI_NATIVE_PARAMETERS, toGeminiBody } from './request.js';
 import { toChatCompletion } from './response.js';
@@ -42,32 +44,28 @@ export const GEMINI_API_BASE = 'https://generativelanguage.googleapis.com/v1beta
  * Responses: one choice per candidate; `thought: true` parts → `reasoning_content`;
  * function calls → `tool_calls` with generated ids when Gemini sends none; finish reasons
  * per providers.md §8.1, the raw value in `provider_finish_reason`.
+ *
+ * Embeddings: `batchEmbedContents`, see {@link geminiEmbeddings}.
  */
 export const gemini: ProviderAdapter = {
   name: 'gemini',
   defaultApiBase: GEMINI_API_BASE,
   apiKeyEnv: 'GEMINI_API_KEY',
   apiBaseEnv: ['GEMINI_API_BASE'],
-  nativeParameters: GEMINI_NATIVE_PARAMETERS,
+  // `taskType` is the embeddings' task (`RETRIEVAL_QUERY`, ...), in Gemini's own spelling.
+  nativeParameters: [...GEMINI_NATIVE_PARAMETERS, 'taskType'],
 
   requiresKey(apiBase) {
     return apiBase.startsWith('https://generativelanguage.googleapis.com');
   },
 
   buildRequest({ request, provider, headers, stream }: BuildRequestInput): ProviderRequest {
-    const body = toGeminiBody(request);
-    const requestHeaders: ProviderRequest['headers'] = {
-      'content-type': 'application/json',
-      ...provider.headers,
-      ...headers,
-    };
-    if (provider.apiKey) requestHeaders['x-goog-api-key'] = provider.apiKey;
     const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
     return {
-      url: `${trimSlash(provider.apiBase)}/${modelPath(provider.model)}:${method}`,
+      url: geminiUrl(provider, method),
       method: 'POST',
-      headers: requestHeaders,
-      body,
+      headers: geminiHeaders(provider, headers),
+      body: toGeminiBody(request),
     };
   },
 
@@ -80,14 +78,6 @@ export const gemini: ProviderAdapter = {
   findError: findGeminiError,
 
   mapError: mapGeminiError,
+
+  embeddings: geminiEmbeddings,
 };
-
-/** `models/<id>`; a name that already has its collection (`tunedModels/x`) is kept. */
-function modelPath(model: string): string {
-  const path = model.includes('/') ? model : `models/${model}`;
-  return path.split('/').map(encodeURIComponent).join('/');
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}

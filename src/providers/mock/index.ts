@@ -1,4 +1,4 @@
-import type { CallContext } from '../../context/context.js';
+import type { CallContext, CompletionCallContext } from '../../context/context.js';
 import type { MockResponse } from '../../context/types.js';
 import { InternalServerError } from '../../errors/internal-server-error.js';
 import { ShallotError } from '../../errors/shallot-error.js';
@@ -22,21 +22,15 @@ import type {
  * word), an object is the `chat.completion`, an array is the chunks to stream, and an
  * `Error` is raised (a non-shallot error as an `InternalServerError`, status 500).
  */
-export async function answerFromMock(ctx: CallContext, mock: MockResponse): Promise<void> {
-  const provider = ctx.provider;
-  if (mock instanceof Error) {
-    if (mock instanceof ShallotError) throw mock;
-    throw new InternalServerError({
-      provider: provider.name,
-      model: provider.model,
-      status: 500,
-      cause: mock,
-      message: `${provider.name}/${provider.model}: mockResponse raised: ${mock.message}`,
-    });
-  }
+export async function answerFromMock(
+  ctx: CompletionCallContext,
+  mock: MockResponse,
+): Promise<void> {
+  if (mock instanceof Error) return raiseMock(ctx, mock);
   ctx.providerResponse = { status: 200, headers: { 'content-type': 'application/json' } };
   const chunks = isChunkList(mock) ? toChunks(mock, ctx.request.model) : undefined;
-  const completion = isChunkList(mock) ? undefined : toCompletion(mock, ctx);
+  // completion()'s parser admits only chat mocks: text, a completion, or chunks.
+  const completion = isChunkList(mock) ? undefined : toCompletion(mock as ChatMock, ctx);
   checkMock(completion, chunks, ctx.request.model);
   if (ctx.isStream) {
     const replay = chunks ?? completionToChunks(completion as ChatCompletion, wordPieces);
@@ -47,6 +41,21 @@ export async function answerFromMock(ctx: CallContext, mock: MockResponse): Prom
   ctx.providerResponse.text = JSON.stringify(answer);
   ctx.deliverAnswer(answer);
 }
+
+/** Raises a mock `Error` as a call's failure: a shallot error as it is, any other as an `InternalServerError` (500). */
+export async function raiseMock(ctx: CallContext, mock: Error): Promise<never> {
+  if (mock instanceof ShallotError) throw mock;
+  const provider = ctx.provider;
+  throw new InternalServerError({
+    provider: provider.name,
+    model: provider.model,
+    status: 500,
+    cause: mock,
+    message: `${provider.name}/${provider.model}: mockResponse raised: ${mock.message}`,
+  });
+}
+
+type ChatMock = string | (Partial<ChatCompletion> & { choices: ChatCompletion['choices'] });
 
 type MockChunkList = ReadonlyArray<string | ChatCompletionChunk>;
 
@@ -72,10 +81,7 @@ function isChunkList(mock: Exclude<MockResponse, Error>): mock is MockChunkList 
   return Array.isArray(mock);
 }
 
-function toCompletion(
-  mock: string | (Partial<ChatCompletion> & { choices: ChatCompletion['choices'] }),
-  ctx: CallContext,
-): ChatCompletion {
+function toCompletion(mock: ChatMock, ctx: CompletionCallContext): ChatCompletion {
   const base = {
     id: `chatcmpl-mock-${ctx.callId}`,
     object: 'chat.completion' as const,

@@ -1,8 +1,9 @@
 import type { ProviderRequest } from '../../context/types.js';
 import { codeOfStatus, type ProviderErrorCode, providerError } from '../../errors/from-status.js';
-import { Secret } from '../../secrets/secret.js';
 import { requestIdOf } from '../../transport/headers.js';
 import type { BuildRequestInput, ProviderAdapter, ProviderFailure } from '../provider.js';
+import { ollamaEmbeddings } from './embeddings.js';
+import { ollamaHeaders, ollamaUrl } from './endpoint.js';
 import { ollamaBody } from './request.js';
 import { parseOllamaResponse } from './response.js';
 import { OllamaStreamDecoder } from './stream.js';
@@ -29,6 +30,8 @@ const OLLAMA_CLOUD = 'https://ollama.com';
  *   `top_logprobs`, `stream_options`, message `name`s, and any other unknown parameter.
  * - The key (`OLLAMA_API_KEY`) is sent as a Bearer token only when one is configured; only
  *   `https://ollama.com` requires one.
+ *
+ * Embeddings: `POST /api/embed`, see {@link ollamaEmbeddings}.
  */
 export const ollama: ProviderAdapter = {
   name: 'ollama',
@@ -43,21 +46,15 @@ export const ollama: ProviderAdapter = {
   },
 
   buildRequest({ request, provider, headers, stream }: BuildRequestInput): ProviderRequest {
-    const body = ollamaBody(request, provider.model, stream);
-    const requestHeaders: ProviderRequest['headers'] = {
-      'content-type': 'application/json',
-      accept: stream ? 'application/x-ndjson' : 'application/json',
-      ...provider.headers,
-      ...headers,
-    };
-    if (provider.apiKey) {
-      requestHeaders.authorization = new Secret(`Bearer ${provider.apiKey.reveal()}`);
-    }
     return {
-      url: `${provider.apiBase.replace(/\/+$/, '')}/api/chat`,
+      url: ollamaUrl(provider, '/api/chat'),
       method: 'POST',
-      headers: requestHeaders,
-      body,
+      headers: ollamaHeaders(
+        provider,
+        headers,
+        stream ? 'application/x-ndjson' : 'application/json',
+      ),
+      body: ollamaBody(request, provider.model, stream),
     };
   },
 
@@ -71,6 +68,8 @@ export const ollama: ProviderAdapter = {
     if (body === null || typeof body !== 'object') return undefined;
     return (body as { error?: unknown }).error ?? undefined;
   },
+
+  embeddings: ollamaEmbeddings,
 
   mapError(failure: ProviderFailure) {
     const said = errorText(failure);

@@ -10,6 +10,7 @@ import type {
   ProviderFailure,
   ResolvedProvider,
 } from '../provider.js';
+import { type EmbeddingProfile, openAIEmbeddings } from './embeddings.js';
 import { isForeignFinishReason, normalizeFinishReason, normalizeReasoning } from './normalize.js';
 import { OpenAIStreamDecoder } from './stream.js';
 
@@ -31,11 +32,19 @@ export interface CompatibleProfile {
   requiredToolChoice?: string;
   /** A local runtime: tokens cost nothing unless priced otherwise. */
   localRuntime?: boolean;
-  /** Builds the URL (Azure puts the deployment and api-version in it). */
-  url?(provider: ResolvedProvider): string;
+  /**
+   * Builds the URL of an endpoint (`chat/completions`, `embeddings`): Azure puts the deployment
+   * and api-version in it. @default `${apiBase}/${endpoint}`
+   */
+  url?(provider: ResolvedProvider, endpoint: OpenAIEndpoint): string;
   /** The auth header (Azure: `api-key`). @default Authorization: Bearer */
   authHeader?(key: Secret): [string, Secret];
+  /** The embeddings endpoint's differences from OpenAI's, or `false` where it has none. @default OpenAI's */
+  embeddings?: EmbeddingProfile | false;
 }
+
+/** The OpenAI endpoints shallot calls, as paths under the base URL. */
+export type OpenAIEndpoint = 'chat/completions' | 'embeddings';
 
 interface OpenAIErrorObject {
   message?: unknown;
@@ -92,6 +101,15 @@ export function openAICompatible(profile: CompatibleProfile): ProviderAdapter {
     createStreamDecoder(provider) {
       return new OpenAIStreamDecoder(provider, adapter);
     },
+    embeddings:
+      profile.embeddings === false
+        ? undefined
+        : openAIEmbeddings({
+            ...profile.embeddings,
+            url: (provider) => endpointUrl(profile, provider, 'embeddings'),
+            headers: (provider, headers) =>
+              openAIHeaders(profile, provider, headers, 'application/json'),
+          }),
     findError(body) {
       if (body === null || typeof body !== 'object') return undefined;
       const fields = body as { error?: unknown; object?: unknown };
@@ -148,9 +166,42 @@ function buildRequest(
   } else {
     delete body.stream_options;
   }
+  return {
+    url: endpointUrl(profile, provider, 'chat/completions'),
+    method: 'POST',
+    headers: openAIHeaders(
+      profile,
+      provider,
+      headers,
+      stream ? 'text/event-stream' : 'application/json',
+    ),
+    body,
+  };
+}
+
+/** The URL of one of the server's endpoints: the profile's, else under the base URL. */
+function endpointUrl(
+  profile: CompatibleProfile,
+  provider: ResolvedProvider,
+  endpoint: OpenAIEndpoint,
+): string {
+  return profile.url?.(provider, endpoint) ?? `${trimSlash(provider.apiBase)}/${endpoint}`;
+}
+
+/**
+ * The headers of a request to an OpenAI-compatible server: JSON in, `accept` out, the
+ * provider's and the call's own headers, the key (as the profile sends it), and OpenAI's
+ * organization and project.
+ */
+function openAIHeaders(
+  profile: CompatibleProfile,
+  provider: ResolvedProvider,
+  headers: Record<string, string> | undefined,
+  accept: string,
+): ProviderRequest['headers'] {
   const requestHeaders: ProviderRequest['headers'] = {
     'content-type': 'application/json',
-    accept: stream ? 'text/event-stream' : 'application/json',
+    accept,
     ...provider.headers,
     ...headers,
   };
@@ -164,12 +215,7 @@ function buildRequest(
   if (provider.options.organization)
     requestHeaders['openai-organization'] = provider.options.organization;
   if (provider.options.project) requestHeaders['openai-project'] = provider.options.project;
-  return {
-    url: profile.url?.(provider) ?? `${trimSlash(provider.apiBase)}/chat/completions`,
-    method: 'POST',
-    headers: requestHeaders,
-    body,
-  };
+  return requestHeaders;
 }
 
 function codeOf(status: number, error: OpenAIErrorObject | undefined): ProviderErrorCode {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   Cache,
-  type CacheEntry,
+  type CompletionCacheEntry as CacheEntry,
   type CacheStore,
   type CallbackKwargs,
   CustomLogger,
@@ -30,6 +30,10 @@ const fake = useFakeProvider({ reply: { body: fixture('openai-chat.json') } });
 afterEach(() => {
   vi.useRealTimers();
 });
+
+/** A completion's entry read back from `store`. */
+const completionIn = async (store: CacheStore, key: string) =>
+  (await store.get(key)) as CacheEntry | undefined;
 
 const entry = (text: string): CacheEntry => ({
   v: 1,
@@ -74,7 +78,7 @@ describe('the in-memory store', () => {
     const store = new MemoryStore();
     await store.set('k', entry('hello'), 60);
     vi.advanceTimersByTime(59_000);
-    expect((await store.get('k'))?.response.choices[0]?.message.content).toBe('hello');
+    expect((await completionIn(store, 'k'))?.response.choices[0]?.message.content).toBe('hello');
     vi.advanceTimersByTime(2_000);
     expect(await store.get('k')).toBeUndefined();
   });
@@ -96,9 +100,9 @@ describe('the in-memory store', () => {
   it('hands out a fresh object on every hit', async () => {
     const store = new MemoryStore();
     await store.set('k', entry('original'));
-    const first = await store.get('k');
+    const first = await completionIn(store, 'k');
     (first?.response.choices[0]?.message as { content: string }).content = 'changed by a caller';
-    expect((await store.get('k'))?.response.choices[0]?.message.content).toBe('original');
+    expect((await completionIn(store, 'k'))?.response.choices[0]?.message.content).toBe('original');
   });
 
   it('gives a stream’s chunks back equal, chunk for chunk, whether or not they share their fields', async () => {
@@ -157,9 +161,9 @@ describeWithRedis('the Redis store', () => {
     const ttl = await redis.pttl(`${namespace}:k`);
     expect(ttl).toBeGreaterThan(59_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
-    expect((await store.get(`${namespace}:k`))?.response.choices[0]?.message.content).toBe(
-      'from redis',
-    );
+    expect(
+      (await completionIn(store, `${namespace}:k`))?.response.choices[0]?.message.content,
+    ).toBe('from redis');
     await store.delete(`${namespace}:k`);
     expect(await store.get(`${namespace}:k`)).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import shallot, {
   type CallbackKwargs,
   type ChatCompletion,
+  type ChatMessage,
   CustomLogger,
   createClient,
   ShutdownError,
@@ -201,7 +202,7 @@ describe('the legacy callback arrays', () => {
     const seenByB: CallbackKwargs[] = [];
     client.inputCallback = [
       (kwargs: CallbackKwargs) => {
-        kwargs.messages[0] = { role: 'user', content: 'tampered' };
+        (kwargs.messages as ChatMessage[])[0] = { role: 'user', content: 'tampered' };
         (kwargs.additional_args.complete_input_dict as { temperature?: number }).temperature = 2;
         kwargs.litellm_params.metadata.tampered = true;
       },

@@ -95,6 +95,7 @@ describe('the cost layer', () => {
   it('costs 0 on a cache hit and records what it saved', async () => {
     const stored = new Map<string, ChatCompletion>();
     const stubCache: Middleware = async (ctx, next) => {
+      if (ctx.kind !== 'completion') return next();
       const hit = stored.get(ctx.request.model);
       if (hit) {
         ctx.cacheStatus = 'hit';

@@ -26,7 +26,7 @@ describe('recorder()', () => {
       request: { model: 'openai/gpt-4o-mini', messages, temperature: 0 },
       providerBody: { model: 'gpt-4o-mini', messages, temperature: 0 },
     });
-    expect(call?.response?.choices[0]?.message.content).toBe('Hello');
+    expect(call?.kind === 'completion' && call.response?.choices[0]?.message.content).toBe('Hello');
     expect(call?.usage?.total_tokens).toBeGreaterThan(0);
     expect(call?.durationMs).toBeGreaterThanOrEqual(0);
   });
@@ -66,10 +66,11 @@ describe('recorder()', () => {
     const client = createClient({ middleware: [calls] });
     for (const text of ['1', '2', '3'])
       await client.completion({ model: 'gpt-4o-mini', messages, mockResponse: text });
-    expect(calls.calls.map((call) => call.response?.choices[0]?.message.content)).toEqual([
-      '2',
-      '3',
-    ]);
+    expect(
+      calls.calls.map(
+        (call) => call.kind === 'completion' && call.response?.choices[0]?.message.content,
+      ),
+    ).toEqual(['2', '3']);
     calls.clear();
     expect(calls.calls).toEqual([]);
   });

@@ -111,6 +111,7 @@ describe('the onion', () => {
       providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
       middleware: [
         async (ctx, next) => {
+          if (ctx.kind !== 'completion') return next();
           ctx.request.temperature = 0;
           ctx.request.model = 'openai/gpt-4.1-mini';
           await next();

@@ -23,7 +23,7 @@ describe('the shared stream mechanism', () => {
       middleware: ['outer', 'inner'].map((name) => async (ctx, next) => {
         await next();
         ctx.onChunk((chunk) => seen[name]?.push(chunk));
-        ctx.onEnd(() => finals.push(ctx.response));
+        ctx.onEnd(() => finals.push(ctx.kind === 'completion' ? ctx.response : undefined));
       }),
     });
     const stream = await client.completion({

@@ -21,7 +21,11 @@ function clientWithEndLog() {
   const ends: Array<{ status: string; error?: string; response?: ChatCompletion }> = [];
   const recordEnd: Middleware = async (ctx, next) => {
     ctx.onEnd(() =>
-      ends.push({ status: ctx.status, error: ctx.error?.name, response: ctx.response }),
+      ends.push({
+        status: ctx.status,
+        error: ctx.error?.name,
+        response: ctx.kind === 'completion' ? ctx.response : undefined,
+      }),
     );
     await next();
   };

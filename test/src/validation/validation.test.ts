@@ -131,6 +131,7 @@ describe('input validation', () => {
       providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
       middleware: [
         async (ctx, next) => {
+          if (ctx.kind !== 'completion') return next();
           ctx.request.messages.push({ role: 'user', content: 'added by a layer' });
           await next();
         },
