@@ -6,6 +6,7 @@ export const WORKLOAD_IDS = [
   'ref-plain',
   'ref-stream20',
   'ref-stream2000',
+  'embeddings',
   'overhead',
   'cache-hit',
   'memory',
@@ -18,17 +19,18 @@ export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 export type ContenderWorkloadId = Exclude<WorkloadId, 'overhead' | 'cache-hit' | 'memory'>;
 
 /**
- * The two ways the contender workloads call the fake server (see scenarios.ts): this
- * benchmark's own (`plain`, `stream20`, `stream2000`), and the one an independent harness uses
- * (`ref-plain`, `ref-stream20`, `ref-stream2000`).
+ * The ways the contender workloads call the fake server (see scenarios.ts): this benchmark's
+ * own (`plain`, `stream20`, `stream2000`), the one an independent harness uses (`ref-plain`,
+ * `ref-stream20`, `ref-stream2000`), and embeddings (`embeddings`).
  */
-export type ScenarioId = 'bench' | 'reference';
+export type ScenarioId = 'bench' | 'reference' | 'embeddings';
 
 /** The contenders, by the names `--contenders` takes; the floor, `undici`, always runs. */
 export const CONTENDER_IDS = [
   'undici',
   'shallot-bare',
   'shallot-full',
+  'shallot-float32',
   'openai',
   'ai-sdk',
 ] as const;
@@ -48,6 +50,8 @@ export interface BenchConfig {
   plain: { warmUpCalls: number; calls: number };
   stream20: { warmUpCalls: number; calls: number };
   stream2000: { warmUpCalls: number; calls: number };
+  /** Calls of 100 inputs, `concurrency` in flight: each answer is 0.8 to 2.2 MB. */
+  embeddings: { warmUpCalls: number; calls: number; concurrency: number };
   overhead: { warmUpCalls: number; calls: number; rounds: number; layers: number };
   cacheHit: { warmUpCalls: number; runs: number; hitsPerRun: number };
   memory: { warmUpCalls: number; calls: number; step: number; settledSteps: number };
@@ -62,6 +66,7 @@ export const FULL: BenchConfig = {
   plain: { warmUpCalls: 5_000, calls: 20_000 },
   stream20: { warmUpCalls: 2_000, calls: 5_000 },
   stream2000: { warmUpCalls: 10, calls: 40 },
+  embeddings: { warmUpCalls: 200, calls: 400, concurrency: 8 },
   overhead: { warmUpCalls: 5_000, calls: 5_000, rounds: 15, layers: 10 },
   cacheHit: { warmUpCalls: 5_000, runs: 5, hitsPerRun: 10_000 },
   memory: { warmUpCalls: 2_000, calls: 100_000, step: 10_000, settledSteps: 2 },
@@ -76,6 +81,7 @@ export const QUICK: BenchConfig = {
   plain: { warmUpCalls: 800, calls: 1_000 },
   stream20: { warmUpCalls: 200, calls: 300 },
   stream2000: { warmUpCalls: 2, calls: 3 },
+  embeddings: { warmUpCalls: 20, calls: 40, concurrency: 8 },
   overhead: { warmUpCalls: 2_000, calls: 3_000, rounds: 3, layers: 10 },
   cacheHit: { warmUpCalls: 1_000, runs: 2, hitsPerRun: 5_000 },
   memory: { warmUpCalls: 500, calls: 10_000, step: 2_000, settledSteps: 2 },

@@ -7,9 +7,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { LONG_STREAM_MARKER, REFERENCE_API_PATH } from '../wire.js';
 import type { AnswerSet, CannedResponse } from './canned.js';
+import { answerEmbeddings, embeddingAnswers } from './embeddings.js';
 import { buildResponses } from './responses.js';
 
 const responses = buildResponses();
+const embeddings = embeddingAnswers();
+const EMBEDDINGS_PATH = '/v1/embeddings';
 /** Each scenario's endpoint and its answers (see scenarios.ts). */
 const ENDPOINTS = new Map<string, AnswerSet>([
   ['/v1/chat/completions', responses.bench],
@@ -17,6 +20,10 @@ const ENDPOINTS = new Map<string, AnswerSet>([
 ]);
 
 const server = createServer({ noDelay: true }, (request, response) => {
+  if (request.method === 'POST' && request.url === EMBEDDINGS_PATH) {
+    readBody(request, (body) => send(response, answerEmbeddings(embeddings, body)));
+    return;
+  }
   const answers = request.method === 'POST' ? ENDPOINTS.get(request.url ?? '') : undefined;
   if (answers === undefined) {
     request.resume();

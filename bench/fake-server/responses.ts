@@ -26,7 +26,8 @@ export function buildResponses(): CannedResponses {
     reference: referenceAnswers(),
     notFound: json(404, {
       error: {
-        message: 'the fake server answers POST /v1/chat/completions only',
+        message:
+          'the fake server answers POST /v1/chat/completions, /ref/v1/chat/completions and /v1/embeddings only',
         type: 'invalid_request_error',
         param: null,
         code: 'unknown_url',

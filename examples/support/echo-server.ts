@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerEmbeddings } from './letter-embeddings.js';
 import { answerNatively } from './native-echo.js';
 
 /** A running local OpenAI-compatible server. */
@@ -28,7 +29,8 @@ export interface EchoServerOptions {
  * A tiny OpenAI-compatible server on 127.0.0.1 for the examples: it answers
  * "You said: <last user message>", as JSON or as an SSE stream with a usage chunk, like
  * OpenAI's wire format. A message containing "please fail" gets a 429 with retry-after.
- * Anthropic's, Gemini's and Ollama's paths get plain answers in their own formats.
+ * Anthropic's, Gemini's and Ollama's paths get plain answers in their own formats, and
+ * `/embeddings` toy letter vectors (see letter-embeddings.ts).
  */
 export async function startEchoServer(options: EchoServerOptions = {}): Promise<EchoServer> {
   const counts = new Map<string, number>();
@@ -38,6 +40,8 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
       counts.set(body.model, count);
       const fault = options.fault?.({ model: body.model, stream: body.stream === true, count });
       if (fault !== undefined) return answerFault(fault, response);
+      const path = request.url ?? '';
+      if (answerEmbeddings(path, body as unknown as Record<string, unknown>, response)) return;
       if (!answerNatively(request.url ?? '', body as unknown as Record<string, unknown>, response))
         answer(body, response);
     });

@@ -62,6 +62,8 @@ export async function cachedEmbeddings(
   const missing = items.flatMap((item, index) => (found[index] === undefined ? [item] : []));
   if (hits > 0)
     ctx.request = { ...request, input: missing as EmbeddingContext['request']['input'] };
+  // A fallback changes the model in place, on whichever request object the inner layers hold.
+  const requested = request.model;
   let answeredBy: string;
   try {
     await next();
@@ -72,7 +74,7 @@ export async function cachedEmbeddings(
   const response = ctx.response;
   if (response === undefined) return;
   if (hits > 0) ctx.response = merged(ctx, response, found);
-  if (controls.noStore || answeredBy !== request.model) return;
+  if (controls.noStore || answeredBy !== requested) return;
   const entries = toEntries(missing, response);
   if (entries === undefined) return;
   const ttl = controls.ttl ?? options.ttl ?? target.ttl;

@@ -35,6 +35,9 @@ const TABLE_PROVIDERS: Readonly<Record<string, string>> = {
   together_ai: 'together_ai',
   openrouter: 'openrouter',
   xai: 'xai',
+  voyage: 'voyage',
+  cohere: 'cohere',
+  cohere_chat: 'cohere',
   // Bare Gemini names are Vertex AI entries in the table; shallot calls them on the Gemini API.
   'vertex_ai-language-models': 'gemini',
 };
@@ -55,7 +58,7 @@ type Environment = Readonly<Record<string, string | undefined>>;
  *
  * - `openai/gpt-4o-mini` and a bare `gpt-4o-mini` go to OpenAI; a bare name goes to the
  *   provider the price table lists for it (`claude-3-haiku-20240307` → Anthropic), else by
- *   its prefix (`claude-`, `gemini-`), else to OpenAI.
+ *   its prefix (`claude-`, `gemini-`, `voyage-`), else to OpenAI.
  * - `name/model`, where the client configured `providers: { name: { apiBase } }`, goes to
  *   that OpenAI-compatible endpoint.
  * - Any model with a call-level `apiBase` and an unknown prefix goes, whole, to that
@@ -135,6 +138,8 @@ function providerOfBareModel(model: string): string {
   if (fromTable !== undefined) return fromTable;
   if (model.startsWith('claude-')) return 'anthropic';
   if (model.startsWith('gemini-')) return 'gemini';
+  // The table lists Voyage's models only with their prefix (voyage/voyage-3.5).
+  if (model.startsWith('voyage-')) return 'voyage';
   return 'openai';
 }
 

@@ -38,6 +38,24 @@ describe.concurrent('examples', () => {
     ]);
   });
 
+  it('embeddings embeds through the same onion: callbacks, cost, a nearest document, per-input cache, a mock', async () => {
+    const output = await example('embeddings');
+    expect(output.split('\n')).toEqual([
+      'Embed four documents:',
+      '  aembedding: 4 input(s), 0 from the cache, 21 tokens paid, $0.00000042',
+      '  4 vectors of 26 dimensions',
+      'Embed a query as a Float32Array, and find the nearest document:',
+      '  aembedding: 1 input(s), 0 from the cache, 2 tokens paid, $0.00000004',
+      '  nearest: "A shallot is a small onion" (cosine 0.911)',
+      'Embed the four again with one new document (only the new one is sent):',
+      '  aembedding: 5 input(s), 4 from the cache, 7 tokens paid, $0.00000014',
+      'A test double: mockResponse with one vector per input, no server at all:',
+      '  [[0.1,0.2],[0.3,0.4]]',
+      '  aembedding: 2 input(s), 0 from the cache, 2 tokens paid, $0.00000004',
+      '',
+    ]);
+  });
+
   it('streaming ends every call once: read, break, finalResponse and abort', async () => {
     const output = await example('streaming');
     expect(output).toContain('text: You said: one two three four five');

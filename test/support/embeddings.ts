@@ -104,10 +104,18 @@ export function inputsOf(request: ReceivedRequest): string[] {
   );
 }
 
+/** How the fake answers: the width, the encoding, the tokens each input counts, the model it names. */
+export interface EmbeddingsBodyOptions {
+  width?: number;
+  encoding?: 'base64' | 'float';
+  tokensEach?: number;
+  model?: string;
+}
+
 /** An OpenAI `/v1/embeddings` body for `texts`: base64 or floats, listed in reverse to check the ordering by index. */
 export function openAIEmbeddingsBody(
   texts: readonly string[],
-  options: { width?: number; encoding?: 'base64' | 'float'; tokensEach?: number } = {},
+  options: EmbeddingsBodyOptions = {},
 ): string {
   const width = options.width ?? 8;
   const data = texts.map((text, index) => ({
@@ -120,15 +128,13 @@ export function openAIEmbeddingsBody(
   return JSON.stringify({
     object: 'list',
     data: data.reverse(),
-    model: 'text-embedding-3-small',
+    model: options.model ?? 'text-embedding-3-small',
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   });
 }
 
 /** A fake reply that answers each OpenAI-format embeddings request with one vector per input. */
-export function openAIEmbeddingsReply(
-  options: { width?: number; encoding?: 'base64' | 'float'; tokensEach?: number } = {},
-): FakeReply {
+export function openAIEmbeddingsReply(options: EmbeddingsBodyOptions = {}): FakeReply {
   return {
     headers: { 'content-type': 'application/json' },
     respond: (request) => ({
@@ -138,5 +144,63 @@ export function openAIEmbeddingsReply(
         width: options.width ?? (request.body.dimensions as number | undefined) ?? 8,
       }),
     }),
+  };
+}
+
+/**
+ * The vectors of the `written-*-embeddings*.json` fixtures by index, as their README states:
+ * float32-exact values, so that tests compare them exactly.
+ */
+export const WRITTEN_VECTORS: readonly (readonly number[])[] = [
+  [0.5, -0.25, 0.125, 1],
+  [-1, 0.75, 0.0625, -0.5],
+  [0.25, 0.25, -0.125, 2],
+];
+
+/** The texts of a Gemini `batchEmbedContents` request, one per item of its `requests`. */
+export function geminiInputsOf(request: ReceivedRequest): string[] {
+  const items = request.body.requests as Array<{ content: { parts: Array<{ text: string }> } }>;
+  return items.map((item) => item.content.parts.map((part) => part.text).join(''));
+}
+
+/**
+ * A fake reply that answers each Gemini `batchEmbedContents` request with one vector per text
+ * in request order, and no usage (Gemini reports none for this method).
+ */
+export function geminiEmbeddingsReply(options: { width?: number } = {}): FakeReply {
+  return {
+    respond: (request) => {
+      const items = request.body.requests as Array<{ outputDimensionality?: number }>;
+      const width = options.width ?? items[0]?.outputDimensionality ?? 8;
+      return {
+        body: JSON.stringify({
+          embeddings: geminiInputsOf(request).map((text) => ({ values: vectorFor(text, width) })),
+        }),
+      };
+    },
+  };
+}
+
+/**
+ * A fake reply that answers each Ollama `/api/embed` request with one vector per text, in
+ * input order, and `prompt_eval_count` of `tokensEach` (default 5) per text.
+ */
+export function ollamaEmbeddingsReply(
+  options: { width?: number; tokensEach?: number } = {},
+): FakeReply {
+  return {
+    respond: (request) => {
+      const texts = inputsOf(request);
+      const width = options.width ?? (request.body.dimensions as number | undefined) ?? 8;
+      return {
+        body: JSON.stringify({
+          model: request.body.model,
+          embeddings: texts.map((text) => vectorFor(text, width)),
+          total_duration: 1000,
+          load_duration: 100,
+          prompt_eval_count: texts.length * (options.tokensEach ?? 5),
+        }),
+      };
+    },
   };
 }

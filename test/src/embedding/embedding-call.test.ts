@@ -146,4 +146,17 @@ describe('client.embedding()', () => {
     expect(failure).toBeInstanceOf(ValidationError);
     expect(fake.requests).toHaveLength(0);
   });
+
+  it('resolves a bare embedding model name through the price table to its provider (voyage-3.5 to Voyage)', async () => {
+    const client = createClient();
+    const providers: Array<string | null> = [];
+    client.successCallback = [
+      (kwargs: { litellm_params: { custom_llm_provider: string | null } }) =>
+        providers.push(kwargs.litellm_params.custom_llm_provider),
+    ];
+    await client.embedding({ model: 'voyage-3.5', input: 'a', mockResponse: [[1, 2]] });
+    await client.embedding({ model: 'text-embedding-3-small', input: 'a', mockResponse: [[1, 2]] });
+    await client.flush();
+    expect(providers).toEqual(['voyage', 'openai']);
+  });
 });
