@@ -33,6 +33,8 @@ function copy<T>(value: T, state: CopyState, path: object[], copies: unknown[]):
   if (Array.isArray(value)) {
     const known = state.arrays.indexOf(value);
     if (known >= 0) return state.arrayCopies[known] as T;
+    // A vector of an embedding: thousands of numbers, copied in one step.
+    if (typeof value[0] === 'number' && value.every(isNumber)) return value.slice() as T;
     const items = new Array<unknown>(value.length);
     state.arrays.push(value);
     state.arrayCopies.push(items);
@@ -64,6 +66,10 @@ function copy<T>(value: T, state: CopyState, path: object[], copies: unknown[]):
   path.pop();
   copies.pop();
   return fields as T;
+}
+
+function isNumber(item: unknown): boolean {
+  return typeof item === 'number';
 }
 
 function copyError(

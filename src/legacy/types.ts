@@ -1,3 +1,4 @@
+import type { EmbeddingResponse, EmbeddingVector } from '../types/embedding.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../types/openai.js';
 import type { CustomLogger } from './custom-logger.js';
 import type { CallbackKwargs } from './kwargs.js';
@@ -12,12 +13,16 @@ export type CallbackFunction = BivariantCallback['callback'];
 
 /**
  * Declared as a method so that its parameters are bivariant: a success callback may type its
- * second parameter as `ChatCompletion`, as LiteLLM's examples do.
+ * second parameter as `ChatCompletion`, as LiteLLM's examples do (or `EmbeddingResponse`).
  */
 interface BivariantCallback {
   callback(
     kwargs: CallbackKwargs,
-    completionResponse: ChatCompletion | ChatCompletionChunk | null,
+    completionResponse:
+      | ChatCompletion
+      | ChatCompletionChunk
+      | EmbeddingResponse<EmbeddingVector>
+      | null,
     startTime: Date,
     endTime: Date | null,
   ): unknown;

@@ -8,7 +8,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, useFakeProvider } from '../support/fake-provider.js';
+import { inputsOf, openAIEmbeddingsBody } from '../support/embeddings.js';
+import { type FakeReply, fixture, useFakeProvider } from '../support/fake-provider.js';
 import { itWithPostgres, POSTGRES_URL, postgresUp } from '../support/postgres.js';
 import {
   cleanUpRedisAfterAll,
@@ -46,7 +47,18 @@ const MODEL = 'openai/gpt-4o-mini';
 
 // One fake per wire format; a stream request answered with JSON is replayed as chunks, so one
 // recorded answer serves plain and streamed calls alike.
-const OPENAI_REPLY = { body: fixture('openai-chat.json') };
+/** OpenAI's chat answer, or one vector per input for the embeddings snippets. */
+const OPENAI_REPLY: FakeReply = {
+  body: fixture('openai-chat.json'),
+  respond: (request) =>
+    request.path.endsWith('/embeddings')
+      ? {
+          body: openAIEmbeddingsBody(inputsOf(request), {
+            width: Number(request.body.dimensions ?? 8),
+          }),
+        }
+      : {},
+};
 const ANTHROPIC_REPLY = { body: fixture('anthropic-messages.json') };
 const GEMINI_REPLY = { body: fixture('written-gemini-generate-content-thinking.json') };
 const openai = useFakeProvider({ reply: OPENAI_REPLY });

@@ -22,16 +22,16 @@ interface Seen {
 /** A handler that keeps every event it gets, in order. */
 class Keeper extends CustomLogger {
   readonly seen: Seen[] = [];
-  logPreApiCall(_model: string, messages: unknown, kwargs: CallbackKwargs) {
+  override logPreApiCall(_model: string, messages: unknown, kwargs: CallbackKwargs) {
     this.seen.push({ event: 'pre', kwargs, messages });
   }
-  logPostApiCall(kwargs: CallbackKwargs, response: unknown) {
+  override logPostApiCall(kwargs: CallbackKwargs, response: unknown) {
     this.seen.push({ event: 'post', kwargs, response });
   }
-  async asyncLogSuccessEvent(kwargs: CallbackKwargs, response: unknown) {
+  override async asyncLogSuccessEvent(kwargs: CallbackKwargs, response: unknown) {
     this.seen.push({ event: 'success', kwargs, response });
   }
-  async asyncLogFailureEvent(kwargs: CallbackKwargs) {
+  override async asyncLogFailureEvent(kwargs: CallbackKwargs) {
     this.seen.push({ event: 'failure', kwargs });
   }
 }

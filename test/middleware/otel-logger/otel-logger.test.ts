@@ -34,6 +34,7 @@ import {
 import { type OtelLoggerOptions, otelLogger } from 'shallot/middleware/otel-logger';
 import { Agent, type Dispatcher } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openAIEmbeddingsReply } from '../../support/embeddings.js';
 import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { collect, rejectionOf } from '../../support/streams.js';
 
@@ -148,6 +149,27 @@ function endMs(span: ReadableSpan): number {
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('otelLogger()', () => {
+  it('names an embedding call’s span embeddings {model}, with the operation, encoding, width and input tokens', async () => {
+    fake.reply(openAIEmbeddingsReply({ tokensEach: 3 }));
+    const client = tracedClient();
+    await client.embedding({
+      model: 'openai/text-embedding-3-small',
+      input: ['a', 'b'],
+      dimensions: 4,
+    });
+    await client.flush();
+    const span = theCallSpan();
+    expect(span.name).toBe('embeddings text-embedding-3-small');
+    expect(span.attributes).toMatchObject({
+      'gen_ai.operation.name': 'embeddings',
+      'gen_ai.request.model': 'text-embedding-3-small',
+      'gen_ai.request.encoding_formats': ['float'],
+      'gen_ai.embeddings.dimension.count': 4,
+      'gen_ai.usage.input_tokens': 6,
+    });
+    expect(span.attributes['gen_ai.request.stream']).toBeUndefined();
+  });
+
   it('traces a plain call as a CLIENT span with GenAI attributes, a child of the active span', async () => {
     fake.reply({ body: fixture('openai-chat.json') });
     const client = tracedClient();

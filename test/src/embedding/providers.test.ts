@@ -7,8 +7,11 @@
 import {
   AuthenticationError,
   type CallbackKwargs,
+  type CallCost,
   type ClientOptions,
+  CustomLogger,
   createClient,
+  type Middleware,
   NotFoundError,
   type ProviderOptions,
   RateLimitError,
@@ -18,12 +21,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   geminiEmbeddingsReply,
   geminiInputsOf,
+  inputsOf,
   ollamaEmbeddingsReply,
   openAIEmbeddingsReply,
   vectorFor,
   WRITTEN_VECTORS,
 } from '../../support/embeddings.js';
-import { fixture, type ReceivedRequest, useFakeProvider } from '../../support/fake-provider.js';
+import {
+  type FakeReply,
+  fixture,
+  type ReceivedRequest,
+  useFakeProvider,
+} from '../../support/fake-provider.js';
 
 const KEY = 'sk-embeddings-providers-key';
 
@@ -305,7 +314,10 @@ describe('the OpenAI-compatible family', () => {
 
   it('a user-named endpoint (local/x) speaks OpenAI’s wire at its apiBase, with no key and no authorization', async () => {
     fake.reply(openAIEmbeddingsReply());
-    const client = createClient({ providers: { local: { apiBase: fake.url } } });
+    const client = createClient({
+      providers: { local: { apiBase: fake.url } },
+      pricing: { 'local/x': { inputCostPerToken: 0, outputCostPerToken: 0 } },
+    });
     const answer = await client.embedding({ model: 'local/x', input: 'a cat', user: 'u-1' });
     const request = onlyRequest();
     expect(request.path).toBe('/v1/embeddings');
@@ -359,7 +371,16 @@ describe('Gemini', () => {
   it('reads the documented answer for a list of texts; with no usage from Gemini, the prompt tokens are estimated and the record says so', async () => {
     fake.reply({ body: fixture('written-gemini-embeddings.json') });
     const { client, successes } = gemini();
-    const answer = await client.embedding({ model, input: ['a cat', 'a dog'] });
+    let cost: CallCost | undefined;
+    const seeCost: Middleware = async (ctx, next) => {
+      await next();
+      cost = ctx.cost;
+    };
+    const answer = await client.embedding({
+      model,
+      input: ['a cat', 'a dog'],
+      middleware: [seeCost],
+    });
     expect(geminiInputsOf(onlyRequest())).toEqual(['a cat', 'a dog']);
     expect(vectorsOf(answer)).toEqual(written(2));
     expect(answer.model).toBe('gemini-embedding-001');
@@ -372,6 +393,9 @@ describe('Gemini', () => {
       input_tokens: answer.usage.prompt_tokens,
       estimated_tokens: true,
     });
+    expect(cost?.estimated).toBe(true);
+    expect(cost?.total).toBeGreaterThan(0);
+    expect(successes[0]?.response_cost).toBe(cost?.total);
   });
 
   it('splits 250 texts into batches of 100, 100 and 50, and merges the vectors in input order', async () => {
@@ -463,5 +487,97 @@ describe('an error status of the OpenAI format', () => {
     expect(failure).toMatchObject({ status: 401, provider: 'openai', retryable: false });
     expect((failure as Error).message).toContain('Incorrect API key provided');
     expect(fake.requests).toHaveLength(1);
+  });
+});
+
+describe('batches at each provider’s limit', () => {
+  /** Each provider's documented inputs a request, with how it is configured and answered. */
+  const LIMITS: ReadonlyArray<{
+    model: string;
+    limit: number;
+    configure: () => ReturnType<typeof createClient>;
+    reply: () => FakeReply;
+    inputsOf: (request: ReceivedRequest) => string[];
+  }> = [
+    {
+      model: 'cohere/embed-v4.0',
+      limit: 96,
+      configure: () => clientOf('cohere'),
+      reply: () => openAIEmbeddingsReply({ width: 4 }),
+      inputsOf,
+    },
+    {
+      model: 'mistral/mistral-embed',
+      limit: 128,
+      configure: () => clientOf('mistral'),
+      reply: () => openAIEmbeddingsReply({ width: 4 }),
+      inputsOf,
+    },
+    {
+      model: 'ollama/all-minilm',
+      limit: 256,
+      configure: () => clientOf('ollama', { apiBase: origin() }),
+      reply: () => ollamaEmbeddingsReply({ width: 4 }),
+      inputsOf,
+    },
+    {
+      model: 'voyage/voyage-3.5',
+      limit: 1000,
+      configure: () => clientOf('voyage'),
+      reply: () => openAIEmbeddingsReply({ width: 4 }),
+      inputsOf,
+    },
+    {
+      model: 'gemini/gemini-embedding-001',
+      limit: 100,
+      configure: () => clientOf('gemini', { apiBase: `${origin()}/v1beta` }),
+      reply: () => geminiEmbeddingsReply({ width: 4 }),
+      inputsOf: geminiInputsOf,
+    },
+  ];
+
+  for (const { model, limit, configure, reply, inputsOf: textsOf } of LIMITS) {
+    it(`${model}: ${2 * limit + 7} texts go in requests of ${limit}, ${limit} and 7, merged in input order with the usage summed`, async () => {
+      fake.reply(reply());
+      const texts = Array.from({ length: 2 * limit + 7 }, (_unused, index) => `text ${index}`);
+      const answer = await configure().embedding({ model, input: texts });
+      const sent = fake.requests
+        .map(textsOf)
+        .sort((first, second) => texts.indexOf(first[0] ?? '') - texts.indexOf(second[0] ?? ''));
+      expect(sent).toEqual([
+        texts.slice(0, limit),
+        texts.slice(limit, 2 * limit),
+        texts.slice(2 * limit),
+      ]);
+      expect(vectorsOf(answer)).toEqual(texts.map((text) => vectorFor(text, 4)));
+      if (!model.startsWith('gemini/')) expect(answer.usage.prompt_tokens).toBe(texts.length * 5);
+    });
+  }
+
+  it('a batched call is one attempt: one pre-API and one post-API event, the whole input in complete_input_dict, one success', async () => {
+    fake.reply(openAIEmbeddingsReply({ width: 4 }));
+    const events: Array<{ event: string; input: unknown }> = [];
+    class Events extends CustomLogger {
+      override logPreApiCall(_model: string, _messages: unknown, kwargs: CallbackKwargs): void {
+        events.push({ event: 'pre', input: kwargs.additional_args.complete_input_dict?.input });
+      }
+      override logPostApiCall(kwargs: CallbackKwargs): void {
+        events.push({ event: 'post', input: kwargs.additional_args.complete_input_dict?.input });
+      }
+      override logSuccessEvent(kwargs: CallbackKwargs): void {
+        events.push({ event: 'success', input: kwargs.standard_logging_object?.embedding?.inputs });
+      }
+    }
+    const client = clientOf('cohere');
+    client.callbacks.push(new Events());
+    const texts = Array.from({ length: 200 }, (_unused, index) => `text ${index}`);
+    await client.embedding({ model: 'cohere/embed-v4.0', input: texts });
+    await client.flush();
+    expect(fake.requests).toHaveLength(3);
+    expect(events).toEqual([
+      { event: 'pre', input: texts },
+      { event: 'post', input: texts },
+      { event: 'success', input: 200 },
+    ]);
   });
 });
