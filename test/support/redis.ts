@@ -3,9 +3,9 @@
  * does not (skips, with a message, on a laptop; fails under CI), and this run's namespace (a
  * key prefix of its own, a TTL on every key, deleted after the file's tests).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { CacheOptions, RedisStoreOptions } from 'shallot';
+import { Cache, type CacheOptions, type RedisStoreOptions } from 'shallot';
 import { afterAll, expect } from 'vitest';
 import { serviceGate } from './services.js';
 
@@ -157,5 +157,29 @@ export async function redisProxy(): Promise<StoppableProxy> {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Where a test's cache keeps its entries. */
+export type TestCacheKind = 'local' | 'redis';
+
+/**
+ * For the cache tests of a file: a function that makes a fresh `Cache` of either kind, each in
+ * a namespace of its own (Redis ones in this run's namespace), all closed after the file's
+ * tests, and this run's Redis keys deleted.
+ */
+export function useTestCaches(): (kind: TestCacheKind) => Cache {
+  cleanUpRedisAfterAll();
+  const caches: Cache[] = [];
+  afterAll(async () => {
+    for (const cache of caches) await cache.close();
+  });
+  return (kind) => {
+    const namespace = `test-${randomUUID()}`;
+    const cache = new Cache(
+      kind === 'redis' ? redisCacheOptions({ namespace }) : { type: kind, namespace },
+    );
+    caches.push(cache);
+    return cache;
   };
 }

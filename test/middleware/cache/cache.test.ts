@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import {
-  Cache,
   type CallCost,
   type ChatCompletionChunk,
   type Context,
@@ -8,13 +6,13 @@ import {
   RateLimitError,
   type RedisStore,
 } from 'shallot';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import {
-  cleanUpRedisAfterAll,
   itWithRedis,
   REDIS_TEST_PREFIX,
-  redisCacheOptions,
+  type TestCacheKind,
+  useTestCaches,
 } from '../../support/redis.js';
 import { collect } from '../../support/streams.js';
 
@@ -26,21 +24,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-cleanUpRedisAfterAll();
-const caches: Cache[] = [];
-afterAll(async () => {
-  for (const cache of caches) await cache.close();
-});
+const freshCache = useTestCaches();
 
-type Kind = 'local' | 'redis';
+type Kind = TestCacheKind;
 
 /** A client on the fake provider with a fresh cache of this kind, in its own namespace. */
 function cachedClient(kind: Kind) {
-  const namespace = `test-${randomUUID()}`;
-  const cache = new Cache(
-    kind === 'redis' ? redisCacheOptions({ namespace }) : { type: kind, namespace },
-  );
-  caches.push(cache);
+  const cache = freshCache(kind);
   const client = createClient({ providers: { openai: { apiKey: API_KEY, apiBase: fake.url } } });
   client.cache = cache;
   const seen: Array<{

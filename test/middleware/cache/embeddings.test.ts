@@ -1,28 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { Cache, type CallbackKwargs, type CallRecord, createClient } from 'shallot';
-import { afterAll, describe, expect, it } from 'vitest';
+import { type CallbackKwargs, type CallRecord, createClient } from 'shallot';
+import { describe, expect, it } from 'vitest';
 import { inputsOf, openAIEmbeddingsReply, vectorFor } from '../../support/embeddings.js';
 import { useFakeProvider } from '../../support/fake-provider.js';
-import { cleanUpRedisAfterAll, itWithRedis, redisCacheOptions } from '../../support/redis.js';
+import { itWithRedis, type TestCacheKind, useTestCaches } from '../../support/redis.js';
 
 const fake = useFakeProvider({ reply: openAIEmbeddingsReply({ tokensEach: 3 }) });
 const model = 'openai/text-embedding-3-small';
 
-cleanUpRedisAfterAll();
-const caches: Cache[] = [];
-afterAll(async () => {
-  for (const cache of caches) await cache.close();
-});
+const freshCache = useTestCaches();
 
-type Kind = 'local' | 'redis';
+type Kind = TestCacheKind;
 
 /** A client with a fresh cache of this kind, keeping each success event's kwargs. */
 function cachedClient(kind: Kind) {
-  const namespace = `embed-${randomUUID()}`;
-  const cache = new Cache(
-    kind === 'redis' ? redisCacheOptions({ namespace }) : { type: kind, namespace },
-  );
-  caches.push(cache);
+  const cache = freshCache(kind);
   const client = createClient({ providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } } });
   client.cache = cache;
   const successes: CallbackKwargs[] = [];
