@@ -29,8 +29,17 @@ export function formatLine(record: CallRecord, colors: boolean, prefix: string):
   const failed = record.status === 'failure';
   const mark = failed ? paint('✗', RED) : paint('✓', GREEN);
   const segments = [paint(printable(record.model), BOLD), `${Math.round(record.latency_ms)} ms`];
+  const embedding = record.embedding;
+  if (embedding !== undefined) {
+    const cached = embedding.cached_inputs > 0 ? ` (${embedding.cached_inputs} cached)` : '';
+    segments.push(`${embedding.inputs} input${embedding.inputs === 1 ? '' : 's'}${cached}`);
+  }
   if (record.usage !== null) {
-    segments.push(`${record.usage.prompt_tokens}→${record.usage.completion_tokens} tokens`);
+    segments.push(
+      embedding === undefined
+        ? `${record.usage.prompt_tokens}→${record.usage.completion_tokens} tokens`
+        : `${record.usage.prompt_tokens} tokens`,
+    );
   } else if (!failed) {
     segments.push('no usage');
   }

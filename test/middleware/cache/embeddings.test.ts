@@ -93,6 +93,30 @@ describe.each<Kind>(['local', 'redis'])('the cache on embedding calls, %s store'
   });
 });
 
+describe('the cache and mockResponse on embedding calls', () => {
+  it('answers a partly cached call wholly from the mock, which stands for the whole input', async () => {
+    const { client, record } = cachedClient('local');
+    await client.embedding({ model, input: 'a', mockResponse: [[1, 1]] });
+    await client.flush();
+    const answer = await client.embedding({
+      model,
+      input: ['a', 'b'],
+      mockResponse: [
+        [2, 2],
+        [3, 3],
+      ],
+    });
+    await client.flush();
+    expect(answer.data.map((item) => item.embedding)).toEqual([
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(record(1).embedding?.cached_inputs).toBe(0);
+    const cached = await client.embedding({ model, input: 'a', mockResponse: [[9, 9]] });
+    expect(cached.data[0]?.embedding).toEqual([2, 2]);
+  });
+});
+
 describe('the cache and fallbacks on embedding calls', () => {
   it('does not store the vectors a fallback model made under the model asked for', async () => {
     const { client } = cachedClient('local');

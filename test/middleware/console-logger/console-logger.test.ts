@@ -7,6 +7,7 @@ import {
 } from 'shallot';
 import { consoleLogger } from 'shallot/middleware/console-logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openAIEmbeddingsReply } from '../../support/embeddings.js';
 import { useFakeProvider } from '../../support/fake-provider.js';
 import { callsWithKey } from '../../support/keyed-calls.js';
 import { collect } from '../../support/streams.js';
@@ -70,6 +71,28 @@ describe('consoleLogger()', () => {
         new RegExp(
           `^✓ openai/gpt-4o-mini  \\d+ ms  ${usage?.prompt_tokens}→${usage?.completion_tokens} tokens  \\$${cost.replace('.', '\\.')}$`,
         ),
+      ),
+    ]);
+  });
+
+  it('prints an embedding call with its inputs, how many were cached, and its tokens', async () => {
+    fake.reply(openAIEmbeddingsReply({ tokensEach: 3 }));
+    const { client, output } = loggedClient({
+      providers: { openai: { apiKey: 'sk-test', apiBase: fake.url } },
+    });
+    client.cache = new Cache();
+    const call = (input: string[]) =>
+      client.embedding({ model: 'openai/text-embedding-3-small', input });
+    await call(['one']);
+    await client.flush(); // the cache writes after the caller has its answer
+    await call(['one', 'two']);
+    await client.flush();
+    expect(output.lines()).toEqual([
+      expect.stringMatching(
+        /^✓ openai\/text-embedding-3-small {2}\d+ ms {2}1 input {2}3 tokens {2}\$/,
+      ),
+      expect.stringMatching(
+        /^✓ openai\/text-embedding-3-small {2}\d+ ms {2}2 inputs \(1 cached\) {2}3 tokens {2}\$/,
       ),
     ]);
   });
