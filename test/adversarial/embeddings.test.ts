@@ -15,6 +15,7 @@ import {
   geminiEmbeddingsReply,
   geminiInputsOf,
   openAIEmbeddingsReply,
+  vectorFor,
   WRITTEN_VECTORS,
 } from '../support/embeddings.js';
 import { type FakeReply, fixture, useFakeProvider } from '../support/fake-provider.js';
@@ -159,9 +160,9 @@ const HOSTILE_BODIES: readonly HostileCase[] = [
     names: 'expected 2 embeddings',
   },
   {
-    label: '100,000 vectors for two inputs',
+    label: '10,000 vectors for two inputs',
     format: 'openai',
-    body: openAIBody(`[${Array.from({ length: 100_000 }, () => '{}').join(',')}]`),
+    body: openAIBody(`[${Array.from({ length: 10_000 }, () => '{}').join(',')}]`),
     names: 'expected 2 embeddings',
   },
   {
@@ -222,7 +223,12 @@ const HOSTILE_BODIES: readonly HostileCase[] = [
   },
   { label: 'a body that is an array', format: 'openai', body: '[]', names: 'the body' },
   { label: 'a body that is null', format: 'openai', body: 'null', names: 'the body' },
-  { label: 'a body that is not JSON', format: 'openai', body: '{"data":[', names: 'openai' },
+  {
+    label: 'a body cut short',
+    format: 'openai',
+    body: '{"data":[',
+    names: 'not valid JSON',
+  },
   {
     label: 'a body whose embeddings sit under a top-level __proto__ key',
     format: 'gemini',
@@ -300,6 +306,49 @@ describe('a malformed embeddings answer', () => {
       });
     });
   }
+});
+
+describe('a deeply nested value where a vector or an index belongs', () => {
+  /** 100,000 nested arrays: JSON.parse reads them, a recursive JSON.stringify overflows the stack. */
+  const DEEP = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  const cases: ReadonlyArray<[EmbeddingFormat, string, string]> = [
+    ['openai', 'data[0].embedding', openAIBody(items(['0', DEEP], ['1', `"${B}"`]))],
+    ['openai', 'data[0].index', openAIBody(items([DEEP, `"${A}"`], ['1', `"${B}"`]))],
+    [
+      'gemini',
+      'embeddings[0].values',
+      `{"embeddings":[{"values":${DEEP}},{"values":${FLOATS_B}}]}`,
+    ],
+  ];
+  for (const [format, field, body] of cases) {
+    // Bug: describe() in src/providers/shared/embedding-vectors.ts runs JSON.stringify on the
+    // whole hostile value; it throws a RangeError (stack overflow), which send.ts's safety net
+    // turns into "the answer is malformed: Maximum call stack size exceeded", naming no field.
+    it(`${format}: is an InvalidResponseError naming ${field}, not a stack overflow`, async () => {
+      fake.reply({ body });
+      const counting = countingClient(format, fake.url);
+      const error = await failureOf(
+        counting.client.embedding({ model: MODEL_OF[format], input: INPUT }),
+      );
+      expect(error).toBeInstanceOf(InvalidResponseError);
+      expect(error.cause).not.toBeInstanceOf(RangeError);
+      expect(error.message).toContain(field);
+    });
+  }
+});
+
+describe('a vector value no float holds', () => {
+  // Gap: floats() checks typeof 'number' only, so JSON's 1e999 (parsed as Infinity) reaches the
+  // caller's vector; docs/embeddings-providers.md promises vectors of numbers, checked.
+  it('openai: 1e999 in a float vector is an InvalidResponseError naming data[0].embedding[0]', async () => {
+    fake.reply({ body: openAIBody(items(['0', '[1e999,0,0,0]'], ['1', `"${B}"`])) });
+    const counting = countingClient('openai', fake.url);
+    const error = await failureOf(
+      counting.client.embedding({ model: MODEL_OF.openai, input: INPUT }),
+    );
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain('data[0].embedding[0]');
+  });
 });
 
 describe('hostile keys in an answer that is otherwise sound', () => {
@@ -623,9 +672,56 @@ describe('a batch that fails', () => {
     expect(await counting.terminalEvents()).toBe(1);
     expect(counting.failures).toHaveLength(1);
     expect(counting.failures[0]?.exception).toMatchObject({
-      code: error.code,
-      message: error.message,
+      code: 'internal_server',
+      message: (error as InternalServerError).message,
     });
+  });
+
+  it('a batch that fails first stops the call from sending any batch not yet sent: at most four go out of ten', async () => {
+    fake.reply({
+      respond: (request) =>
+        geminiInputsOf(request)[0] === 'text 0'
+          ? { status: 503, body: '{"error":{"code":503,"message":"busy","status":"UNAVAILABLE"}}' }
+          : { hang: true },
+    });
+    const counting = countingClient('gemini', fake.url);
+    const many = Array.from({ length: 1000 }, (_unused, index) => `text ${index}`);
+    const error = await failureOf(
+      counting.client.embedding({ model: MODEL_OF.gemini, input: many }),
+    );
+    expect(error).toBeInstanceOf(ShallotError);
+    expect(error.status).toBe(503);
+    expect(await counting.terminalEvents()).toBe(1);
+    expect(fake.requests.length).toBeLessThanOrEqual(4);
+  });
+
+  it('a retry after a failed batch sends every batch again and answers the call once, in order', async () => {
+    const sound = geminiEmbeddingsReply({ width: 4 });
+    let failed = false;
+    fake.reply({
+      respond: (request) => {
+        if (!failed && geminiInputsOf(request)[0] === 'text 100') {
+          failed = true;
+          return {
+            status: 500,
+            body: '{"error":{"code":500,"message":"boom","status":"INTERNAL"}}',
+          };
+        }
+        return sound.respond?.(request) ?? {};
+      },
+    });
+    const counting = countingClient('gemini', fake.url, { retry: { baseDelayMs: 1 } });
+    const answer = await counting.client.embedding({
+      model: MODEL_OF.gemini,
+      input: texts,
+      numRetries: 1,
+    });
+    expect(answer.data.map((item) => item.embedding)).toEqual(
+      texts.map((text) => vectorFor(text, 4)),
+    );
+    expect(fake.requests).toHaveLength(6);
+    expect(await counting.terminalEvents()).toBe(1);
+    expect(counting.successes).toHaveLength(1);
   });
 
   it('a malformed second batch, the others sound, fails the call once with an InvalidResponseError', async () => {

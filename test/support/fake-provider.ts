@@ -63,6 +63,8 @@ export interface FakeProvider {
   readonly connections: number;
   /** Resolves when the client has closed the connection of the response with this index. */
   clientGone(index: number): Promise<void>;
+  /** Forgets the requests received so far: the next one has index 0 again. */
+  forget(): void;
   /** Scripts the next replies, answered in order; the last one repeats. Replaces any earlier script. */
   reply(...replies: FakeReply[]): void;
   close(): Promise<void>;
@@ -83,8 +85,10 @@ async function startFakeProvider(): Promise<FakeProvider> {
   const requests: ReceivedRequest[] = [];
   const gone: Array<Promise<void>> = [];
 
+  let arrived = 0;
   const server = await startLocalServer((request, response) => {
-    const index = requests.length;
+    // Counted as it arrives: bodies of concurrent requests may finish reading in any order.
+    const index = arrived++;
     gone[index] = new Promise((resolve) => response.on('close', () => resolve()));
     readBody(request).then((text) => {
       const received: ReceivedRequest = {
@@ -107,6 +111,11 @@ async function startFakeProvider(): Promise<FakeProvider> {
       return server.connections;
     },
     clientGone: (index) => gone[index] ?? Promise.reject(new Error(`no request ${index}`)),
+    forget: () => {
+      requests.length = 0;
+      gone.length = 0;
+      arrived = 0;
+    },
     reply: (...replies) => {
       queue.length = 0;
       queue.push(...replies);
@@ -152,7 +161,7 @@ export function useFakeProvider(setup: FakeProviderSetup = {}): FakeProvider {
   });
   afterAll(() => current().close());
   beforeEach(() => {
-    current().requests.length = 0;
+    current().forget();
     current().reply(...script);
   });
   return {
@@ -166,6 +175,7 @@ export function useFakeProvider(setup: FakeProviderSetup = {}): FakeProvider {
       return current().connections;
     },
     clientGone: (index) => current().clientGone(index),
+    forget: () => current().forget(),
     reply: (...replies) => current().reply(...replies),
     close: () => current().close(),
   };

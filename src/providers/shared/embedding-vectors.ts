@@ -67,7 +67,9 @@ export class EmbeddingAnswerReader {
     return new InvalidResponseError({
       provider: name,
       model,
-      body: this.#body,
+      // Not the body itself: a hostile one may be megabytes, which masking and every copy of
+      // the error would walk again. The message names the field at fault.
+      body: describe(this.#body),
       message: `${name}/${model}: the answer is malformed: ${problem}.`,
     });
   }
@@ -110,9 +112,12 @@ export class EmbeddingAnswerReader {
     }
     if (value.length === 0) throw this.malformed(`${field}: the vector is empty`);
     for (let position = 0; position < value.length; position++) {
-      if (typeof value[position] !== 'number') {
+      const item = value[position];
+      // JSON's 1e999 parses to Infinity, which no float32 vector holds.
+      if (typeof item !== 'number' || !Number.isFinite(item)) {
+        const expected = typeof item === 'number' ? 'a finite number' : 'a number';
         throw this.malformed(
-          `${field}[${position}]: expected a number, received ${describe(value[position])}`,
+          `${field}[${position}]: expected ${expected}, received ${describe(item)}`,
         );
       }
     }
@@ -178,9 +183,18 @@ export class IndexedSlots<T> {
   }
 }
 
-/** A short, printable form of a value for an error message: its JSON, cut at 60 characters. */
+/**
+ * A short, printable form of a value for an error message: a string quoted and cut at 60
+ * characters, a container by its kind and size. A container is never serialised: a hostile one
+ * may be nested past the stack, or megabytes long.
+ */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value) ?? String(value);
-  return json.length > 60 ? `${json.slice(0, 60)}...` : json;
+  if (typeof value === 'string') {
+    const quoted = JSON.stringify(value.length > 60 ? value.slice(0, 60) : value);
+    return value.length > 60 ? `${quoted}...` : quoted;
+  }
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value !== null && typeof value === 'object') return 'an object';
+  return String(value);
 }
