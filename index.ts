@@ -12,11 +12,6 @@ import { Client } from './src/client/client.js';
 import type { ClientOptions } from './src/client/options.js';
 
 export { MemoryStore, type MemoryStoreOptions } from './src/cache/memory-store.js';
-export {
-  type RedisConnection,
-  RedisStore,
-  type RedisStoreOptions,
-} from './src/cache/redis-store.js';
 export type { Client, FlushOptions } from './src/client/client.js';
 export type {
   CallbackErrorHandler,

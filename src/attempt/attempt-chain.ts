@@ -6,8 +6,9 @@ import { prepare } from './prepare.js';
 type Chain = (ctx: CallContext) => Promise<void>;
 
 /**
- * The inner onion, run once per attempt: `prepare` (provider transform), the client's
- * attempt middleware, the call's own attempt middleware (`ctx.useAttempt`), then the
+ * The inner onion, run once per attempt: the call's routing layers
+ * (`ctx.useAttempt(layer, { beforePrepare: true })`), `prepare` (provider transform), the
+ * client's attempt middleware, the call's own attempt middleware (`ctx.useAttempt`), then the
  * transport. A resilience layer may run it more than once for one call.
  */
 export class AttemptChain {
@@ -27,7 +28,14 @@ export class AttemptChain {
     ctx.providerRequest = undefined;
     ctx.providerResponse = undefined;
     const extra = ctx.attemptMiddleware;
-    if (extra.length === 0) return this.#composed(ctx);
-    return compose<CallContext>([prepare, ...this.#middleware, ...extra, this.#transport])(ctx);
+    const route = ctx.routeMiddleware;
+    if (extra.length === 0 && route.length === 0) return this.#composed(ctx);
+    return compose<CallContext>([
+      ...route,
+      prepare,
+      ...this.#middleware,
+      ...extra,
+      this.#transport,
+    ])(ctx);
   }
 }

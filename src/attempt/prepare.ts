@@ -12,6 +12,9 @@ import { assertCredentials } from '../providers/registry.js';
  */
 export function prepare(ctx: Context, next: Next): Promise<void> {
   const provider = ctx.provider;
+  const routeHeaders = ctx.route?.headers;
+  const headers =
+    routeHeaders === undefined ? ctx.options.headers : { ...ctx.options.headers, ...routeHeaders };
   if (ctx.options.mockResponse === undefined) assertCredentials(provider);
   if (ctx.kind === 'embedding') {
     const items = embeddingItems(ctx.request.input);
@@ -19,14 +22,14 @@ export function prepare(ctx: Context, next: Next): Promise<void> {
       request: ctx.request,
       items,
       provider,
-      headers: ctx.options.headers,
+      headers,
     });
     return next();
   }
   ctx.providerRequest = provider.adapter.buildRequest({
     request: ctx.request,
     provider,
-    headers: ctx.options.headers,
+    headers,
     stream: ctx.isStream,
   });
   return next();

@@ -103,6 +103,19 @@ export class RedisStore implements CacheStore {
     });
   }
 
+  /**
+   * Runs commands of your own on the store's connection, holding the process only while they
+   * run (an idle store lets a script end): what a layer that keeps shared state in Redis uses
+   * (the router's cooldowns and usage). The store's `keyPrefix` applies to the keys of every
+   * command ioredis knows the keys of (`EVAL` and `EVALSHA` included).
+   *
+   * @example
+   * const count = await store.run((redis) => redis.call('INCR', 'my-counter'));
+   */
+  run<T>(commands: (redis: RedisConnection) => Promise<T>): Promise<T> {
+    return this.#run(commands);
+  }
+
   /** The ioredis client, for commands of your own; it then holds the process until `close()`. */
   client(): Promise<RedisConnection> {
     this.#handedOver = true;

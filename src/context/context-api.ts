@@ -4,6 +4,7 @@ import type { CallCost } from '../cost/types.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import type { ResolvedProvider } from '../providers/provider.js';
 import type { ResolvedRedaction } from '../record/redact.js';
+import type { Secret } from '../secrets/secret.js';
 import type { CompletionStream } from '../stream/completion-stream.js';
 import type {
   EmbeddingEncoding,
@@ -135,9 +136,17 @@ export interface ContextBase {
   /**
    * Adds a layer to this call's attempt chain, between the provider transform and the
    * transport: it runs once per attempt (a retry runs it again) and sees the exact
-   * `ctx.providerRequest` before it is sent.
+   * `ctx.providerRequest` before it is sent. With `{ beforePrepare: true }` it runs before the
+   * provider transform instead, where it may choose where the attempt goes (`ctx.request.model`,
+   * `ctx.route`): what a router does.
    */
-  useAttempt(middleware: Middleware): void;
+  useAttempt(middleware: Middleware, options?: AttemptLayerOptions): void;
+  /**
+   * Where the current attempt goes, over the call's own options: a base URL, a key, an API
+   * version, headers. A layer that runs before the provider transform sets it (a router, for
+   * the deployment it chose); `ctx.provider` resolves with it. Undefined: the call's options.
+   */
+  route: AttemptRoute | undefined;
   /**
    * Runs `task` off the hot path, after the current turn of the event loop and in order with
    * other deferred work; a promise it returns is tracked. `client.flush()` waits for it, and
@@ -164,6 +173,24 @@ export interface ContextBase {
    * events stay in order: this attempt's failure before the next attempt's pre-API event.
    */
   onAttemptFailure(listener: AttemptFailureListener): void;
+}
+
+/** Options of {@link ContextBase.useAttempt}. */
+export interface AttemptLayerOptions {
+  /** Run before the provider transform, not after it. @default false */
+  beforePrepare?: boolean;
+}
+
+/** Where an attempt goes, over the call's options (see {@link ContextBase.route}). */
+export interface AttemptRoute {
+  /** The base URL. */
+  apiBase?: string;
+  /** The key, as a {@link Secret} so that it never prints unmasked. */
+  apiKey?: Secret;
+  /** The API version (Azure). */
+  apiVersion?: string;
+  /** Headers sent with the attempt, over the call's. */
+  headers?: Record<string, string>;
 }
 
 /** A failed attempt that another attempt follows. */

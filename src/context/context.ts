@@ -26,6 +26,8 @@ import { CallAbort } from './call-abort.js';
 import type {
   AttemptFailure,
   AttemptFailureListener,
+  AttemptLayerOptions,
+  AttemptRoute,
   Attempts,
   CallKind,
   CompletionContext,
@@ -49,6 +51,8 @@ import type {
 export type {
   AttemptFailure,
   AttemptFailureListener,
+  AttemptLayerOptions,
+  AttemptRoute,
   Attempts,
   CallKind,
   CompletionContext,
@@ -107,6 +111,9 @@ abstract class BaseCallContext implements ContextBase {
   readonly chunkListeners: ChunkListener[] = [];
   /** @internal */
   readonly attemptMiddleware: Middleware[] = [];
+  /** The call's own attempt layers that run before the provider transform. @internal */
+  readonly routeMiddleware: Middleware[] = [];
+  route: AttemptRoute | undefined = undefined;
   /** @internal */
   streamRecovery: StreamRecovery | undefined;
   /** The call record, once built (see `callRecordOf`): a field, not a WeakMap, to spare the GC. @internal */
@@ -117,6 +124,7 @@ abstract class BaseCallContext implements ContextBase {
   readonly #endListeners: EndListener[] = [];
   readonly #services: ContextServices;
   #resolvedFor: string | undefined;
+  #resolvedRoute: AttemptRoute | undefined;
   #resolved: ResolvedProvider | undefined;
   #ended = false;
   #cleanups: Array<() => void> | undefined;
@@ -141,9 +149,16 @@ abstract class BaseCallContext implements ContextBase {
 
   get provider(): ResolvedProvider {
     const model = this.request.model;
-    if (this.#resolved === undefined || this.#resolvedFor !== model) {
-      this.#resolved = this.#services.resolveProvider(model, this.options);
+    const route = this.route;
+    if (
+      this.#resolved === undefined ||
+      this.#resolvedFor !== model ||
+      this.#resolvedRoute !== route
+    ) {
+      const options = route === undefined ? this.options : routed(this.options, route);
+      this.#resolved = this.#services.resolveProvider(model, options);
       this.#resolvedFor = model;
+      this.#resolvedRoute = route;
     }
     return this.#resolved;
   }
@@ -157,8 +172,9 @@ abstract class BaseCallContext implements ContextBase {
     this.chunkListeners.push(listener);
   }
 
-  useAttempt(middleware: Middleware): void {
-    this.attemptMiddleware.push(middleware);
+  useAttempt(middleware: Middleware, options?: AttemptLayerOptions): void {
+    if (options?.beforePrepare === true) this.routeMiddleware.push(middleware);
+    else this.attemptMiddleware.push(middleware);
   }
 
   /** The attempt control `runsAttempts()` hands to a layer that runs attempts. @internal */
@@ -295,6 +311,7 @@ abstract class BaseCallContext implements ContextBase {
     this.#endListeners.length = 0;
     this.chunkListeners.length = 0;
     this.attemptMiddleware.length = 0;
+    this.routeMiddleware.length = 0;
     this.#attemptFailureListeners.length = 0;
   }
 
@@ -402,6 +419,12 @@ export class EmbeddingCallContext extends BaseCallContext implements EmbeddingCo
 /** An embedding call's input tokens as chat usage, which cost, records and sinks read. */
 export function embeddingUsage(promptTokens: number): Usage {
   return { prompt_tokens: promptTokens, completion_tokens: 0, total_tokens: promptTokens };
+}
+
+/** The call's options with an attempt's route over them (its headers go with the request). */
+function routed(options: CallOptions, route: AttemptRoute): CallOptions {
+  const { headers: _headers, ...target } = route;
+  return { ...options, ...target };
 }
 
 function ignoreFailure(): void {}

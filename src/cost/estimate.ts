@@ -73,6 +73,14 @@ export function estimateUsage(
   };
 }
 
+/**
+ * The prompt tokens of `messages`, estimated as {@link estimateUsage} does: what a layer checks
+ * against a context window before sending (the router's pre-call check).
+ */
+export function estimatePromptTokens(messages: readonly ChatMessage[]): number {
+  return estimateUsage(messages, undefined).prompt_tokens;
+}
+
 function textOf(content: ChatMessage['content']): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';

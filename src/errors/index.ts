@@ -17,6 +17,10 @@ export {
 export { IncompleteStreamError, isIncompleteStreamError } from './incomplete-stream-error.js';
 export { InternalServerError, isInternalServerError } from './internal-server-error.js';
 export { InvalidResponseError, isInvalidResponseError } from './invalid-response-error.js';
+export {
+  isNoDeploymentAvailableError,
+  NoDeploymentAvailableError,
+} from './no-deployment-error.js';
 export { isNotFoundError, NotFoundError } from './not-found-error.js';
 export { isPermissionDeniedError, PermissionDeniedError } from './permission-denied-error.js';
 export { isRateLimitError, RateLimitError } from './rate-limit-error.js';

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'sink_delivery'
   | 'sink_overflow'
   | 'all_fallbacks_failed'
+  | 'no_deployment_available'
   | 'unexpected';
 
 /** The brand of shallot's errors, the same for every copy of the package in a process. */

@@ -8,6 +8,11 @@
 export { Cache, type CacheOptions } from '../cache/cache.js';
 export { decodeCacheEntry, encodeCacheEntry } from '../cache/entry-codec.js';
 export { cacheKey, canonicalJson, embeddingCacheKey } from '../cache/key.js';
+export {
+  type RedisConnection,
+  RedisStore,
+  type RedisStoreOptions,
+} from '../cache/redis-store.js';
 export type {
   CacheControls,
   CacheEntry,
@@ -26,6 +31,8 @@ export type {
 export type {
   AttemptFailure,
   AttemptFailureListener,
+  AttemptLayerOptions,
+  AttemptRoute,
   Attempts,
   CallKind,
   CompletionContext,
@@ -49,6 +56,7 @@ export type {
   Timings,
 } from '../context/types.js';
 export { type PricedCall, priceCall } from '../cost/call-cost.js';
+export { estimatePromptTokens } from '../cost/estimate.js';
 export { formatUsd } from '../cost/format-usd.js';
 export { PriceBook, type PriceInput } from '../cost/price-book.js';
 export type { CallCost, CostBreakdown } from '../cost/types.js';

@@ -101,8 +101,21 @@ function buildCallRecord(
           retryable: error.retryable,
         }
       : null,
+    ...routeOf(metadata),
     ...(ctx.kind === 'embedding' ? { embedding: embeddingCounts(ctx) } : {}),
   };
+}
+
+/**
+ * The model group and deployment id a router wrote into the metadata (as LiteLLM's router
+ * does: `model_group`, `model_info.id`), as record fields; nothing for a call no router sent.
+ */
+function routeOf(metadata: Record<string, unknown>): Pick<CallRecord, 'model_group' | 'model_id'> {
+  const group = metadata.model_group;
+  if (typeof group !== 'string') return {};
+  const info = metadata.model_info;
+  const id = info !== null && typeof info === 'object' ? (info as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? { model_group: group, model_id: id } : { model_group: group };
 }
 
 /** An embedding call's counts for its record: how many inputs, tokens and what width. */

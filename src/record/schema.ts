@@ -84,6 +84,10 @@ export const callRecordSchema = z.object({
   finish_reason: z.string().nullable(),
   request_id: z.string().nullable(),
   error: error.nullable(),
+  /** The model group a router sent the call to (`metadata.model_group`); absent without a router. */
+  model_group: z.string().optional(),
+  /** The id of the deployment that served the attempt (`metadata.model_info.id`); absent without a router. */
+  model_id: z.string().optional(),
   /** An embedding call's counts (absent from a completion's record). The vectors never are. */
   embedding: embedding.optional(),
 });

@@ -2,6 +2,7 @@ import type { ContextBase } from '../context/context.js';
 
 /** What the secrets of a call are read from: any kind of context. */
 export type SecretsSource = Pick<ContextBase, 'options' | 'provider' | 'providerRequest'> & {
+  readonly route?: ContextBase['route'];
   readonly request: { readonly model: string };
 };
 
@@ -56,6 +57,8 @@ function collect(ctx: SecretsSource): readonly string[] {
   // the headers configured on the client or given to the call.
   addHeaderSecrets(found, headers);
   addHeaderSecrets(found, ctx.options.headers);
+  addHeaderSecrets(found, ctx.route?.headers);
+  add(found, ctx.route?.apiKey?.reveal());
   add(found, userinfoPassword(ctx.options.apiBase));
   if (found.length === 0) return NONE;
   if (found.length === 1) return found;
