@@ -50,14 +50,14 @@ export interface BenchConfig {
   plain: { warmUpCalls: number; calls: number };
   stream20: { warmUpCalls: number; calls: number };
   stream2000: { warmUpCalls: number; calls: number };
-  /** Calls of 100 inputs, `concurrency` in flight: each answer is 0.8 to 2.2 MB. */
+  /** Calls of 100 inputs, `concurrency` in flight: each answer is 0.8 MB (base64) or 1.9 MB (floats). */
   embeddings: { warmUpCalls: number; calls: number; concurrency: number };
   overhead: { warmUpCalls: number; calls: number; rounds: number; layers: number };
   cacheHit: { warmUpCalls: number; runs: number; hitsPerRun: number };
   memory: { warmUpCalls: number; calls: number; step: number; settledSteps: number };
 }
 
-/** The default run: about 5 minutes on a 2-core machine. */
+/** The default run: about 6 minutes on a 2-core machine. */
 export const FULL: BenchConfig = {
   mode: 'full',
   rounds: 5,
@@ -66,7 +66,7 @@ export const FULL: BenchConfig = {
   plain: { warmUpCalls: 5_000, calls: 20_000 },
   stream20: { warmUpCalls: 2_000, calls: 5_000 },
   stream2000: { warmUpCalls: 10, calls: 40 },
-  embeddings: { warmUpCalls: 200, calls: 400, concurrency: 8 },
+  embeddings: { warmUpCalls: 150, calls: 300, concurrency: 8 },
   overhead: { warmUpCalls: 5_000, calls: 5_000, rounds: 15, layers: 10 },
   cacheHit: { warmUpCalls: 5_000, runs: 5, hitsPerRun: 10_000 },
   memory: { warmUpCalls: 2_000, calls: 100_000, step: 10_000, settledSteps: 2 },

@@ -26,16 +26,18 @@ export interface WireMessage {
  */
 export interface Scenario {
   id: ScenarioId;
-  /** Its three workloads, by the names `--only` takes. */
-  workloads: {
-    plain: ContenderWorkloadId;
-    stream20: ContenderWorkloadId;
-    stream2000: ContenderWorkloadId;
-  };
+  /** Its workloads of each kind, by the names `--only` takes; a kind left out is not run. */
+  workloads: Partial<Record<WorkloadKind, ContenderWorkloadId>>;
   /** Where its calls go, after the fake server's origin. */
   apiPath: string;
   /** The contenders that run it. */
   contenders: readonly ContenderId[];
+  /**
+   * Whether shallot's clients are `createClient()` with no options (shallot's shared agent),
+   * every call passing `apiKey` and `apiBase`, as users of a bare client write it; else each
+   * client has its own agent (`dispatcher`) and the key and base URL in `providers.openai`.
+   */
+  bareClient: boolean;
   /** Said in the title of each of its workloads. */
   label: string;
   /** The user message of call number `id`: unique per call, so a cache never answers it. */
@@ -51,12 +53,16 @@ export interface Scenario {
   longStream: StreamReading;
 }
 
+/** The kinds of workload a scenario can run (see workloads/contender-workloads.ts). */
+export type WorkloadKind = 'plain' | 'stream20' | 'stream2000' | 'embeddings';
+
 /** This benchmark's own calls: one user message, streams counted in text pieces. */
 const BENCH: Scenario = {
   id: 'bench',
   workloads: { plain: 'plain', stream20: 'stream20', stream2000: 'stream2000' },
   apiPath: '/v1',
   contenders: ['undici', 'shallot-bare', 'shallot-full', 'openai', 'ai-sdk'],
+  bareClient: false,
   label: '',
   promptOf,
   longPromptOf,
@@ -76,6 +82,7 @@ const REFERENCE: Scenario = {
   workloads: { plain: 'ref-plain', stream20: 'ref-stream20', stream2000: 'ref-stream2000' },
   apiPath: REFERENCE_API_PATH,
   contenders: ['undici', 'shallot-bare', 'shallot-full'],
+  bareClient: true,
   label: 'reference scenario, ',
   promptOf: referencePromptOf,
   longPromptOf: referenceLongPromptOf,
@@ -88,8 +95,22 @@ const REFERENCE: Scenario = {
   longStream: referenceText(LONG_STREAM_PIECES),
 };
 
+/**
+ * Embedding calls of 100 inputs at `/v1/embeddings` (see embedding-wire.ts), in processes of
+ * their own: shallot as a user of `createClient()` calls it, `apiKey` and `apiBase` on each
+ * call. It runs no chat workload; its chat fields are this benchmark's own.
+ */
+const EMBEDDINGS: Scenario = {
+  ...BENCH,
+  id: 'embeddings',
+  workloads: { embeddings: 'embeddings' },
+  contenders: ['undici', 'shallot-bare', 'shallot-full', 'shallot-float32', 'openai'],
+  bareClient: true,
+};
+
 /** Every scenario, in the order the full run measures them. */
 export const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   bench: BENCH,
   reference: REFERENCE,
+  embeddings: EMBEDDINGS,
 };

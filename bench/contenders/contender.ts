@@ -1,3 +1,4 @@
+import type { EmbeddingReading } from '../embedding-wire.js';
 import type { Scenario } from '../scenarios.js';
 import type { StreamReading } from '../wire.js';
 
@@ -20,6 +21,12 @@ export interface Contender {
    * the reference scenario to their text joined.
    */
   stream(prompt: string): Promise<StreamReading>;
+  /**
+   * One embeddings call of these inputs (`/embeddings`, the vectors in the client's default
+   * form unless the contender says otherwise); resolves to them in input order. The embeddings
+   * workload needs it; the other workloads never call it.
+   */
+  embed?(inputs: string[]): Promise<EmbeddingReading>;
   /** Work that belongs to the calls but may still be running, finished inside the timed run. */
   settle?(): Promise<void>;
   /** Untimed housekeeping between two measured runs. */

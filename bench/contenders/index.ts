@@ -3,6 +3,7 @@ import { aiSdk } from './ai-sdk.js';
 import type { Contender, ContenderSetup } from './contender.js';
 import { openaiSdk } from './openai-sdk.js';
 import { shallotBare } from './shallot-bare.js';
+import { shallotFloat32 } from './shallot-float32.js';
 import { shallotFull } from './shallot-full.js';
 import { undiciFloor } from './undici-floor.js';
 
@@ -13,6 +14,7 @@ const FACTORIES: Record<ContenderId, (setup: ContenderSetup) => Contender> = {
   undici: undiciFloor,
   'shallot-bare': shallotBare,
   'shallot-full': shallotFull,
+  'shallot-float32': shallotFloat32,
   openai: openaiSdk,
   'ai-sdk': aiSdk,
 };

@@ -1,19 +1,21 @@
 import { type Client, createClient, type Middleware } from 'shallot';
 import { benchAgent } from '../agent.js';
+import { EMBEDDING_MODEL, type EmbeddingReading } from '../embedding-wire.js';
 import { API_KEY, MODEL } from '../wire.js';
 import type { Contender, ContenderSetup } from './contender.js';
 
 /**
  * A shallot client for the scenario, with `middleware`. In this benchmark's own, it has an
  * agent of its own (`dispatcher`) and the key and base URL in `providers.openai`; in the
- * reference scenario, neither: `createClient()` on shallot's shared agent, as users write it.
- * `close()` shuts the client down and closes its agent.
+ * reference and embeddings scenarios, neither (`Scenario.bareClient`): `createClient()` on
+ * shallot's shared agent, as users write it. `close()` shuts the client down and closes its
+ * agent.
  */
 export function shallotClient(
   setup: ContenderSetup,
   middleware: Middleware[] = [],
 ): { client: Client; close(): Promise<void> } {
-  if (setup.scenario.id === 'reference') {
+  if (setup.scenario.bareClient) {
     const client = middleware.length === 0 ? createClient() : createClient({ middleware });
     return {
       client,
@@ -93,4 +95,38 @@ export function shallotCalls(
       return text;
     },
   };
+}
+
+/**
+ * A shallot contender's embeddings call: `client.embedding()` with the key and base URL on the
+ * call, as users of a bare `createClient()` pass them, and the vectors in `encodingFormat`
+ * (`number[]` by default; `Float32Array` for `'float32'`).
+ */
+export function shallotEmbed(
+  client: Client,
+  setup: ContenderSetup,
+  encodingFormat: 'float' | 'float32' = 'float',
+): (inputs: string[]) => Promise<EmbeddingReading> {
+  const { apiBase } = setup;
+  const model = `openai/${EMBEDDING_MODEL}`;
+  if (encodingFormat === 'float32') {
+    return async (input) => {
+      const answer = await client.embedding({
+        model,
+        input,
+        apiBase,
+        apiKey: API_KEY,
+        encodingFormat,
+      });
+      return answer.data.map(vectorOf);
+    };
+  }
+  return async (input) => {
+    const answer = await client.embedding({ model, input, apiBase, apiKey: API_KEY });
+    return answer.data.map(vectorOf);
+  };
+}
+
+function vectorOf(item: { embedding: ArrayLike<number> }): ArrayLike<number> {
+  return item.embedding;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Cache } from 'shallot';
 import { jsonlLogger } from 'shallot/middleware/jsonl-logger';
 import type { Contender, ContenderSetup } from './contender.js';
-import { shallotCalls, shallotClient } from './shallot-calls.js';
+import { shallotCalls, shallotClient, shallotEmbed } from './shallot-calls.js';
 
 /**
  * shallot with the whole default stack at work: a success callback, the cost layer, an
@@ -17,6 +17,7 @@ export function shallotFull(setup: ContenderSetup): Contender {
   const logPath = join(tmpdir(), `shallot-bench-${process.pid}-${Date.now()}.jsonl`);
   const { client, close } = shallotClient(setup, [jsonlLogger({ path: logPath })]);
   const shallot = shallotCalls(client, setup);
+  const embed = shallotEmbed(client, setup);
   client.cache = new Cache();
   let started = 0;
   let successes = 0;
@@ -40,6 +41,10 @@ export function shallotFull(setup: ContenderSetup): Contender {
     stream(prompt) {
       started++;
       return shallot.stream(prompt);
+    },
+    embed(inputs) {
+      started++;
+      return embed(inputs);
     },
     async settle() {
       if (!(await client.flush({ timeoutMs: 60_000 }))) {

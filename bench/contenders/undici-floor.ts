@@ -1,6 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import { type Dispatcher, request } from 'undici';
 import { benchAgent } from '../agent.js';
+import { EMBEDDING_MODEL } from '../embedding-wire.js';
 import { API_KEY, MODEL, type WireChunk, type WireCompletion } from '../wire.js';
 import type { Contender, ContenderSetup } from './contender.js';
 
@@ -9,16 +10,19 @@ const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${A
 /**
  * The floor: what the calls cost with nothing but undici, `JSON.parse` and, for streams,
  * eventsource-parser. No validation, no chain, no bookkeeping. A stream counts its text
- * pieces, or in the reference scenario joins their text, as that harness's floor does.
+ * pieces, or in the reference scenario joins their text, as that harness's floor does. An
+ * embeddings call sends `{ model, input }` with no `encoding_format`, as most hand-written
+ * code does, so the server answers JSON floats, and reads the vectors in the order listed.
  */
 export function undiciFloor(setup: ContenderSetup): Contender {
   const name = 'undici (floor)';
   const dispatcher = benchAgent();
   const url = `${setup.apiBase}/chat/completions`;
+  const embeddingsUrl = `${setup.apiBase}/embeddings`;
   const { messages } = setup.scenario;
 
-  const post = async (body: object) => {
-    const response = await request(url, {
+  const post = async (body: object, to = url) => {
+    const response = await request(to, {
       method: 'POST',
       dispatcher,
       headers: HEADERS,
@@ -48,11 +52,21 @@ export function undiciFloor(setup: ContenderSetup): Contender {
       });
       return read(name, body);
     },
+    async embed(inputs) {
+      const body = await post({ model: EMBEDDING_MODEL, input: inputs }, embeddingsUrl);
+      const answer = JSON.parse(await body.text()) as WireEmbeddings;
+      return answer.data.map((item) => item.embedding);
+    },
     close: () => dispatcher.close(),
   };
 }
 
 type Body = Dispatcher.ResponseData['body'];
+
+/** The part of an embeddings answer the floor reads. */
+interface WireEmbeddings {
+  data: Array<{ embedding: number[] }>;
+}
 
 /** Reads a stream to `data: [DONE]`, counting its non-empty text pieces. */
 async function countPieces(name: string, body: Body): Promise<number> {

@@ -1,8 +1,14 @@
 import type { BenchConfig, ContenderWorkloadId } from '../config.js';
 import type { Contender } from '../contenders/index.js';
 import type { RemoteContender } from '../contenders/remote.js';
+import {
+  EMBEDDING_DIMENSIONS,
+  EMBEDDING_INPUTS,
+  embeddingInputsOf,
+  expectEmbeddings,
+} from '../embedding-wire.js';
 import { type MemoryProbe, measureRun, type Run, withTimeout } from '../measure.js';
-import type { Scenario } from '../scenarios.js';
+import type { Scenario, WorkloadKind } from '../scenarios.js';
 import type { FakeServer } from '../server-process.js';
 import { expectReply, expectStream, LONG_STREAM_PIECES } from '../wire.js';
 import { runConcurrent, runSequential } from './drivers.js';
@@ -43,17 +49,25 @@ const SAMPLE_EVERY = 500;
 /** Index offset of the calls that rewarm a contender, past any run's own calls. */
 const REWARM_IDS = 900_000;
 
-/** A scenario's three workloads: plain calls, 20-chunk streams, 2,000-chunk streams. */
+/**
+ * A scenario's workloads, of the kinds it runs: plain calls, 20-chunk streams, 2,000-chunk
+ * streams, embeddings.
+ */
 export function scenarioWorkloads(
   config: BenchConfig,
   server: ServerMeter,
   scenario: Scenario,
 ): ContenderWorkload[] {
-  return [
-    plainWorkload(config, server, scenario),
-    shortStreamWorkload(config, server, scenario),
-    longStreamWorkload(config, server, scenario),
-  ];
+  const builders: Record<WorkloadKind, (id: ContenderWorkloadId) => ContenderWorkload> = {
+    plain: (id) => plainWorkload(id, config, server, scenario),
+    stream20: (id) => shortStreamWorkload(id, config, server, scenario),
+    stream2000: (id) => longStreamWorkload(id, config, server, scenario),
+    embeddings: (id) => embeddingsWorkload(id, config, server),
+  };
+  return (Object.keys(builders) as WorkloadKind[]).flatMap((kind) => {
+    const id = scenario.workloads[kind];
+    return id === undefined ? [] : [builders[kind](id)];
+  });
 }
 
 /**
@@ -61,11 +75,11 @@ export function scenarioWorkloads(
  * cache never answers: it misses and stores, as it would for fresh traffic.
  */
 function plainWorkload(
+  id: ContenderWorkloadId,
   config: BenchConfig,
   server: ServerMeter,
   scenario: Scenario,
 ): ContenderWorkload {
-  const id = scenario.workloads.plain;
   const title = `${id}: ${scenario.label}non-streamed calls, ${config.concurrency} in flight`;
   const call: Call = async (contender, index) =>
     expectReply(contender.name, await contender.plain(scenario.promptOf(index)), scenario.reply);
@@ -74,11 +88,11 @@ function plainWorkload(
 
 /** 20-chunk streams read to the end, `concurrency` in flight. */
 function shortStreamWorkload(
+  id: ContenderWorkloadId,
   config: BenchConfig,
   server: ServerMeter,
   scenario: Scenario,
 ): ContenderWorkload {
-  const id = scenario.workloads.stream20;
   const title = `${id}: ${scenario.label}20-chunk streams, ${config.concurrency} in flight`;
   const call: Call = async (contender, index) =>
     expectStream(
@@ -92,12 +106,12 @@ function shortStreamWorkload(
 
 /** One stream of 2,000 content chunks at a time, a few in a row; measured in chunks. */
 function longStreamWorkload(
+  id: ContenderWorkloadId,
   config: BenchConfig,
   server: ServerMeter,
   scenario: Scenario,
 ): ContenderWorkload {
   const { calls, warmUpCalls } = config.stream2000;
-  const id = scenario.workloads.stream2000;
   const longStreamCall: Call = async (contender, index) =>
     expectStream(
       contender.name,
@@ -138,15 +152,35 @@ function longStreamWorkload(
   };
 }
 
+/**
+ * Embedding calls of 100 new inputs each, a few in flight (each answer is 0.8 MB of base64 or
+ * 1.9 MB of floats), every answer's vectors checked. The inputs are new in every call, so
+ * shallot full's cache misses all of them, and stores them.
+ */
+function embeddingsWorkload(
+  id: ContenderWorkloadId,
+  config: BenchConfig,
+  server: ServerMeter,
+): ContenderWorkload {
+  const { concurrency } = config.embeddings;
+  const title = `${id}: ${EMBEDDING_INPUTS} inputs × ${EMBEDDING_DIMENSIONS} dimensions per call, ${concurrency} in flight`;
+  const call: Call = async (contender, index) => {
+    if (contender.embed === undefined) throw new Error(`${contender.name} cannot embed`);
+    expectEmbeddings(contender.name, await contender.embed(embeddingInputsOf(index)));
+  };
+  return concurrentWorkload(id, title, config, server, config.embeddings, 0, call);
+}
+
 function concurrentWorkload(
   id: ContenderWorkloadId,
   title: string,
   config: BenchConfig,
   server: ServerMeter,
-  sizes: { warmUpCalls: number; calls: number },
+  sizes: { warmUpCalls: number; calls: number; concurrency?: number },
   offset: number,
   call: Call,
 ): ContenderWorkload {
+  const concurrency = sizes.concurrency ?? config.concurrency;
   const idOf = (round: number, index: number) => offset + round * ROUND_IDS + index;
   return {
     id,
@@ -154,9 +188,7 @@ function concurrentWorkload(
     unit: 'call',
     warmUp: (contender) =>
       untimed(contender, config, `${contender.name} ${id} warm-up`, () =>
-        runConcurrent(sizes.warmUpCalls, config.concurrency, (index) =>
-          call(contender, idOf(0, index)),
-        ),
+        runConcurrent(sizes.warmUpCalls, concurrency, (index) => call(contender, idOf(0, index))),
       ),
     run: (contender, round, attempt) =>
       timed(
@@ -166,14 +198,14 @@ function concurrentWorkload(
         `${contender.name} ${id} round ${round}`,
         sizes.calls,
         (probe) =>
-          runConcurrent(sizes.calls, config.concurrency, async (index) => {
+          runConcurrent(sizes.calls, concurrency, async (index) => {
             await call(contender, idOf(round + attempt * ATTEMPT_ROUNDS, index));
             if (index % SAMPLE_EVERY === 0) probe.sample();
           }),
       ),
     rewarm: (contender, round, attempt) =>
       untimed(contender, config, `${contender.name} ${id} rewarm`, () =>
-        runConcurrent(Math.ceil(sizes.calls / 5), config.concurrency, (index) =>
+        runConcurrent(Math.ceil(sizes.calls / 5), concurrency, (index) =>
           call(contender, idOf(round + attempt * ATTEMPT_ROUNDS, REWARM_IDS + index)),
         ),
       ),

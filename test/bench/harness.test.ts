@@ -25,7 +25,14 @@ describe('the benchmark command line', () => {
     const full = parseArgs([], 'results.md');
     expect(full.config).toBe(FULL);
     expect(full.outFile).toBe('results.md');
-    expect(full.contenders).toEqual(['undici', 'shallot-bare', 'shallot-full', 'openai', 'ai-sdk']);
+    expect(full.contenders).toEqual([
+      'undici',
+      'shallot-bare',
+      'shallot-full',
+      'shallot-float32',
+      'openai',
+      'ai-sdk',
+    ]);
     expect(parseArgs(['--quick'], 'results.md')).toMatchObject({ config: QUICK, outFile: null });
     expect(parseArgs(['--only', 'plain'], 'results.md').outFile).toBeNull();
     expect(parseArgs(['--quick', '--out', '/tmp/q.md'], 'results.md').outFile).toBe('/tmp/q.md');
@@ -45,6 +52,7 @@ describe('the benchmark command line', () => {
       'ref-plain',
       'ref-stream20',
       'ref-stream2000',
+      'embeddings',
       'overhead',
       'cache-hit',
       'memory',
