@@ -126,7 +126,21 @@ export function endAttributes(
     'shallot.cache.hit': record.cache_hit,
     'shallot.attempts': record.attempt,
     'shallot.provider.request_id': record.request_id ?? undefined,
+    'shallot.model_group': record.model_group,
+    'shallot.model_id': record.model_id,
     'error.type': record.error?.class,
+  };
+}
+
+/** The model group and deployment id a router put in the metadata, for an attempt's span. */
+export function routeAttributes(metadata: Record<string, unknown>): Attributes {
+  const group = metadata.model_group;
+  if (typeof group !== 'string') return {};
+  const info = metadata.model_info;
+  const id = info !== null && typeof info === 'object' ? (info as { id?: unknown }).id : undefined;
+  return {
+    'shallot.model_group': group,
+    'shallot.model_id': typeof id === 'string' ? id : undefined,
   };
 }
 

@@ -1,4 +1,4 @@
-import { type Middleware, PriceBook } from '../../src/kit/index.js';
+import { type Fallbacks, type Middleware, PriceBook } from '../../src/kit/index.js';
 import { RouterCore } from './core.js';
 import { groupDeployments } from './deployments.js';
 import { type DeploymentHealth, healthOf } from './health.js';
@@ -41,7 +41,9 @@ export function router(options: RouterOptions): Router {
   const shared = options.store === undefined ? undefined : new RedisRouterState(options.store);
   const core = new RouterCore(groups, settings, shared);
   const layer: Middleware = function router(ctx, next) {
-    if (!groups.has(ctx.request.model)) return next();
+    if (!groups.has(ctx.request.model) && !fallsBackToGroup(ctx.options.fallbacks, groups)) {
+      return next();
+    }
     ctx.useAttempt(routeLayer(core), { beforePrepare: true });
     return next();
   };
@@ -49,4 +51,16 @@ export function router(options: RouterOptions): Router {
     health: () => healthOf(core),
     groups: [...groups.keys()],
   });
+}
+
+/** True when a fallback of the call is a group: the attempts that reach it are routed. */
+function fallsBackToGroup(
+  fallbacks: Fallbacks | undefined,
+  groups: ReadonlyMap<string, unknown>,
+): boolean {
+  if (fallbacks === undefined) return false;
+  const lists = Array.isArray(fallbacks) ? [fallbacks] : Object.values(fallbacks);
+  return lists.some((list) =>
+    (list ?? []).some((target) => groups.has(typeof target === 'string' ? target : target.model)),
+  );
 }

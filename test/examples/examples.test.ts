@@ -56,6 +56,37 @@ describe.concurrent('examples', () => {
     ]);
   });
 
+  it('router sends each attempt to a deployment of the group, retries elsewhere, cools the one that fails, and uses the backup last', async () => {
+    const output = await example('router');
+    expect(output.split('\n')).toEqual([
+      'Six calls to gpt-4o (weighted shuffle by rpm; us is down):',
+      'call 1',
+      '  attempt 1: gpt-4o → eu answered',
+      'call 2',
+      '  attempt 1: gpt-4o → us failed (ServiceUnavailableError)',
+      '  attempt 2: gpt-4o → eu answered',
+      'call 3',
+      '  attempt 1: gpt-4o → eu answered',
+      'call 4',
+      '  attempt 1: gpt-4o → eu answered',
+      'call 5',
+      '  attempt 1: gpt-4o → us failed (ServiceUnavailableError)',
+      '  attempt 2: gpt-4o → eu answered',
+      'call 6',
+      '  attempt 1: gpt-4o → eu answered',
+      'Health:',
+      '  eu      healthy',
+      '  us      cooling for 60 s',
+      '  backup  healthy',
+      'With eu over its limit too, the backup (order 1) answers:',
+      '  attempt 1: gpt-4o → eu answered',
+      '  attempt 1: gpt-4o → backup answered',
+      'A group whose only deployment is cooling fails at once, before any request:',
+      '  NoDeploymentAvailableError: solo, back in 60 s',
+      '',
+    ]);
+  });
+
   it('streaming ends every call once: read, break, finalResponse and abort', async () => {
     const output = await example('streaming');
     expect(output).toContain('text: You said: one two three four five');

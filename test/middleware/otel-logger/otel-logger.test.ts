@@ -32,6 +32,7 @@ import {
   ValidationError,
 } from 'shallot';
 import { type OtelLoggerOptions, otelLogger } from 'shallot/middleware/otel-logger';
+import { router } from 'shallot/middleware/router';
 import { Agent, type Dispatcher } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openAIEmbeddingsReply } from '../../support/embeddings.js';
@@ -149,6 +150,33 @@ function endMs(span: ReadableSpan): number {
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('otelLogger()', () => {
+  it('gives a routed call’s span and its attempt’s the model group and the deployment id', async () => {
+    fake.reply({ body: fixture('openai-chat.json') });
+    const routed = router({
+      modelList: [
+        {
+          modelName: 'team-gpt',
+          model: 'openai/gpt-4.1-nano',
+          apiBase: fake.url,
+          apiKey: KEY,
+          id: 'dep-1',
+        },
+      ],
+    });
+    const client = tracedClient({}, { middleware: [routed] });
+    await client.completion({ model: 'team-gpt', messages });
+    await client.flush();
+    expect(theCallSpan().attributes).toMatchObject({
+      'shallot.model_group': 'team-gpt',
+      'shallot.model_id': 'dep-1',
+    });
+    expect(theAttemptSpan().attributes).toMatchObject({
+      'shallot.model_group': 'team-gpt',
+      'shallot.model_id': 'dep-1',
+      'gen_ai.request.model': 'gpt-4.1-nano',
+    });
+  });
+
   it('names an embedding call’s span embeddings {model}, with the operation, encoding, width and input tokens', async () => {
     fake.reply(openAIEmbeddingsReply({ tokensEach: 3 }));
     const client = tracedClient();

@@ -6,6 +6,7 @@ import {
 } from 'shallot';
 import { type DeploymentOptions, type RouterOptions, router } from 'shallot/middleware/router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openAIEmbeddingsReply } from '../../support/embeddings.js';
 import { fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
@@ -285,6 +286,58 @@ describe('router()', () => {
     expect(answer.choices).toHaveLength(1);
     expect(east.requests).toHaveLength(1);
     expect(west.requests).toHaveLength(1);
+  });
+
+  it('routes a fallback to a group from a call for a model that is none', async () => {
+    east.reply(failing(500));
+    const modelList = [
+      {
+        modelName: 'backup',
+        model: 'openai/gpt-4o-mini',
+        apiBase: west.url,
+        apiKey: 'sk-west',
+        id: 'backup',
+      },
+    ];
+    const client = createClient({ middleware: [router({ modelList })] });
+    const answer = await client.completion({
+      model: 'openai/gpt-4o',
+      apiBase: east.url,
+      apiKey: 'sk-east',
+      messages,
+      fallbacks: ['backup'],
+    });
+    expect(answer.choices).toHaveLength(1);
+    expect(east.requests).toHaveLength(1);
+    expect(west.requests[0]?.headers.authorization).toBe('Bearer sk-west');
+    expect(west.requests[0]?.body.model).toBe('gpt-4o-mini');
+  });
+
+  it('routes embedding calls too: a group of embedding deployments', async () => {
+    west.reply(openAIEmbeddingsReply());
+    const modelList = [
+      {
+        modelName: 'embedder',
+        model: 'openai/text-embedding-3-small',
+        apiBase: west.url,
+        apiKey: 'k',
+        id: 'e1',
+      },
+    ];
+    const client = createClient({ middleware: [router({ modelList })] });
+    const records: Array<CallbackKwargs['standard_logging_object']> = [];
+    client.successCallback = [
+      (kwargs: CallbackKwargs) => records.push(kwargs.standard_logging_object),
+    ];
+    const answer = await client.embedding({ model: 'embedder', input: ['a', 'b'] });
+    await client.flush();
+    expect(answer.data).toHaveLength(2);
+    expect(west.requests[0]?.path).toBe('/v1/embeddings');
+    expect(records[0]).toMatchObject({
+      call_type: 'embedding',
+      model_group: 'embedder',
+      model_id: 'e1',
+    });
   });
 
   it('skips a deployment whose context window is too small for the request, before sending anything', async () => {
