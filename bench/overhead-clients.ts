@@ -5,12 +5,15 @@ import { cache } from '../middleware/cache/index.js';
 import { callbacks } from '../middleware/callbacks/index.js';
 import { cost } from '../middleware/cost/index.js';
 import { resilience } from '../middleware/resilience/index.js';
-import { API_KEY } from './wire.js';
+import { router } from '../middleware/router/index.js';
+import { API_KEY, MODEL } from './wire.js';
 
 /** A client of the overhead microbenchmark and what it measures. */
 export interface OverheadClient {
   label: string;
   client: Client;
+  /** The model its calls ask for. @default `openai/<the bench model>` */
+  model?: string;
 }
 
 /** The built-in layers in the order `createClient` stacks them, outermost first. */
@@ -73,4 +76,26 @@ function withBuiltIns(layers: readonly BuiltInLayer[]): Client {
   );
   if (layers.includes('callbacks')) client.successCallback.push(function noop() {});
   return client;
+}
+
+/**
+ * The router's own cost: `createClient()` calling the model directly, then through a router
+ * (weighted shuffle, in memory) over three deployments of a group that serve that model.
+ */
+export function routerClients(): OverheadClient[] {
+  const modelList = ['a', 'b', 'c'].map((id, index) => ({
+    modelName: 'bench-group',
+    model: `openai/${MODEL}`,
+    apiKey: API_KEY,
+    weight: index + 1,
+    id,
+  }));
+  return [
+    { label: 'createClient, the model called directly', client: createClient(OPTIONS) },
+    {
+      label: '+ router(): a group of three deployments, weighted shuffle',
+      client: createClient({ ...OPTIONS, middleware: [router({ modelList })] }),
+      model: 'bench-group',
+    },
+  ];
 }

@@ -129,6 +129,8 @@ function renderOverhead(overhead: OverheadResult): string {
     `One pass-through layer costs **${decimal(overhead.microsPerUserLayer, 3)} µs** per call ((${overhead.layers} layers − 0 layers) / ${overhead.layers}).`,
     'The built-in layers, added one at a time in `createClient`\u2019s order (the increment is each layer\u2019s own cost):',
     markdownTable(header, overheadRows(overhead.builtIn)),
+    'The router (`router()`, in memory), against the same model called directly; the bar is 5 µs:',
+    markdownTable(header, overheadRows(overhead.router)),
   ].join('\n\n');
 }
 

@@ -1,6 +1,11 @@
 import type { BenchConfig } from '../config.js';
 import { measureRun, otherProcessesShare, steadyRun, withTimeout } from '../measure.js';
-import { builtInLayerClients, type OverheadClient, userLayerClients } from '../overhead-clients.js';
+import {
+  builtInLayerClients,
+  type OverheadClient,
+  routerClients,
+  userLayerClients,
+} from '../overhead-clients.js';
 import { type MedianAndMax, median, medianAndMax } from '../stats.js';
 import { MODEL, promptOf } from '../wire.js';
 import { runSequential } from './drivers.js';
@@ -28,6 +33,8 @@ export interface OverheadResult {
   /** The 10-layer client's increment over the 0-layer one, divided by 10. */
   microsPerUserLayer: number;
   builtIn: OverheadFigure[];
+  /** A direct call, then the same through a router: the increment is the router's cost. */
+  router: OverheadFigure[];
   /** Share of one core other processes used, over every kept run. */
   otherLoad: MedianAndMax;
   /** Disturbed runs measured again. */
@@ -46,7 +53,8 @@ export async function runOverhead(
   const { calls, warmUpCalls, layers, rounds } = config.overhead;
   const users = userLayerClients(layers);
   const builtIns = builtInLayerClients();
-  const all = [...users, ...builtIns];
+  const routed = routerClients();
+  const all = [...users, ...builtIns, ...routed];
   const perRound = new Map<OverheadClient, { micros: number[]; cpu: number[] }>(
     all.map((entry) => [entry, { micros: [], cpu: [] }]),
   );
@@ -55,7 +63,7 @@ export async function runOverhead(
   const run = async (entry: OverheadClient, firstId: number, count: number) => {
     await runSequential(count, async (index) => {
       await entry.client.completion({
-        model: `openai/${MODEL}`,
+        model: entry.model ?? `openai/${MODEL}`,
         messages: [{ role: 'user', content: promptOf(firstId + index) }],
         mockResponse: 'hi',
       });
@@ -115,6 +123,7 @@ export async function runOverhead(
     userLayers: userFigures,
     microsPerUserLayer: (userFigures[1]?.increment ?? Number.NaN) / layers,
     builtIn: figures(builtIns),
+    router: figures(routed),
     otherLoad: medianAndMax(otherLoad),
     repeats,
   };
