@@ -1,4 +1,4 @@
-import type { RedisStore } from '../../src/kit/index.js';
+import { type RedisStore, UnexpectedError } from '../../src/kit/index.js';
 import type { Deployment } from './deployments.js';
 import { type Claim, MINUTE_MS, type SharedCounts, type SharedState } from './state.js';
 
@@ -15,15 +15,15 @@ const CLAIM = `
 local now = tonumber(ARGV[1])
 local back = 0
 for i = 1, #KEYS / 3 do
-  local cooling = tonumber(redis.call('GET', KEYS[i * 3 - 2]) or '0')
+  local cooling = tonumber(redis.call('GET', KEYS[i * 3 - 2])) or 0
   local blocked = 0
   if cooling > now then
     blocked = cooling
   else
     local rpm = tonumber(ARGV[i * 2])
     local tpm = tonumber(ARGV[i * 2 + 1])
-    local requests = tonumber(redis.call('GET', KEYS[i * 3 - 1]) or '0')
-    local tokens = tonumber(redis.call('GET', KEYS[i * 3]) or '0')
+    local requests = tonumber(redis.call('GET', KEYS[i * 3 - 1])) or 0
+    local tokens = tonumber(redis.call('GET', KEYS[i * 3])) or 0
     if (rpm > 0 and requests >= rpm) or (tpm > 0 and tokens >= tpm) then
       blocked = (math.floor(now / ${MINUTE_MS}) + 1) * ${MINUTE_MS}
     end
@@ -38,15 +38,34 @@ end
 return {-1, back}
 `;
 
-/** KEYS: a cooldown. ARGV: until, now. Keeps the later of the two cooldowns. */
+/**
+ * KEYS: a minute's tokens. ARGV: tokens to add. One script, so that the counter never exists
+ * without its expiry (a process that stopped between two commands would leave it forever).
+ */
+const ADD_TOKENS = `
+redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ${COUNTER_TTL_MS})
+return 1
+`;
+
+/**
+ * KEYS: a cooldown. ARGV: until (epoch milliseconds), and milliseconds to keep it. Keeps the
+ * later of the two cooldowns. (`until` is a reserved word of Lua: no variable is named so.)
+ */
 const COOL = `
-local until = tonumber(ARGV[1])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if until > current then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', math.max(1, until - tonumber(ARGV[2])))
+local ends = tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1])) or 0
+if ends > current then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 end
 return 1
 `;
+
+/**
+ * The longest cooldown kept in Redis. A `retry-after` is the provider's word: it may name a
+ * date years away, which Redis would refuse as an expiry; this process still honours it whole.
+ */
+const MAX_SHARED_COOLDOWN_MS = 24 * 60 * MINUTE_MS;
 
 /**
  * The router's shared state in Redis, through the cache's store (its connection and key
@@ -73,23 +92,25 @@ export class RedisRouterState implements SharedState {
       );
       limits.push(deployment.rpm ?? 0, deployment.tpm ?? 0);
     }
-    const reply = (await this.#store.run((redis) =>
+    const reply = await this.#store.run((redis) =>
       redis.call('EVAL', CLAIM, keys.length, ...keys, now, ...limits),
-    )) as [number, number];
-    const [index, back] = reply;
+    );
+    const [index, back] = checkClaim(reply, ordered.length);
     return index >= 0 ? { index } : back > 0 ? { index: -1, backAt: back } : { index: -1 };
   }
 
   async addTokens(deployment: Deployment, tokens: number, now: number): Promise<void> {
     const key = tokensKey(deployment, Math.floor(now / MINUTE_MS));
-    await this.#store.run(async (redis) => {
-      await redis.call('INCRBY', key, Math.round(tokens));
-      await redis.call('PEXPIRE', key, COUNTER_TTL_MS);
-    });
+    await this.#store.run((redis) => redis.call('EVAL', ADD_TOKENS, 1, key, Math.round(tokens)));
   }
 
   async cool(deployment: Deployment, until: number, now: number): Promise<void> {
-    await this.#store.run((redis) => redis.call('EVAL', COOL, 1, coolKey(deployment), until, now));
+    // Redis takes whole milliseconds; a `retry-after-ms` may have a fraction.
+    const ends = Math.ceil(Math.min(until, now + MAX_SHARED_COOLDOWN_MS));
+    const keepMs = Math.max(1, ends - Math.floor(now));
+    await this.#store.run((redis) =>
+      redis.call('EVAL', COOL, 1, coolKey(deployment), ends, keepMs),
+    );
   }
 
   async snapshot(
@@ -116,6 +137,25 @@ export class RedisRouterState implements SharedState {
     });
     return counts;
   }
+}
+
+/** The claim script's reply, checked: a position among `count` (or -1), and when one is back. */
+function checkClaim(reply: unknown, count: number): [number, number] {
+  if (Array.isArray(reply) && reply.length === 2) {
+    const [index, back] = reply as unknown[];
+    if (
+      Number.isInteger(index) &&
+      (index as number) >= -1 &&
+      (index as number) < count &&
+      Number.isInteger(back) &&
+      (back as number) >= 0
+    ) {
+      return [index as number, back as number];
+    }
+  }
+  throw new UnexpectedError({
+    message: `the router's claim script answered ${JSON.stringify(reply)}, not [position, back]: is another version of shallot sharing the store's keyPrefix?`,
+  });
 }
 
 function coolKey(deployment: Deployment): string {

@@ -52,12 +52,12 @@ async function sendCalls(count: number) {
   const failed = new Map<string, number>();
   await Promise.all(
     Array.from({ length: count }, () =>
-      client.completion({ model: options.modelList[0]?.modelName ?? '', messages }).catch(
-        (error: { code?: string }) => {
+      client
+        .completion({ model: options.modelList[0]?.modelName ?? '', messages })
+        .catch((error: { code?: string }) => {
           const code = error.code ?? 'unknown';
           failed.set(code, (failed.get(code) ?? 0) + 1);
-        },
-      ),
+        }),
     ),
   );
   await client.flush();
