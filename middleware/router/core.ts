@@ -1,30 +1,29 @@
-import {
-  type Context,
-  estimatePromptTokens,
-  type ShallotError,
-  TimeoutError,
-} from '../../src/kit/index.js';
+import { type Context, estimatePromptTokens, type ShallotError } from '../../src/kit/index.js';
 import type { Deployment, Groups } from './deployments.js';
 import { cooldownAfter } from './failures.js';
 import type { RouterSettings } from './options.js';
 import { type Claim, claimLocally, DeploymentStats, type SharedState } from './state.js';
+import { StoreGuard } from './store-guard.js';
 
 /**
  * The router's state across calls: the groups, this process's view of every deployment, and the
  * shared state when there is one. A shared state that fails or is slow is reported once, and
- * this process's state is used until it works again: a call never fails because Redis did.
+ * this process's state is used until it works again (see {@link StoreGuard}): a call never
+ * fails because Redis did.
  */
 export class RouterCore {
   readonly groups: Groups;
   readonly settings: RouterSettings;
   readonly stats: DeploymentStats[];
   readonly shared: SharedState | undefined;
-  #sharedFailing = false;
+  /** Bounds and pauses every use of the shared state. */
+  readonly guard: StoreGuard;
 
   constructor(groups: Groups, settings: RouterSettings, shared: SharedState | undefined) {
     this.groups = groups;
     this.settings = settings;
     this.shared = shared;
+    this.guard = new StoreGuard(settings.storeTimeoutMs);
     const count = [...groups.values()].reduce((sum, group) => sum + group.length, 0);
     this.stats = Array.from({ length: count }, () => new DeploymentStats());
   }
@@ -41,13 +40,15 @@ export class RouterCore {
   claim(ctx: Context, ordered: readonly Deployment[], now: number): Claim | Promise<Claim> {
     const shared = this.shared;
     if (shared === undefined) return claimLocally(ordered, this.stats, now);
-    return this.#tryShared(ctx, 'claim', () => shared.claim(ordered, now)).then((claimed) => {
-      if (claimed === undefined) return claimLocally(ordered, this.stats, now);
-      // This process's counts follow, for its own view (health, least busy, usage-based).
-      const chosen = ordered[claimed.index];
-      if (chosen !== undefined) this.statsOf(chosen).requests++;
-      return claimed;
-    });
+    return this.guard
+      .run('claim', () => shared.claim(ordered, now), ctx)
+      .then((claimed) => {
+        if (claimed === undefined) return claimLocally(ordered, this.stats, now);
+        // This process's counts follow, for its own view (health, least busy, usage-based).
+        const chosen = ordered[claimed.index];
+        if (chosen !== undefined) this.statsOf(chosen).requests++;
+        return claimed;
+      });
   }
 
   /** Records a failed attempt, and cools its deployment (everywhere) when the rules say so. */
@@ -65,7 +66,7 @@ export class RouterCore {
     stats.coolingUntil = Math.max(stats.coolingUntil, until);
     const shared = this.shared;
     if (shared !== undefined) {
-      await this.#tryShared(ctx, 'cool', () => shared.cool(deployment, until, now));
+      await this.guard.run('cool', () => shared.cool(deployment, until, now), ctx);
     }
   }
 
@@ -89,7 +90,7 @@ export class RouterCore {
     const shared = this.shared;
     if (shared !== undefined) {
       ctx.defer(
-        () => this.#tryShared(ctx, 'tokens', () => shared.addTokens(deployment, tokens, now)),
+        () => this.guard.run('tokens', () => shared.addTokens(deployment, tokens, now), ctx),
         {
           callback: 'router',
           event: 'usage',
@@ -114,43 +115,6 @@ export class RouterCore {
     return group.filter(
       (deployment) => (deployment.maxInputTokens ?? Number.POSITIVE_INFINITY) >= tokens,
     );
-  }
-
-  /** Runs a shared-state operation within the call's bounds and the store's timeout; undefined when it failed. */
-  async #tryShared<T>(
-    ctx: Context,
-    what: string,
-    operation: () => Promise<T>,
-  ): Promise<T | undefined> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeoutMs = this.settings.storeTimeoutMs;
-    const expired = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new TimeoutError({
-              message: `the router's store took longer than ${timeoutMs} ms (${what})`,
-            }),
-          ),
-        timeoutMs,
-      );
-      timer.unref?.();
-    });
-    try {
-      const result = await ctx.within(Promise.race([operation(), expired]));
-      this.#sharedFailing = false;
-      return result;
-    } catch (error) {
-      // The call itself ended (its signal, its totalTimeout): that is no store failure.
-      if (ctx.signal.aborted) throw error;
-      if (!this.#sharedFailing) {
-        this.#sharedFailing = true;
-        ctx.report(error, { callback: 'router (store)', event: what });
-      }
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
 

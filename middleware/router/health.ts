@@ -28,12 +28,12 @@ export interface DeploymentHealth {
 export async function healthOf(core: RouterCore): Promise<DeploymentHealth[]> {
   const now = Date.now();
   const deployments = [...core.groups.values()].flat();
-  let shared: Map<string, SharedCounts> | undefined;
-  try {
-    shared = await core.shared?.snapshot(deployments, now);
-  } catch {
-    // the store is down: this process's view
-  }
+  const store = core.shared;
+  // Within the store's timeout, and this process's view when it fails.
+  const shared: Map<string, SharedCounts> | undefined =
+    store === undefined
+      ? undefined
+      : await core.guard.run('health', () => store.snapshot(deployments, now));
   return deployments.map((deployment) =>
     describe(core, deployment, shared?.get(deployment.id), now),
   );

@@ -1,0 +1,68 @@
+import { type Context, TimeoutError } from '../../src/kit/index.js';
+
+/** The first pause after the store failed; it doubles at each failure, to {@link LONGEST_PAUSE_MS}. */
+const FIRST_PAUSE_MS = 1000;
+const LONGEST_PAUSE_MS = 30_000;
+
+/**
+ * Runs the router's shared-state operations so that the store never fails a call: each within
+ * `timeoutMs` (and the call's own bounds), a failure reported once until the store works again,
+ * and after a failure the store left alone for a pause (1 s, doubling to 30 s) so that calls do
+ * not each wait out the timeout while Redis is down or slow; one call then tries it again.
+ */
+export class StoreGuard {
+  readonly #timeoutMs: number;
+  #failing = false;
+  #pauseMs = FIRST_PAUSE_MS;
+  #pausedUntil = 0;
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** True while the store is left alone after a failure. */
+  get paused(): boolean {
+    return Date.now() < this.#pausedUntil;
+  }
+
+  /**
+   * The operation's result, or undefined when the store is paused, failed or was too slow.
+   * With `ctx`, the wait ends with the call, and a failure goes to its `onCallbackError`.
+   */
+  async run<T>(what: string, operation: () => Promise<T>, ctx?: Context): Promise<T | undefined> {
+    if (this.paused) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeoutMs = this.#timeoutMs;
+    const expired = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new TimeoutError({
+              message: `the router's store took longer than ${timeoutMs} ms (${what}); the router uses this process's state meanwhile`,
+            }),
+          ),
+        timeoutMs,
+      );
+      timer.unref?.();
+    });
+    try {
+      const raced = Promise.race([operation(), expired]);
+      const result = await (ctx === undefined ? raced : ctx.within(raced));
+      this.#failing = false;
+      this.#pauseMs = FIRST_PAUSE_MS;
+      return result;
+    } catch (error) {
+      // The call itself ended (its signal, its totalTimeout): that is no store failure.
+      if (ctx?.signal.aborted) throw error;
+      this.#pausedUntil = Date.now() + this.#pauseMs;
+      this.#pauseMs = Math.min(this.#pauseMs * 2, LONGEST_PAUSE_MS);
+      if (!this.#failing) {
+        this.#failing = true;
+        ctx?.report(error, { callback: 'router (store)', event: what });
+      }
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
