@@ -3,6 +3,7 @@ import {
   createClient,
   type Middleware,
   NoDeploymentAvailableError,
+  TimeoutError,
 } from 'shallot';
 import { type DeploymentOptions, type RouterOptions, router } from 'shallot/middleware/router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -180,6 +181,71 @@ describe('router()', () => {
     }
     expect(new Set(picks.slice(0, 3))).toEqual(new Set(['a', 'b', 'c']));
     expect(picks.slice(3)).toEqual(['b', 'b', 'b', 'b', 'b']);
+  });
+
+  it('lowest latency takes a timeout as a bad sample, and moves away from the deployment that timed out', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let aTimesOut = false;
+    const clock: Middleware = async (ctx, next) => {
+      const id = (ctx.metadata.model_info as { id: string }).id;
+      if (id === 'a' && aTimesOut) {
+        vi.advanceTimersByTime(5000);
+        throw new TimeoutError({ message: 'a: no answer within the timeout' });
+      }
+      vi.advanceTimersByTime(id === 'a' ? 10 : 50);
+      await next();
+    };
+    const modelList = ['a', 'b'].map((id) => ({ modelName: 'g', model: `openai/${id}`, id }));
+    const client = createClient({
+      middleware: [
+        router({ modelList, strategy: 'latency-based-routing', random: seededRandom(9) }),
+      ],
+      attemptMiddleware: [clock],
+      numRetries: 1,
+      retry: { baseDelayMs: 0 },
+    });
+    const picks: string[] = [];
+    client.use(async (ctx, next) => {
+      await next();
+      picks.push((ctx.metadata.model_info as { id: string }).id);
+    });
+    const call = () => client.completion({ model: 'g', messages, mockResponse: 'ok', apiKey: 'k' });
+    for (let index = 0; index < 4; index++) await call();
+    expect(picks.slice(2)).toEqual(['a', 'a']);
+    aTimesOut = true;
+    await call(); // a times out, the retry goes to b
+    for (let index = 0; index < 3; index++) await call();
+    expect(picks.slice(4)).toEqual(['b', 'b', 'b', 'b']);
+  });
+
+  it('usage-based routing sends to the deployment with the most of its limits left this minute', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-06T10:00:10Z'));
+    const modelList = [
+      {
+        modelName: 'g',
+        model: 'openai/gpt-4o',
+        apiBase: east.url,
+        apiKey: 'k',
+        id: 'small',
+        tpm: 2000,
+      },
+      {
+        modelName: 'g',
+        model: 'openai/gpt-4o',
+        apiBase: west.url,
+        apiKey: 'k',
+        id: 'large',
+        tpm: 20_000,
+      },
+    ];
+    const client = createClient({
+      middleware: [router({ modelList, strategy: 'usage-based-routing', random: seededRandom(4) })],
+    });
+    // Each call uses the fixture's 379 tokens: large stays the less used by share for 10 calls.
+    for (let call = 0; call < 6; call++) await client.completion({ model: 'g', messages });
+    expect(east.requests.length).toBeLessThanOrEqual(1);
+    expect(west.requests.length).toBeGreaterThanOrEqual(5);
   });
 
   it('cools a deployment that only fails within allowedFails + 1 calls, sends it nothing while it cools, and takes it back after', async () => {
@@ -401,6 +467,19 @@ describe('router()', () => {
     vi.setSystemTime(new Date('2026-12-06T10:01:00Z'));
     await client.completion({ model: 'g', messages });
     expect(east.requests).toHaveLength(4);
+  });
+
+  it('gives a deployment the same id in every router made from the same settings, and never shows its key in it', async () => {
+    const list = (key: string) => [
+      { modelName: 'g', model: 'openai/gpt-4o', apiBase: east.url, apiKey: key },
+    ];
+    const ids = async (key: string) =>
+      (await router({ modelList: list(key) }).health()).map((item) => item.id);
+    const first = await ids('sk-secret-one');
+    expect(await ids('sk-secret-one')).toEqual(first);
+    expect(await ids('sk-secret-two')).not.toEqual(first);
+    expect(first[0]).toMatch(/^[0-9a-f]{16}$/);
+    expect(first[0]).not.toContain('secret');
   });
 
   it('refuses bad options when created, naming the option', () => {
