@@ -104,9 +104,9 @@ describe('router()', () => {
   it('shuffles by weight: 10,000 picks with a fixed seed land within 1.5 points of each share', async () => {
     // Without a weight, the rpm is the weight: 1, 2 and 5000.
     const modelList = [
-      { modelName: 'g', model: 'openai/a', id: 'a', weight: 1 },
-      { modelName: 'g', model: 'openai/b', id: 'b', weight: 2 },
-      { modelName: 'g', model: 'openai/c', id: 'c', rpm: 5000 },
+      { modelName: 'g', model: 'openai/gpt-4o-mini', id: 'a', weight: 1 },
+      { modelName: 'g', model: 'openai/gpt-4o-mini', id: 'b', weight: 2 },
+      { modelName: 'g', model: 'openai/gpt-4o-mini', id: 'c', rpm: 5000 },
     ];
     const client = createClient({ middleware: [router({ modelList, random: seededRandom(42) })] });
     const picks = new Map<string, number>();
@@ -120,9 +120,9 @@ describe('router()', () => {
     }
     expect((picks.get('c') ?? 0) / 1000).toBeGreaterThan(0.98);
     const modelList2 = [
-      { modelName: 'g', model: 'openai/a', id: 'a', weight: 1 },
-      { modelName: 'g', model: 'openai/b', id: 'b', weight: 2 },
-      { modelName: 'g', model: 'openai/c', id: 'c', weight: 7 },
+      { modelName: 'g', model: 'openai/gpt-4o-mini', id: 'a', weight: 1 },
+      { modelName: 'g', model: 'openai/gpt-4o-mini', id: 'b', weight: 2 },
+      { modelName: 'g', model: 'openai/gpt-4o-mini', id: 'c', weight: 7 },
     ];
     const shares = new Map<string, number>();
     const second = createClient({
@@ -164,7 +164,7 @@ describe('router()', () => {
       vi.advanceTimersByTime(latency[(ctx.metadata.model_info as { id: string }).id] ?? 0);
       await next();
     };
-    const modelList = ['a', 'b', 'c'].map((id) => ({ modelName: 'g', model: `openai/${id}`, id }));
+    const modelList = ['a', 'b', 'c'].map((id) => ({ modelName: 'g', model: 'openai/gpt-4o-mini', id }));
     const client = createClient({
       middleware: [
         router({ modelList, strategy: 'latency-based-routing', random: seededRandom(5) }),
@@ -195,7 +195,7 @@ describe('router()', () => {
       vi.advanceTimersByTime(id === 'a' ? 10 : 50);
       await next();
     };
-    const modelList = ['a', 'b'].map((id) => ({ modelName: 'g', model: `openai/${id}`, id }));
+    const modelList = ['a', 'b'].map((id) => ({ modelName: 'g', model: 'openai/gpt-4o-mini', id }));
     const client = createClient({
       middleware: [
         router({ modelList, strategy: 'latency-based-routing', random: seededRandom(9) }),
