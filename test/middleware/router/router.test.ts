@@ -164,7 +164,11 @@ describe('router()', () => {
       vi.advanceTimersByTime(latency[(ctx.metadata.model_info as { id: string }).id] ?? 0);
       await next();
     };
-    const modelList = ['a', 'b', 'c'].map((id) => ({ modelName: 'g', model: 'openai/gpt-4o-mini', id }));
+    const modelList = ['a', 'b', 'c'].map((id) => ({
+      modelName: 'g',
+      model: 'openai/gpt-4o-mini',
+      id,
+    }));
     const client = createClient({
       middleware: [
         router({ modelList, strategy: 'latency-based-routing', random: seededRandom(5) }),
