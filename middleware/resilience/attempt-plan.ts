@@ -17,7 +17,6 @@ export interface PlanSettings extends BackoffSettings {
 }
 
 /** Error codes a retry or a fallback can never help: the caller's own doing, or ours. */
-const FINAL_CODES = new Set(['validation', 'aborted', 'shutdown', 'unexpected']);
 
 /**
  * The state machine of one call's attempts: retry a retryable failure on the same model while
@@ -75,7 +74,7 @@ export class AttemptPlan {
     const failure = asShallotError(error, ctx);
     this.#errors.push(failure);
     const next =
-      ctx.signal.aborted || FINAL_CODES.has(failure.code) ? undefined : this.#next(failure);
+      ctx.signal.aborted || failure.final ? undefined : this.#next(failure);
     if (next === undefined) throw this.#final(failure);
     const told = this.#attempts.tellFailure({
       error: failure,
@@ -139,7 +138,7 @@ export class AttemptPlan {
   }
 
   #final(failure: ShallotError): ShallotError {
-    const ownDoing = this.#ctx.signal.aborted || FINAL_CODES.has(failure.code);
+    const ownDoing = this.#ctx.signal.aborted || failure.final;
     if (this.#tried.size <= 1 || ownDoing) return failure;
     const models = [...this.#tried].join(', ');
     return new AllFallbacksFailedError({

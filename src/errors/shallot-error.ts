@@ -22,7 +22,17 @@ export type ErrorCode =
   | 'sink_overflow'
   | 'all_fallbacks_failed'
   | 'no_deployment_available'
+  | 'budget_exceeded'
   | 'unexpected';
+
+/** The codes of the caller's own doing, which no retry or fallback can help. */
+const FINAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'validation',
+  'aborted',
+  'shutdown',
+  'unexpected',
+  'budget_exceeded',
+]);
 
 /** The brand of shallot's errors, the same for every copy of the package in a process. */
 const BRAND: unique symbol = Symbol.for('shallot.error') as never;
@@ -43,6 +53,12 @@ export interface ShallotErrorOptions {
   status?: number;
   /** Overrides the class's default (a 429 for an exhausted quota is not retryable, say). */
   retryable?: boolean;
+  /**
+   * The caller's own doing, which neither a retry nor a fallback can help (its own rate limit,
+   * say): the resilience layer ends the call with it. @default true for validation, abort,
+   * shutdown, unexpected and budget errors
+   */
+  final?: boolean;
   /** How long the provider asked us to wait, from `retry-after`, `retry-after-ms` or the body. */
   retryAfterMs?: number;
   /** The provider's request id (`x-request-id`, `request-id`, ...). */
@@ -73,6 +89,8 @@ export class ShallotError extends Error {
   readonly status: number | undefined;
   /** Whether the same request might succeed if sent again. */
   readonly retryable: boolean;
+  /** The caller's own doing: no retry and no fallback can help (see `ShallotErrorOptions.final`). */
+  readonly final: boolean;
   readonly retryAfterMs: number | undefined;
   readonly requestId: string | undefined;
   readonly providerCode: string | undefined;
@@ -89,6 +107,7 @@ export class ShallotError extends Error {
     this.model = options.model;
     this.status = options.status;
     this.retryable = options.retryable ?? retryableByDefault;
+    this.final = options.final ?? FINAL_CODES.has(code);
     this.retryAfterMs = options.retryAfterMs;
     this.requestId = options.requestId;
     this.providerCode = options.providerCode;
@@ -106,6 +125,7 @@ export class ShallotError extends Error {
       model: this.model,
       status: this.status,
       retryable: this.retryable,
+      final: this.final,
       retryAfterMs: this.retryAfterMs,
       requestId: this.requestId,
       providerCode: this.providerCode,
