@@ -73,8 +73,7 @@ export class AttemptPlan {
     const ctx = this.#ctx;
     const failure = asShallotError(error, ctx);
     this.#errors.push(failure);
-    const next =
-      ctx.signal.aborted || failure.final ? undefined : this.#next(failure);
+    const next = ctx.signal.aborted || failure.final ? undefined : this.#next(failure);
     if (next === undefined) throw this.#final(failure);
     const told = this.#attempts.tellFailure({
       error: failure,

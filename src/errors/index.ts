@@ -5,8 +5,8 @@ export {
 } from './all-fallbacks-failed-error.js';
 export { APIConnectionError, isAPIConnectionError } from './api-connection-error.js';
 export { AuthenticationError, isAuthenticationError } from './authentication-error.js';
-export { BudgetExceededError, isBudgetExceededError } from './budget-exceeded-error.js';
 export { BadRequestError, isBadRequestError } from './bad-request-error.js';
+export { BudgetExceededError, isBudgetExceededError } from './budget-exceeded-error.js';
 export {
   ContentPolicyViolationError,
   isContentPolicyViolationError,
