@@ -61,6 +61,7 @@ export { formatUsd } from '../cost/format-usd.js';
 export { PriceBook, type PriceInput } from '../cost/price-book.js';
 export type { CallCost, CostBreakdown } from '../cost/types.js';
 export { embeddingItems } from '../embedding/items.js';
+export { estimateTokens as estimateEmbeddingTokens } from '../embedding/send.js';
 export { encodeVector, fromBase64, type RawVector, toBase64 } from '../embedding/vectors.js';
 export * from '../errors/index.js';
 export { CustomLogger, type CustomLoggerHook } from '../legacy/custom-logger.js';

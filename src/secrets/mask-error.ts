@@ -28,7 +28,9 @@ function mask(error: ShallotError, secrets: readonly string[], seen: Set<object>
     else if (key === 'cause') masked = maskedCause(value, secrets, seen);
     else if (Array.isArray(value) && value.some((item) => item instanceof ShallotError)) {
       for (const item of value) if (item instanceof ShallotError) mask(item, secrets, seen);
-    } else if (value !== null && typeof value === 'object') masked = scrubJson(value, secrets);
+    } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+      masked = scrubJson(value, secrets);
+    }
     if (masked !== value) setOwn(error, key, masked);
   }
 }

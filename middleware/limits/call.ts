@@ -1,0 +1,177 @@
+import {
+  BudgetExceededError,
+  type Context,
+  type Next,
+  RateLimitError,
+  ServiceUnavailableError,
+} from '../../src/kit/index.js';
+import { type AppliedRule, type CallPlan, NANOS, type PlanSettings, planCall } from './plan.js';
+import type { Adjustment, Counter, LimitStore, Reservation } from './store.js';
+import type { StoreRunner } from './store-runner.js';
+
+/** What one call's limits hold between its reservation and its settlement. */
+export class LimitedCall {
+  readonly #ctx: Context;
+  readonly #applied: ReadonlyArray<{ rule: AppliedRule['rule']; scope: string }>;
+  readonly #settings: PlanSettings;
+  readonly #runner: StoreRunner;
+  #plan: CallPlan | undefined;
+  #reservation: Extract<Reservation, { ok: true }> | undefined;
+  #store: LimitStore | undefined;
+
+  constructor(
+    ctx: Context,
+    applied: ReadonlyArray<{ rule: AppliedRule['rule']; scope: string }>,
+    settings: PlanSettings,
+    runner: StoreRunner,
+  ) {
+    this.#ctx = ctx;
+    this.#applied = applied;
+    this.#settings = settings;
+    this.#runner = runner;
+  }
+
+  /**
+   * The attempt layer (before the provider transform): the first attempt reserves on every
+   * counter, or fails with the limit's typed error before any request; later attempts (retries
+   * of the same call) pass.
+   */
+  readonly check = (ctx: Context, next: Next): Promise<void> => {
+    if (this.#plan !== undefined) return next();
+    const now = Date.now();
+    const plan = planCall(ctx, this.#applied, this.#settings, now);
+    this.#plan = plan;
+    const reserved = this.#runner.reserve(ctx, plan.counters, ctx.callId, now);
+    if (reserved instanceof Promise) {
+      return reserved.then((outcome) => {
+        this.#admit(outcome.reservation, outcome.store, plan, now);
+        return next();
+      });
+    }
+    this.#admit(reserved.reservation, reserved.store, plan, now);
+    return next();
+  };
+
+  #admit(
+    reservation: Reservation | undefined,
+    store: LimitStore | undefined,
+    plan: CallPlan,
+    now: number,
+  ): void {
+    if (reservation === undefined) {
+      throw new ServiceUnavailableError({
+        message:
+          'the limits store is unavailable and the limits layer fails closed: the call was not sent. Check Redis, or set failOpen: true.',
+        final: true,
+      });
+    }
+    if (!reservation.ok) throw refusal(plan, reservation, now);
+    this.#reservation = reservation;
+    this.#store = store;
+  }
+
+  /**
+   * The end listener: settles what was reserved to what the call used (its usage and `ctx.cost`;
+   * nothing for a failed call without usage), gives back the parallel slots, and writes into the
+   * metadata what each rule had left after the call.
+   */
+  readonly settle = (): void => {
+    const plan = this.#plan;
+    const reservation = this.#reservation;
+    const store = this.#store;
+    if (plan === undefined || reservation === undefined || store === undefined) return;
+    const ctx = this.#ctx;
+    const tokens = usedTokens(ctx);
+    const micros = Math.round((ctx.cost?.total ?? 0) * NANOS);
+    const adjustments: Adjustment[] = plan.counters.map((counter) => ({
+      counter,
+      delta: deltaOf(counter, plan, tokens, micros),
+    }));
+    ctx.metadata = { ...ctx.metadata, limits: remaining(plan, reservation, adjustments) };
+    const now = Date.now();
+    this.#runner.settle(ctx, store, adjustments, ctx.callId, reservation.bucket, now);
+  };
+}
+
+function usedTokens(ctx: Context): number {
+  const total = ctx.usage?.total_tokens;
+  return typeof total === 'number' && total >= 0 ? total : 0;
+}
+
+/** What to add to a counter at the end: the real use less the reservation (the request stays). */
+function deltaOf(counter: Counter, plan: CallPlan, tokens: number, micros: number): number {
+  if (counter.kind === 'period') return micros - plan.micros;
+  if (counter.kind === 'window' && counter.key.endsWith(':tpm')) return tokens - plan.tokens;
+  return 0;
+}
+
+/** What each rule had left after the call, for the metadata and the record. */
+function remaining(
+  plan: CallPlan,
+  reservation: Extract<Reservation, { ok: true }>,
+  adjustments: readonly Adjustment[],
+): Array<Record<string, unknown>> {
+  const left = (index: number | undefined) => {
+    if (index === undefined) return undefined;
+    const counter = plan.counters[index] as Counter;
+    const used = (reservation.used[index] ?? 0) + counter.amount + (adjustments[index]?.delta ?? 0);
+    return { counter, used };
+  };
+  return plan.applied.map((entry) => {
+    const summary: Record<string, unknown> = { rule: entry.rule.name, scope: entry.scope };
+    const rpm = left(entry.rpm);
+    if (rpm)
+      summary.rpm = {
+        limit: rpm.counter.limit,
+        remaining: Math.max(0, rpm.counter.limit - rpm.used),
+      };
+    const tpm = left(entry.tpm);
+    if (tpm)
+      summary.tpm = {
+        limit: tpm.counter.limit,
+        remaining: Math.max(0, tpm.counter.limit - tpm.used),
+      };
+    const parallel = left(entry.parallel);
+    if (parallel) summary.maxParallel = { limit: parallel.counter.limit };
+    const budget = left(entry.budget);
+    if (budget && budget.counter.kind === 'period') {
+      summary.budget = {
+        limitUsd: budget.counter.limit / NANOS,
+        remainingUsd: Math.max(0, budget.counter.limit - budget.used) / NANOS,
+        resetsAt: new Date(budget.counter.endsAt).toISOString(),
+      };
+    }
+    return summary;
+  });
+}
+
+/** The typed error of a refused reservation: the rule, its scope, its limit, and when it frees. */
+function refusal(plan: CallPlan, refused: Extract<Reservation, { ok: false }>, now: number): Error {
+  const counter = plan.counters[refused.index] as Counter;
+  const entry = plan.applied.find((item) =>
+    [item.rpm, item.tpm, item.parallel, item.budget].includes(refused.index),
+  ) as AppliedRule;
+  const scope = `${entry.rule.name}:${entry.scope}`;
+  if (counter.kind === 'period') {
+    return new BudgetExceededError({
+      scope,
+      limitUsd: counter.limit / NANOS,
+      spentUsd: refused.used / NANOS,
+      resetsAt: new Date(counter.endsAt),
+      message: `${scope}: the budget of $${counter.limit / NANOS} is spent ($${refused.used / NANOS} spent or reserved; this call needs up to $${counter.amount / NANOS}). It resets at ${new Date(counter.endsAt).toISOString()}.`,
+    });
+  }
+  const what =
+    counter.kind === 'parallel'
+      ? `${counter.limit} calls in flight at once`
+      : counter.key.endsWith(':tpm')
+        ? `${counter.limit} tokens per minute (${refused.used} used; this call reserves ${counter.amount})`
+        : `${counter.limit} requests per minute`;
+  const retryAfterMs = refused.fitsAt === undefined ? undefined : Math.max(0, refused.fitsAt - now);
+  return new RateLimitError({
+    status: 429,
+    retryAfterMs,
+    final: true,
+    message: `${scope}: over its limit of ${what}${retryAfterMs === undefined ? '' : `; room again in ${retryAfterMs} ms`}. The call was not sent.`,
+  });
+}

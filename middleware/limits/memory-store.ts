@@ -1,0 +1,145 @@
+import type { Adjustment, Counter, LimitStore, Reservation } from './store.js';
+import { BUCKETS, bucketOf, windowUse } from './windows.js';
+
+/** Reservations between two sweeps of the counters no call uses any more. */
+const SWEEP_EVERY = 1000;
+
+/**
+ * The counters in this process: the default store. Its reservations are atomic because they
+ * run in one turn of the event loop. Counters of scopes that go quiet are dropped as their
+ * windows, leases and periods end.
+ */
+export class MemoryLimitStore implements LimitStore {
+  readonly #windows = new Map<string, Map<number, number>>();
+  readonly #leases = new Map<string, Map<string, number>>();
+  readonly #periods = new Map<string, { used: number; endsAt: number }>();
+  #sinceSweep = 0;
+
+  async reserve(counters: readonly Counter[], callId: string, now: number): Promise<Reservation> {
+    return this.reserveNow(counters, callId, now);
+  }
+
+  /** {@link reserve}, in this turn. */
+  reserveNow(counters: readonly Counter[], callId: string, now: number): Reservation {
+    if (++this.#sinceSweep >= SWEEP_EVERY) this.#sweep(now);
+    const bucket = bucketOf(now);
+    const used: number[] = [];
+    for (let index = 0; index < counters.length; index++) {
+      const counter = counters[index] as Counter;
+      const check = this.#check(counter, bucket, now);
+      if (check.fitsAt !== undefined || check.used + counter.amount > counter.limit) {
+        return { ok: false, index, used: check.used, fitsAt: check.fitsAt };
+      }
+      used.push(check.used);
+    }
+    for (const counter of counters) this.#add(counter, counter.amount, bucket, callId, now);
+    return { ok: true, bucket, used };
+  }
+
+  async settle(
+    adjustments: readonly Adjustment[],
+    callId: string,
+    bucket: number,
+    now: number,
+  ): Promise<void> {
+    this.settleNow(adjustments, callId, bucket, now);
+  }
+
+  /** {@link settle}, in this turn. */
+  settleNow(adjustments: readonly Adjustment[], callId: string, bucket: number, now: number): void {
+    for (const { counter, delta } of adjustments) {
+      if (counter.kind === 'parallel') this.#leases.get(counter.key)?.delete(callId);
+      else if (delta !== 0) this.#add(counter, delta, bucket, callId, now);
+    }
+  }
+
+  async read(counters: readonly Counter[], now: number): Promise<number[]> {
+    const bucket = bucketOf(now);
+    return counters.map(
+      (counter) => this.#check({ ...counter, amount: 0 } as Counter, bucket, now).used,
+    );
+  }
+
+  #check(
+    counter: Counter,
+    bucket: number,
+    now: number,
+  ): { used: number; fitsAt: number | undefined } {
+    switch (counter.kind) {
+      case 'window':
+        return windowUse(
+          this.#windows.get(counter.key) ?? new Map(),
+          bucket,
+          counter.amount,
+          counter.limit,
+        );
+      case 'parallel': {
+        const leases = this.#leases.get(counter.key);
+        if (leases === undefined) return { used: 0, fitsAt: undefined };
+        let soonest: number | undefined;
+        for (const [id, expiresAt] of leases) {
+          if (expiresAt <= now) leases.delete(id);
+          else soonest = soonest === undefined ? expiresAt : Math.min(soonest, expiresAt);
+        }
+        // Full: a slot frees when a call ends, which no clock says; the lease is the latest.
+        return { used: leases.size, fitsAt: leases.size + 1 > counter.limit ? soonest : undefined };
+      }
+      case 'period': {
+        const period = this.#periods.get(counter.key);
+        const used = period === undefined || period.endsAt <= now ? 0 : period.used;
+        return { used, fitsAt: used + counter.amount > counter.limit ? counter.endsAt : undefined };
+      }
+    }
+  }
+
+  #add(counter: Counter, amount: number, bucket: number, callId: string, now: number): void {
+    switch (counter.kind) {
+      case 'window': {
+        let buckets = this.#windows.get(counter.key);
+        if (buckets === undefined) {
+          buckets = new Map();
+          this.#windows.set(counter.key, buckets);
+        }
+        // A settlement for a bucket that has left the window changes nothing any more.
+        if (bucket <= bucketOf(now) - BUCKETS) return;
+        buckets.set(bucket, Math.max(0, (buckets.get(bucket) ?? 0) + amount));
+        for (const index of buckets.keys())
+          if (index <= bucketOf(now) - BUCKETS) buckets.delete(index);
+        return;
+      }
+      case 'parallel': {
+        let leases = this.#leases.get(counter.key);
+        if (leases === undefined) {
+          leases = new Map();
+          this.#leases.set(counter.key, leases);
+        }
+        leases.set(callId, now + counter.leaseMs);
+        return;
+      }
+      case 'period': {
+        const current = this.#periods.get(counter.key);
+        const used = current === undefined || current.endsAt <= now ? 0 : current.used;
+        this.#periods.set(counter.key, {
+          used: Math.max(0, used + amount),
+          endsAt: counter.endsAt,
+        });
+        return;
+      }
+    }
+  }
+
+  /** Drops what no longer counts: windows gone quiet, ended leases and periods. */
+  #sweep(now: number): void {
+    this.#sinceSweep = 0;
+    const oldest = bucketOf(now) - BUCKETS;
+    for (const [key, buckets] of this.#windows) {
+      for (const index of buckets.keys()) if (index <= oldest) buckets.delete(index);
+      if (buckets.size === 0) this.#windows.delete(key);
+    }
+    for (const [key, leases] of this.#leases) {
+      for (const [id, expiresAt] of leases) if (expiresAt <= now) leases.delete(id);
+      if (leases.size === 0) this.#leases.delete(key);
+    }
+    for (const [key, period] of this.#periods) if (period.endsAt <= now) this.#periods.delete(key);
+  }
+}

@@ -1,0 +1,138 @@
+/** The sliding window of `rpm` and `tpm`: one minute, counted in buckets of five seconds. */
+export const WINDOW_MS = 60_000;
+export const BUCKET_MS = 5_000;
+export const BUCKETS = WINDOW_MS / BUCKET_MS;
+
+/** The bucket `now` falls in. */
+export function bucketOf(now: number): number {
+  return Math.floor(now / BUCKET_MS);
+}
+
+/**
+ * What a sliding window has counted (`counts`: amount by bucket) within the window that ends
+ * in `bucket`, and, for a new amount that would go over `limit`, from when it fits (epoch
+ * milliseconds): as old buckets leave the window one by one.
+ */
+export function windowUse(
+  counts: ReadonlyMap<number, number>,
+  bucket: number,
+  amount: number,
+  limit: number,
+): { used: number; fitsAt: number | undefined } {
+  const oldest = bucket - BUCKETS + 1;
+  let used = 0;
+  for (const [index, count] of counts) if (index >= oldest) used += count;
+  if (used + amount <= limit) return { used, fitsAt: undefined };
+  let freed = used;
+  const ordered = [...counts.entries()]
+    .filter(([index]) => index >= oldest)
+    .sort((a, b) => a[0] - b[0]);
+  for (const [index, count] of ordered) {
+    freed -= count;
+    // The bucket leaves the window when the window's oldest bucket is past it.
+    if (freed + amount <= limit) return { used, fitsAt: (index + BUCKETS) * BUCKET_MS };
+  }
+  // More than the limit on its own: it never fits.
+  return { used, fitsAt: undefined };
+}
+
+/** A budget's period: `'day'` and `'month'` on the calendar of a time zone, or a rolling number of seconds. */
+export type BudgetPeriod = 'day' | 'month' | { seconds: number };
+
+/** The period `now` is in: an id for its counter's key, and when it ends (epoch milliseconds). */
+export function periodOf(
+  period: BudgetPeriod,
+  timeZone: string,
+  now: number,
+): { id: string; endsAt: number } {
+  if (typeof period === 'object') {
+    const length = period.seconds * 1000;
+    const index = Math.floor(now / length);
+    return { id: `${period.seconds}s-${index}`, endsAt: (index + 1) * length };
+  }
+  const { year, month, day } = calendarDate(now, timeZone);
+  if (period === 'day') {
+    const next = new Date(Date.UTC(year, month - 1, day + 1));
+    return {
+      id: `${year}-${pad(month)}-${pad(day)}`,
+      endsAt: startOfLocalDay(
+        next.getUTCFullYear(),
+        next.getUTCMonth() + 1,
+        next.getUTCDate(),
+        timeZone,
+      ),
+    };
+  }
+  const next = new Date(Date.UTC(year, month, 1));
+  return {
+    id: `${year}-${pad(month)}`,
+    endsAt: startOfLocalDay(next.getUTCFullYear(), next.getUTCMonth() + 1, 1, timeZone),
+  };
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date and time of `instant` in `timeZone`. */
+function calendarDate(instant: number, timeZone: string) {
+  let format = formats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formats.set(timeZone, format);
+  }
+  const parts: Record<string, number> = {};
+  for (const part of format.formatToParts(instant)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year as number,
+    month: parts.month as number,
+    day: parts.day as number,
+    hour: parts.hour as number,
+    minute: parts.minute as number,
+    second: parts.second as number,
+  };
+}
+
+/** The epoch milliseconds of midnight at the start of a calendar day in `timeZone`. */
+function startOfLocalDay(year: number, month: number, day: number, timeZone: string): number {
+  const asUtc = Date.UTC(year, month - 1, day);
+  // The zone's offset there, found from the calendar time it shows at that instant; twice,
+  // since the offset at the guess can differ from the offset at the answer (a DST change).
+  let guess = asUtc;
+  for (let round = 0; round < 2; round++) {
+    const shown = calendarDate(guess, timeZone);
+    const shownAsUtc = Date.UTC(
+      shown.year,
+      shown.month - 1,
+      shown.day,
+      shown.hour,
+      shown.minute,
+      shown.second,
+    );
+    guess = asUtc - (shownAsUtc - guess);
+  }
+  return guess;
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+/** True when `timeZone` is one this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
