@@ -87,6 +87,22 @@ describe.concurrent('examples', () => {
     ]);
   });
 
+  it('limits refuses a user over rpm and a team over its budget, before any request, and shows what is left', async () => {
+    const output = await example('limits');
+    expect(output.split('\n')).toEqual([
+      'alice (team search) makes four calls; her limit is three a minute:',
+      '  answered, $0.00027; alice has 2 request(s) left this minute',
+      '  answered, $0.00027; alice has 1 request(s) left this minute',
+      '  answered, $0.00027; alice has 0 request(s) left this minute',
+      "  RateLimitError: over per-user's 3 requests a minute, retry within a minute",
+      'bob, on the same team, finds its daily $0.001 spent (less than a call could cost left):',
+      '  BudgetExceededError: per-team:search has spent $0.00081 of $0.001',
+      'What the team has used, from the store:',
+      '  spent $0.00081 of $0.001',
+      '',
+    ]);
+  });
+
   it('streaming ends every call once: read, break, finalResponse and abort', async () => {
     const output = await example('streaming');
     expect(output).toContain('text: You said: one two three four five');
