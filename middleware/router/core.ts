@@ -1,9 +1,13 @@
-import { type Context, estimatePromptTokens, type ShallotError } from '../../src/kit/index.js';
+import {
+  type Context,
+  estimatePromptTokens,
+  type ShallotError,
+  StoreGuard,
+} from '../../src/kit/index.js';
 import type { Deployment, Groups } from './deployments.js';
 import { cooldownAfter } from './failures.js';
 import type { RouterSettings } from './options.js';
 import { type Claim, claimLocally, DeploymentStats, type SharedState } from './state.js';
-import { StoreGuard } from './store-guard.js';
 
 /**
  * The router's state across calls: the groups, this process's view of every deployment, and the
@@ -23,7 +27,7 @@ export class RouterCore {
     this.groups = groups;
     this.settings = settings;
     this.shared = shared;
-    this.guard = new StoreGuard(settings.storeTimeoutMs);
+    this.guard = new StoreGuard(settings.storeTimeoutMs, 'router (store)');
     const count = [...groups.values()].reduce((sum, group) => sum + group.length, 0);
     this.stats = Array.from({ length: count }, () => new DeploymentStats());
   }

@@ -108,3 +108,4 @@ export { type BackoffSettings, backoffDelay, type SleepOptions, sleep } from './
 export { asShallotError } from './errors.js';
 export { optionError } from './options.js';
 export { maskSecrets, secretsOf } from './secrets.js';
+export { StoreGuard } from './store-guard.js';

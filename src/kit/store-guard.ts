@@ -1,23 +1,33 @@
-import { type Context, TimeoutError } from '../../src/kit/index.js';
+import type { Context } from '../context/context.js';
+import { TimeoutError } from '../errors/timeout-error.js';
 
 /** The first pause after the store failed; it doubles at each failure, to {@link LONGEST_PAUSE_MS}. */
 const FIRST_PAUSE_MS = 1000;
 const LONGEST_PAUSE_MS = 30_000;
 
 /**
- * Runs the router's shared-state operations so that the store never fails a call: each within
- * `timeoutMs` (and the call's own bounds), a failure reported once until the store works again,
- * and after a failure the store left alone for a pause (1 s, doubling to 30 s) so that calls do
- * not each wait out the timeout while Redis is down or slow; one call then tries it again.
+ * Runs a layer's operations on a shared store (Redis) so that the store never fails a call:
+ * each within `timeoutMs` (and the call's own bounds), a failure reported once (as `label`)
+ * until the store works again, and after a failure the store left alone for a pause (1 s,
+ * doubling to 30 s) so that calls do not each wait out the timeout while Redis is down or slow;
+ * one call then tries it again. What the layer does meanwhile (its own state, or refusing) is its
+ * choice. The router and the limits layer use it.
+ *
+ * @example
+ * const guard = new StoreGuard(200, 'my-layer (store)');
+ * const count = await guard.run('count', () => store.run((redis) => redis.call('INCR', key)), ctx);
+ * if (count === undefined) useLocalCount();
  */
 export class StoreGuard {
   readonly #timeoutMs: number;
+  readonly #label: string;
   #failing = false;
   #pauseMs = FIRST_PAUSE_MS;
   #pausedUntil = 0;
 
-  constructor(timeoutMs: number) {
+  constructor(timeoutMs: number, label: string) {
     this.#timeoutMs = timeoutMs;
+    this.#label = label;
   }
 
   /** True while the store is left alone after a failure. */
@@ -27,9 +37,15 @@ export class StoreGuard {
 
   /**
    * The operation's result, or undefined when the store is paused, failed or was too slow.
-   * With `ctx`, the wait ends with the call, and a failure goes to its `onCallbackError`.
+   * With `ctx`, the wait ends with the call; a failure goes to `reporter`'s (default `ctx`'s)
+   * `onCallbackError`.
    */
-  async run<T>(what: string, operation: () => Promise<T>, ctx?: Context): Promise<T | undefined> {
+  async run<T>(
+    what: string,
+    operation: () => Promise<T>,
+    ctx?: Context,
+    reporter: Context | undefined = ctx,
+  ): Promise<T | undefined> {
     if (this.paused) return undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeoutMs = this.#timeoutMs;
@@ -38,7 +54,7 @@ export class StoreGuard {
         () =>
           reject(
             new TimeoutError({
-              message: `the router's store took longer than ${timeoutMs} ms (${what}); the router uses this process's state meanwhile`,
+              message: `${this.#label}: the store took longer than ${timeoutMs} ms (${what})`,
             }),
           ),
         timeoutMs,
@@ -58,7 +74,7 @@ export class StoreGuard {
       this.#pauseMs = Math.min(this.#pauseMs * 2, LONGEST_PAUSE_MS);
       if (!this.#failing) {
         this.#failing = true;
-        ctx?.report(error, { callback: 'router (store)', event: what });
+        reporter?.report(error, { callback: this.#label, event: what });
       }
       return undefined;
     } finally {
