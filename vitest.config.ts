@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^shallot$/, replacement: here('./index.ts') },
       { find: /^shallot\/kit$/, replacement: here('./src/kit/index.ts') },
+      { find: /^shallot\/gateway$/, replacement: here('./gateway/index.ts') },
       { find: /^shallot\/middleware\/(.*)$/, replacement: here('./middleware/$1/index.ts') },
     ],
   },

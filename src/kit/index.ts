@@ -102,6 +102,7 @@ export { parseRetryAfter } from '../transport/retry-after.js';
 export type * from '../types/embedding.js';
 export type * from '../types/openai.js';
 export { describeValue } from '../validation/describe-value.js';
+export { CALL_OPTION_NAMES } from '../validation/param-names.js';
 export { answer, answerEmbeddings, answerWithChunks } from './answer.js';
 export { runsAttempts } from './attempts.js';
 export { type BackoffSettings, backoffDelay, type SleepOptions, sleep } from './backoff.js';

@@ -73,3 +73,14 @@ function camelCaseProblem(key: string): string {
   if (option !== undefined) return `is not one of shallot's options: did you mean ${option.name}?`;
   return `is neither one of shallot's options (camelCase: ${[...OPTION_KEYS].join(', ')}) nor a provider's parameter (snake_case, such as top_k).`;
 }
+
+/**
+ * Every name of shallot's own call options, in its spelling and LiteLLM's (`apiBase`,
+ * `api_base`, `base_url`, `mockResponse`, ...): what a server that takes requests from others
+ * (the gateway) must never take from them.
+ */
+export const CALL_OPTION_NAMES: ReadonlySet<string> = new Set([
+  ...OPTION_KEYS,
+  ...Object.keys(LITELLM_OPTION_ALIASES),
+  'encodingFormat',
+]);

@@ -1,0 +1,53 @@
+import type { IncomingMessage } from 'node:http';
+import { type HttpError, httpError } from './errors.js';
+
+/**
+ * The request's JSON body, at most `maxBytes`: an object, or an HTTP error (413 past the cap,
+ * 400 for what is no JSON object). A `__proto__` key of the body stays an own key (JSON.parse
+ * makes it one); the call's validation refuses it.
+ */
+export async function readJsonBody(
+  request: IncomingMessage,
+  maxBytes: number,
+): Promise<Record<string, unknown> | HttpError> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return tooBig(maxBytes);
+  const pieces: Buffer[] = [];
+  let size = 0;
+  for await (const piece of request as AsyncIterable<Buffer>) {
+    size += piece.length;
+    if (size > maxBytes) return tooBig(maxBytes);
+    pieces.push(piece);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(pieces).toString('utf8'));
+  } catch {
+    return httpError(400, 'the request body is not valid JSON', 'invalid_json');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return httpError(400, 'the request body must be a JSON object', 'invalid_body');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function tooBig(maxBytes: number): HttpError {
+  return httpError(413, `the request body is larger than ${maxBytes} bytes`, 'body_too_large');
+}
+
+/**
+ * The body's fields that a caller may set: the provider request's. shallot's own options (in
+ * either spelling: `apiBase`, `api_base`, `mockResponse`, `num_retries`, ...) are the gateway's,
+ * never the caller's: a caller who set `api_base` would send the gateway's provider key to a
+ * server of its choice.
+ */
+export function requestFields(
+  body: Record<string, unknown>,
+  reserved: ReadonlySet<string>,
+): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(body)) {
+    if (!reserved.has(key)) fields[key] = body[key];
+  }
+  return fields;
+}

@@ -1,0 +1,205 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '../src/client/client.js';
+import type { CompletionParams } from '../src/client/params.js';
+import {
+  CALL_OPTION_NAMES,
+  type CompletionStream,
+  type EmbeddingParams,
+} from '../src/kit/index.js';
+import { readJsonBody, requestFields } from './body.js';
+import { type HttpError, httpError, toHttpError } from './errors.js';
+import { writeStream } from './sse.js';
+
+export { type HttpError, httpError, toHttpError } from './errors.js';
+
+/** Who is calling, as the gateway's authentication found: what their calls carry and may use. */
+export interface Caller {
+  /** Merged into every call's metadata (over what the request body's `metadata` says). */
+  metadata: Record<string, unknown>;
+  /** The models (or router groups) the caller may call; all when undefined. */
+  models?: readonly string[];
+}
+
+/** Options of {@link createGateway}. */
+export interface GatewayOptions {
+  /** The client every request runs through: its middleware, callbacks, cost, cache, router, limits, sinks. */
+  client: Client;
+  /** The models `GET /v1/models` lists (a caller's allowed models, where it has a list). */
+  models?: readonly string[];
+  /**
+   * Finds the caller of a request from its headers, or refuses it with an HTTP error (a 401).
+   * @default every request is an anonymous caller: no key is checked
+   */
+  authenticate?: (request: IncomingMessage) => Promise<Caller | HttpError> | Caller | HttpError;
+  /** Whether the services the gateway needs answer, for `GET /health/readiness`. @default always ready */
+  readiness?: () => Promise<Record<string, boolean>>;
+  /** The largest request body. @default 10 MiB */
+  maxBodyBytes?: number;
+  /** Milliseconds a client may take to send a request's headers. @default 10000 */
+  headersTimeoutMs?: number;
+  /** Milliseconds a client may take to send a whole request. @default 60000 */
+  requestTimeoutMs?: number;
+}
+
+/** A running gateway, or one to start. */
+export interface Gateway {
+  readonly server: Server;
+  /** Starts listening; resolves to the base URL (`http://127.0.0.1:4000`). @default 127.0.0.1, a free port */
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  /**
+   * Stops taking requests, lets those in flight finish within `graceMs` (then cuts them), and
+   * flushes the client's callbacks and sinks.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+const ANONYMOUS: Caller = { metadata: {} };
+
+/**
+ * An OpenAI-compatible HTTP server in front of a shallot client: every request becomes one call
+ * of the client, so every layer (callbacks, cost, cache, router, limits, sinks) governs it; the
+ * server only translates. Routes: `POST /v1/chat/completions` (plain and SSE), `POST
+ * /v1/embeddings`, `GET /v1/models`, `GET /health/liveliness`, `GET /health/readiness`; the `/v1`
+ * prefix is optional. A client that goes away aborts its call.
+ *
+ * @example
+ * const gateway = createGateway({ client: createClient({ middleware: [limits(...)] }) });
+ * const url = await gateway.listen({ port: 4000 });
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs ?? 10_000,
+      requestTimeout: options.requestTimeoutMs ?? 60_000,
+    },
+    (request, response) => {
+      inFlight.add(response);
+      response.on('close', () => inFlight.delete(response));
+      handle(request, response).catch((error: unknown) => send(response, toHttpError(error)));
+    },
+  );
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = routeOf(request.url ?? '/');
+    const method = request.method ?? 'GET';
+    if (method === 'GET' && path === '/health/liveliness')
+      return sendJson(response, 200, "I'm alive!");
+    if (method === 'GET' && path === '/health/readiness') return ready(response);
+    const route = ROUTES[`${method} ${path}`];
+    if (route === undefined)
+      return send(response, httpError(404, `no route ${method} ${path}`, 'not_found'));
+    const caller = (await options.authenticate?.(request)) ?? ANONYMOUS;
+    if ('status' in caller) return send(response, caller);
+    if (route === 'models') {
+      const ids = caller.models ?? options.models ?? [];
+      return sendJson(response, 200, {
+        object: 'list',
+        data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'shallot' })),
+      });
+    }
+    const body = await readJsonBody(request, maxBodyBytes);
+    if ('status' in body && 'body' in body) return send(response, body as HttpError);
+    const fields = requestFields(body, CALL_OPTION_NAMES);
+    const model = fields.model;
+    if (
+      caller.models !== undefined &&
+      typeof model === 'string' &&
+      !caller.models.includes(model)
+    ) {
+      return send(
+        response,
+        httpError(403, `this key may not call ${model}`, 'model_not_allowed', 'model'),
+      );
+    }
+    const abort = new AbortController();
+    response.on('close', () => {
+      if (!response.writableFinished) abort.abort();
+    });
+    const metadata = { ...objectOr(body.metadata), ...caller.metadata };
+    const params: Record<string, unknown> = { ...fields, metadata, signal: abort.signal };
+    if (route === 'embeddings') {
+      const encoding = fields.encoding_format === 'base64' ? 'base64' : 'float';
+      delete params.encoding_format;
+      params.encodingFormat = encoding;
+      const answer = await options.client.embedding(params as unknown as EmbeddingParams);
+      return sendJson(response, 200, answer);
+    }
+    const answer = await options.client.completion(params as unknown as CompletionParams);
+    if (fields.stream === true) return writeStream(answer as CompletionStream, response);
+    return sendJson(response, 200, answer);
+  }
+
+  async function ready(response: ServerResponse): Promise<void> {
+    const checks = (await options.readiness?.()) ?? {};
+    const healthy = Object.values(checks).every(Boolean);
+    sendJson(response, healthy ? 200 : 503, {
+      status: healthy ? 'healthy' : 'unhealthy',
+      ...checks,
+    });
+  }
+
+  return {
+    server,
+    listen: ({ port = 0, host = '127.0.0.1' } = {}) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
+        });
+      }),
+    close: async ({ graceMs = 10_000 } = {}) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => {
+        for (const response of inFlight) response.destroy();
+        server.closeAllConnections();
+      }, graceMs);
+      grace.unref();
+      await closed;
+      clearTimeout(grace);
+      await options.client.flush({ timeoutMs: graceMs });
+    },
+  };
+}
+
+const ROUTES: Readonly<Record<string, 'chat' | 'embeddings' | 'models'>> = {
+  'POST /chat/completions': 'chat',
+  'POST /embeddings': 'embeddings',
+  'GET /models': 'models',
+};
+
+/** The route of a request's URL: its path without the query and without the optional `/v1`. */
+function routeOf(url: string): string {
+  const path = url.split('?', 1)[0] ?? '/';
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return trimmed.startsWith('/v1/') ? trimmed.slice(3) : trimmed;
+}
+
+function objectOr(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? { ...(value as Record<string, unknown>) }
+    : {};
+}
+
+function send(response: ServerResponse, error: HttpError): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response.writeHead(error.status, { 'content-type': 'application/json', ...error.headers });
+  response.end(JSON.stringify(error.body));
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
