@@ -84,6 +84,7 @@ describe('the Markdown of the packed package', () => {
     const subpaths = [
       'shallot',
       'shallot/kit',
+      'shallot/gateway',
       ...layers.map((name) => `shallot/middleware/${name}`),
     ];
     const listed = [...section.matchAll(/`(shallot(?:\/[\w/-]+)?)`/g)].map((match) => match[1]);
