@@ -9,26 +9,26 @@ import { type HttpError, httpError } from './errors.js';
 export async function readJsonBody(
   request: IncomingMessage,
   maxBytes: number,
-): Promise<Record<string, unknown> | HttpError> {
+): Promise<{ body: Record<string, unknown> } | { error: HttpError }> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) return tooBig(maxBytes);
+  if (Number.isFinite(declared) && declared > maxBytes) return { error: tooBig(maxBytes) };
   const pieces: Buffer[] = [];
   let size = 0;
   for await (const piece of request as AsyncIterable<Buffer>) {
     size += piece.length;
-    if (size > maxBytes) return tooBig(maxBytes);
+    if (size > maxBytes) return { error: tooBig(maxBytes) };
     pieces.push(piece);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.concat(pieces).toString('utf8'));
   } catch {
-    return httpError(400, 'the request body is not valid JSON', 'invalid_json');
+    return { error: httpError(400, 'the request body is not valid JSON', 'invalid_json') };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return httpError(400, 'the request body must be a JSON object', 'invalid_body');
+    return { error: httpError(400, 'the request body must be a JSON object', 'invalid_body') };
   }
-  return parsed as Record<string, unknown>;
+  return { body: parsed as Record<string, unknown> };
 }
 
 function tooBig(maxBytes: number): HttpError {

@@ -32,6 +32,12 @@ export interface GatewayOptions {
    * @default every request is an anonymous caller: no key is checked
    */
   authenticate?: (request: IncomingMessage) => Promise<Caller | HttpError> | Caller | HttpError;
+  /**
+   * Routes of your own (the virtual keys' `/key/*`, say), by `METHOD /path` without `/v1`: each
+   * gets the request, the response and its JSON body (for a POST), before authentication (it
+   * checks what it needs itself).
+   */
+  routes?: Readonly<Record<string, GatewayRoute>>;
   /** Whether the services the gateway needs answer, for `GET /health/readiness`. @default always ready */
   readiness?: () => Promise<Record<string, boolean>>;
   /** The largest request body. @default 10 MiB */
@@ -41,6 +47,13 @@ export interface GatewayOptions {
   /** Milliseconds a client may take to send a whole request. @default 60000 */
   requestTimeoutMs?: number;
 }
+
+/** A route of your own: answers the request (`send()` and `sendJson()` help). */
+export type GatewayRoute = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: Record<string, unknown> | undefined,
+) => Promise<void>;
 
 /** A running gateway, or one to start. */
 export interface Gateway {
@@ -88,11 +101,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (method === 'GET' && path === '/health/liveliness')
       return sendJson(response, 200, "I'm alive!");
     if (method === 'GET' && path === '/health/readiness') return ready(response);
+    const own = options.routes?.[`${method} ${path}`];
+    if (own !== undefined) {
+      const read = method === 'POST' ? await readJsonBody(request, maxBodyBytes) : undefined;
+      if (read !== undefined && 'error' in read) return send(response, read.error);
+      return own(request, response, read?.body);
+    }
     const route = ROUTES[`${method} ${path}`];
     if (route === undefined)
       return send(response, httpError(404, `no route ${method} ${path}`, 'not_found'));
     const caller = (await options.authenticate?.(request)) ?? ANONYMOUS;
-    if ('status' in caller) return send(response, caller);
+    if (isHttpError(caller)) return send(response, caller);
     if (route === 'models') {
       const ids = caller.models ?? options.models ?? [];
       return sendJson(response, 200, {
@@ -100,8 +119,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'shallot' })),
       });
     }
-    const body = await readJsonBody(request, maxBodyBytes);
-    if ('status' in body && 'body' in body) return send(response, body as HttpError);
+    const read = await readJsonBody(request, maxBodyBytes);
+    if ('error' in read) return send(response, read.error);
+    const body = read.body;
     const fields = requestFields(body, CALL_OPTION_NAMES);
     const model = fields.model;
     if (
@@ -186,7 +206,12 @@ function objectOr(value: unknown): Record<string, unknown> {
     : {};
 }
 
-function send(response: ServerResponse, error: HttpError): void {
+function isHttpError(value: object): value is HttpError {
+  return 'status' in value && 'body' in value && typeof (value as HttpError).status === 'number';
+}
+
+/** Answers with an HTTP error in OpenAI's shape; a response already under way is cut instead. */
+export function send(response: ServerResponse, error: HttpError): void {
   if (response.headersSent) {
     response.destroy();
     return;
@@ -195,7 +220,8 @@ function send(response: ServerResponse, error: HttpError): void {
   response.end(JSON.stringify(error.body));
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+/** Answers with JSON. */
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json',
