@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { proxyHooks } from '../middleware/proxy-hooks/index.js';
 import type { Client } from '../src/client/client.js';
 import type { CompletionParams } from '../src/client/params.js';
 import {
@@ -82,6 +83,8 @@ const ANONYMOUS: Caller = { metadata: {} };
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const client = options.client;
+  const hooks = proxyHooks({ handlers: () => client.callbacks, cache: () => client.cache });
   const inFlight = new Set<ServerResponse>();
   const server = createServer(
     {
@@ -139,7 +142,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!response.writableFinished) abort.abort();
     });
     const metadata = { ...objectOr(body.metadata), ...caller.metadata };
-    const params: Record<string, unknown> = { ...fields, metadata, signal: abort.signal };
+    const params: Record<string, unknown> = {
+      ...fields,
+      metadata,
+      signal: abort.signal,
+      // The proxy hooks run inside the client's own layers, for every route alike.
+      middleware: [hooks],
+    };
     if (route === 'embeddings') {
       const encoding = fields.encoding_format === 'base64' ? 'base64' : 'float';
       delete params.encoding_format;

@@ -64,7 +64,14 @@ export { embeddingItems } from '../embedding/items.js';
 export { estimateTokens as estimateEmbeddingTokens } from '../embedding/send.js';
 export { encodeVector, fromBase64, type RawVector, toBase64 } from '../embedding/vectors.js';
 export * from '../errors/index.js';
-export { CustomLogger, type CustomLoggerHook } from '../legacy/custom-logger.js';
+export {
+  CustomLogger,
+  type CustomLoggerHook,
+  type ProxyCallType,
+  type ProxyHook,
+  type ProxyRequestData,
+  type UserApiKeyDict,
+} from '../legacy/custom-logger.js';
 export type { CallbackKwargs, LogEventType } from '../legacy/kwargs.js';
 export type { CallbackFunction, CallbackSource, LegacyCallback } from '../legacy/types.js';
 export {
