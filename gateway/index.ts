@@ -10,6 +10,7 @@ import {
 } from '../src/kit/index.js';
 import { readJsonBody, requestFields } from './body.js';
 import { type HttpError, httpError, toHttpError } from './errors.js';
+import { GatewayMetrics } from './metrics.js';
 import { writeStream } from './sse.js';
 
 export { type HttpError, httpError, toHttpError } from './errors.js';
@@ -85,6 +86,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const client = options.client;
   const hooks = proxyHooks({ handlers: () => client.callbacks, cache: () => client.cache });
+  const metrics = new GatewayMetrics();
   const inFlight = new Set<ServerResponse>();
   const server = createServer(
     {
@@ -104,6 +106,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (method === 'GET' && path === '/health/liveliness')
       return sendJson(response, 200, "I'm alive!");
     if (method === 'GET' && path === '/health/readiness') return ready(response);
+    if (method === 'GET' && path === '/metrics') {
+      const text = await metrics.registry.metrics();
+      response.writeHead(200, { 'content-type': metrics.registry.contentType });
+      response.end(text);
+      return;
+    }
     const own = options.routes?.[`${method} ${path}`];
     if (own !== undefined) {
       const read = method === 'POST' ? await readJsonBody(request, maxBodyBytes) : undefined;
@@ -147,7 +155,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       metadata,
       signal: abort.signal,
       // The proxy hooks run inside the client's own layers, for every route alike.
-      middleware: [hooks],
+      middleware: [metrics.layer, hooks],
     };
     if (route === 'embeddings') {
       const encoding = fields.encoding_format === 'base64' ? 'base64' : 'float';

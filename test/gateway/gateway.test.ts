@@ -140,6 +140,33 @@ describe('createGateway()', () => {
     await fake.clientGone(0);
   });
 
+  it('counts requests, tokens, cost and latency by model, key and outcome at /metrics, in Prometheus text', async () => {
+    const { openai, url } = await started({
+      authenticate: () => ({ metadata: { key_alias: 'team-a' } }),
+    });
+    await openai.chat.completions.create({ model: 'gpt-4.1-nano', messages });
+    fake.reply({ status: 429, body: '{"error":{"message":"slow down"}}' });
+    await openai.chat.completions.create({ model: 'gpt-4.1-nano', messages }).catch(() => {});
+    const response = await fetch(`${url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toContain(
+      'shallot_requests_total{model="gpt-4.1-nano",key="team-a",status="success"} 1',
+    );
+    expect(text).toContain(
+      'shallot_requests_total{model="gpt-4.1-nano",key="team-a",status="rate_limit"} 1',
+    );
+    expect(text).toMatch(
+      /shallot_tokens_total\{model="gpt-4.1-nano",key="team-a",status="success",type="prompt"\} \d+/,
+    );
+    expect(text).toMatch(
+      /shallot_cost_usd_total\{model="gpt-4.1-nano",key="team-a",status="success"\} \d/,
+    );
+    expect(text).toContain(
+      'shallot_request_duration_seconds_count{model="gpt-4.1-nano",key="team-a",status="success"} 1',
+    );
+  });
+
   it('answers liveliness and readiness, and a 404 for an unknown route', async () => {
     const { url } = await started({ readiness: async () => ({ redis: true, postgres: false }) });
     expect(await (await fetch(`${url}/health/liveliness`)).json()).toBe("I'm alive!");

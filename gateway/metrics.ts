@@ -1,0 +1,75 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { Context, Middleware } from '../src/kit/index.js';
+
+/** The labels of every series: the model (a router's group, where there is one), the key, the outcome. */
+type Labels = 'model' | 'key' | 'status';
+
+/**
+ * The gateway's Prometheus metrics (prom-client): requests, tokens and cost by model and key,
+ * and latency. Each call is counted when it ends, from its context, by a layer the gateway runs
+ * on every call; `GET /metrics` answers with the registry's text.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly #requests = new Counter<Labels>({
+    name: 'shallot_requests_total',
+    help: 'Calls through the gateway, by model, key and outcome',
+    labelNames: ['model', 'key', 'status'],
+    registers: [this.registry],
+  });
+  readonly #tokens = new Counter<Labels | 'type'>({
+    name: 'shallot_tokens_total',
+    help: 'Tokens of the calls, by model, key and type (prompt, completion)',
+    labelNames: ['model', 'key', 'status', 'type'],
+    registers: [this.registry],
+  });
+  readonly #cost = new Counter<Labels>({
+    name: 'shallot_cost_usd_total',
+    help: 'What the calls cost, US dollars',
+    labelNames: ['model', 'key', 'status'],
+    registers: [this.registry],
+  });
+  readonly #latency = new Histogram<Labels>({
+    name: 'shallot_request_duration_seconds',
+    help: 'Time from the request to the end of the answer (a stream: its last chunk)',
+    labelNames: ['model', 'key', 'status'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+
+  /** The layer that counts each call when it ends. */
+  readonly layer: Middleware = (ctx, next) => {
+    ctx.onEnd(() => this.#count(ctx));
+    return next();
+  };
+
+  #count(ctx: Context): void {
+    const labels = {
+      model: stringOr(ctx.metadata.model_group, ctx.request.model),
+      key: keyOf(ctx.metadata),
+      status: ctx.status === 'success' ? 'success' : (ctx.error?.code ?? 'failure'),
+    };
+    this.#requests.inc(labels);
+    const usage = ctx.usage;
+    if (usage !== undefined) {
+      this.#tokens.inc({ ...labels, type: 'prompt' }, usage.prompt_tokens || 0);
+      this.#tokens.inc({ ...labels, type: 'completion' }, usage.completion_tokens || 0);
+    }
+    const cost = ctx.cost?.total;
+    if (typeof cost === 'number' && cost > 0) this.#cost.inc(labels, cost);
+    const { start, end = Date.now() } = ctx.timings;
+    this.#latency.observe(labels, (end - start) / 1000);
+  }
+}
+
+/** A key as a label: its alias, else the start of its hash (never the key); `none` without one. */
+function keyOf(metadata: Record<string, unknown>): string {
+  const alias = metadata.key_alias;
+  if (typeof alias === 'string' && alias !== '') return alias;
+  const hash = metadata.user_api_key_hash;
+  return typeof hash === 'string' && hash !== '' ? hash.slice(0, 12) : 'none';
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value !== '' ? value : fallback;
+}
