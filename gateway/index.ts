@@ -13,6 +13,7 @@ import { type HttpError, httpError, toHttpError } from './errors.js';
 import { GatewayMetrics } from './metrics.js';
 import { writeStream } from './sse.js';
 
+export * from './config/index.js';
 export { type HttpError, httpError, toHttpError } from './errors.js';
 
 /** Who is calling, as the gateway's authentication found: what their calls carry and may use. */
@@ -88,6 +89,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const hooks = proxyHooks({ handlers: () => client.callbacks, cache: () => client.cache });
   const metrics = new GatewayMetrics();
   const inFlight = new Set<ServerResponse>();
+  let closing = false;
   const server = createServer(
     {
       headersTimeout: options.headersTimeoutMs ?? 10_000,
@@ -95,7 +97,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     (request, response) => {
       inFlight.add(response);
-      response.on('close', () => inFlight.delete(response));
+      if (closing) response.setHeader('connection', 'close');
+      response.on('close', () => {
+        inFlight.delete(response);
+        // While closing, a keep-alive connection that goes idle is closed at once.
+        if (closing) server.closeIdleConnections();
+      });
       handle(request, response).catch((error: unknown) => send(response, toHttpError(error)));
     },
   );
@@ -190,6 +197,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         });
       }),
     close: async ({ graceMs = 10_000 } = {}) => {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => {
