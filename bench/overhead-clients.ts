@@ -1,4 +1,5 @@
 import { Cache, createClient, type Middleware } from 'shallot';
+import { limits } from 'shallot/middleware/limits';
 import { Client } from 'shallot/src/client/client.js';
 import type { ClientOptions } from 'shallot/src/client/options.js';
 import { cache } from '../middleware/cache/index.js';
@@ -14,6 +15,8 @@ export interface OverheadClient {
   client: Client;
   /** The model its calls ask for. @default `openai/<the bench model>` */
   model?: string;
+  /** The metadata of its calls. @default none */
+  metadata?: Record<string, unknown>;
 }
 
 /** The built-in layers in the order `createClient` stacks them, outermost first. */
@@ -96,6 +99,41 @@ export function routerClients(): OverheadClient[] {
       label: '+ router(): a group of three deployments, weighted shuffle',
       client: createClient({ ...OPTIONS, middleware: [router({ modelList })] }),
       model: 'bench-group',
+    },
+  ];
+}
+
+/** The user of the limited calls; the direct client's calls carry the same metadata. */
+const LIMITED_METADATA = { user: 'bench-user' };
+
+/**
+ * The limits' own cost, in memory: `createClient()` calling the model directly, then through
+ * `limits()` with a rule per user that never refuses (rpm and maxParallel), then with a daily
+ * budget per user as well, whose reservation prices the prompt counted by the tokenizer. Every
+ * call has `metadata.user`.
+ */
+export function limitsClients(): OverheadClient[] {
+  const perUser = { name: 'per-user', scope: 'user', rpm: 1e9, maxParallel: 1e6 };
+  // A million dollars a day: at most a few hundred calls of the bench model per second.
+  const budget = { usd: 1e6, period: 'day' as const };
+  return [
+    {
+      label: 'createClient, the model called directly',
+      client: createClient(OPTIONS),
+      metadata: LIMITED_METADATA,
+    },
+    {
+      label: '+ limits(): rpm and maxParallel per user',
+      client: createClient({ ...OPTIONS, middleware: [limits({ rules: [perUser] })] }),
+      metadata: LIMITED_METADATA,
+    },
+    {
+      label: '+ limits(): rpm, maxParallel and a daily budget per user',
+      client: createClient({
+        ...OPTIONS,
+        middleware: [limits({ rules: [{ ...perUser, budget }] })],
+      }),
+      metadata: LIMITED_METADATA,
     },
   ];
 }

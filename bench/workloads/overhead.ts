@@ -2,6 +2,7 @@ import type { BenchConfig } from '../config.js';
 import { measureRun, otherProcessesShare, steadyRun, withTimeout } from '../measure.js';
 import {
   builtInLayerClients,
+  limitsClients,
   type OverheadClient,
   routerClients,
   userLayerClients,
@@ -35,6 +36,11 @@ export interface OverheadResult {
   builtIn: OverheadFigure[];
   /** A direct call, then the same through a router: the increment is the router's cost. */
   router: OverheadFigure[];
+  /**
+   * A direct call, then the same through `limits()` in memory with two rule sets: each
+   * increment is against the direct call, the layer's whole cost with that rule set.
+   */
+  limits: OverheadFigure[];
   /** Share of one core other processes used, over every kept run. */
   otherLoad: MedianAndMax;
   /** Disturbed runs measured again. */
@@ -54,7 +60,8 @@ export async function runOverhead(
   const users = userLayerClients(layers);
   const builtIns = builtInLayerClients();
   const routed = routerClients();
-  const all = [...users, ...builtIns, ...routed];
+  const limited = limitsClients();
+  const all = [...users, ...builtIns, ...routed, ...limited];
   const perRound = new Map<OverheadClient, { micros: number[]; cpu: number[] }>(
     all.map((entry) => [entry, { micros: [], cpu: [] }]),
   );
@@ -66,6 +73,7 @@ export async function runOverhead(
         model: entry.model ?? `openai/${MODEL}`,
         messages: [{ role: 'user', content: promptOf(firstId + index) }],
         mockResponse: 'hi',
+        ...(entry.metadata === undefined ? {} : { metadata: entry.metadata }),
       });
     });
     await entry.client.flush();
@@ -102,7 +110,11 @@ export async function runOverhead(
   } finally {
     await Promise.all(all.map((entry) => entry.client.shutdown()));
   }
-  const figures = (entries: readonly OverheadClient[]) =>
+  // Each line's increment is over the line before it, or over the first line (`against: 'first'`).
+  const figures = (
+    entries: readonly OverheadClient[],
+    against: 'previous' | 'first' = 'previous',
+  ) =>
     entries.map((entry, index): OverheadFigure => {
       const own = perRound.get(entry) ?? { micros: [], cpu: [] };
       const figure = {
@@ -110,7 +122,8 @@ export async function runOverhead(
         microsPerCall: median(own.micros),
         cpuMicrosPerCall: median(own.cpu),
       };
-      const before = perRound.get(entries[index - 1] as OverheadClient);
+      const base = against === 'first' && index > 0 ? 0 : index - 1;
+      const before = perRound.get(entries[base] as OverheadClient);
       if (before === undefined) return figure;
       const differences = own.micros.map((micros, round) => micros - (before.micros[round] ?? 0));
       return { ...figure, increment: median(differences) };
@@ -124,6 +137,7 @@ export async function runOverhead(
     microsPerUserLayer: (userFigures[1]?.increment ?? Number.NaN) / layers,
     builtIn: figures(builtIns),
     router: figures(routed),
+    limits: figures(limited, 'first'),
     otherLoad: medianAndMax(otherLoad),
     repeats,
   };

@@ -1,6 +1,9 @@
-import type { RedisStore } from '../../src/kit/index.js';
+import { type RedisStore, UnexpectedError } from '../../src/kit/index.js';
 import type { Adjustment, Counter, LimitStore, Reservation } from './store.js';
 import { BUCKET_MS, BUCKETS, bucketOf, WINDOW_MS } from './windows.js';
+
+/** How long a budget's counter outlives its period, for the settlements of calls that straddle its end. */
+const PERIOD_GRACE_MS = 60_000;
 
 /**
  * The use of each counter in KEYS (ARGV: now, bucket, then per counter its kind `w`, `p` or `b`,
@@ -45,7 +48,9 @@ local function use(i)
     local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     return used, tonumber(first[2]) or -1
   else
-    local used = tonumber(redis.call('GET', key) or '0') or 0
+    -- A period that has ended counts nothing any more, though its key lives a minute longer.
+    local used = 0
+    if now < extra then used = tonumber(redis.call('GET', key) or '0') or 0 end
     if used + amount <= limit then return used, nil end
     return used, extra
   end
@@ -75,10 +80,13 @@ for i = 1, #KEYS do
     redis.call('PEXPIRE', key, ${WINDOW_MS + BUCKET_MS})
   elseif kind == 'p' then
     redis.call('ZADD', key, now + extra, callId)
-    redis.call('PEXPIRE', key, extra)
+    -- The set lives as long as its latest lease: never cut short by a shorter one.
+    if redis.call('PTTL', key) < extra then redis.call('PEXPIRE', key, extra) end
   else
     redis.call('INCRBY', key, amount)
-    redis.call('PEXPIREAT', key, extra + 60000)
+    -- Relative, on the callers' clock (as every other time here), not Redis's own: a minute
+    -- past the period's end, so that a late settlement still finds it.
+    redis.call('PEXPIRE', key, math.max(1, extra - now + ${PERIOD_GRACE_MS}))
   end
 end
 local reply = {1}
@@ -135,23 +143,8 @@ export class RedisLimitStore implements LimitStore {
   }
 
   async reserve(counters: readonly Counter[], callId: string, now: number): Promise<Reservation> {
-    const reply = (await this.#eval(RESERVE, counters, now, [callId])) as unknown[];
-    if (!Array.isArray(reply))
-      throw new Error('the limits store answered a reservation with no list');
-    if (reply[0] === 1) {
-      return {
-        ok: true,
-        bucket: bucketOf(now),
-        used: reply.slice(1).map((value) => Number(value) || 0),
-      };
-    }
-    const fitsAt = Number(reply[3]);
-    return {
-      ok: false,
-      index: Number(reply[1]) - 1,
-      used: Number(reply[2]) || 0,
-      fitsAt: Number.isFinite(fitsAt) && fitsAt >= 0 ? fitsAt : undefined,
-    };
+    const reply = await this.#eval(RESERVE, counters, now, [callId]);
+    return checkReservation(reply, counters.length, bucketOf(now));
   }
 
   async settle(
@@ -168,8 +161,9 @@ export class RedisLimitStore implements LimitStore {
   }
 
   async read(counters: readonly Counter[], now: number): Promise<number[]> {
-    const reply = (await this.#eval(READ, counters, now, [])) as unknown[];
-    return counters.map((_counter, index) => Number(reply?.[index]) || 0);
+    const reply = await this.#eval(READ, counters, now, []);
+    if (isCountList(reply, counters.length)) return reply;
+    throw badReply('read', reply);
   }
 
   #eval(
@@ -197,4 +191,43 @@ export class RedisLimitStore implements LimitStore {
 
 function kindOf(counter: Counter): string {
   return counter.kind === 'window' ? 'w' : counter.kind === 'parallel' ? 'p' : 'b';
+}
+
+/** The reservation script's reply, checked: `[1, ...used]` or `[0, position, used, fitsAt]`. */
+function checkReservation(reply: unknown, count: number, bucket: number): Reservation {
+  if (Array.isArray(reply) && reply[0] === 1) {
+    const used = reply.slice(1);
+    if (isCountList(used, count)) return { ok: true, bucket, used };
+  } else if (Array.isArray(reply) && reply[0] === 0 && reply.length === 4) {
+    const [, position, used, fitsAt] = reply as unknown[];
+    if (
+      Number.isInteger(position) &&
+      (position as number) >= 1 &&
+      (position as number) <= count &&
+      isCount(used) &&
+      Number.isInteger(fitsAt)
+    ) {
+      return {
+        ok: false,
+        index: (position as number) - 1,
+        used,
+        fitsAt: (fitsAt as number) >= 0 ? (fitsAt as number) : undefined,
+      };
+    }
+  }
+  throw badReply('reservation', reply);
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isCountList(value: unknown, count: number): value is number[] {
+  return Array.isArray(value) && value.length === count && value.every(isCount);
+}
+
+function badReply(script: string, reply: unknown): UnexpectedError {
+  return new UnexpectedError({
+    message: `the limits' ${script} script answered ${JSON.stringify(reply)?.slice(0, 200)}, not a list of counts: is another version of shallot sharing the store's keyPrefix?`,
+  });
 }

@@ -132,14 +132,23 @@ export function cleanUpRedisAfterAll(): void {
   });
 }
 
-/** A TCP proxy in front of Redis that a test can stop: "Redis went down". */
+/**
+ * A TCP proxy in front of Redis that a test can stop ("Redis went down"), slow down ("Redis
+ * became slow") and listen to (every command its clients sent).
+ */
 export interface StoppableProxy {
   port: number;
+  /** Milliseconds every reply is held back from the moment it is set; 0: none. */
+  delayMs: number;
+  /** Every command the proxy's clients sent, in order, each as its words (`['EVAL', script, ...]`). */
+  readonly commands: string[][];
   stop(): Promise<void>;
 }
 
 export async function redisProxy(): Promise<StoppableProxy> {
   const sockets = new Set<Socket>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const commands: string[][] = [];
   const server: Server = createServer((client) => {
     const upstream = connect({ host: REDIS_HOST, port: REDIS_PORT });
     for (const socket of [client, upstream]) {
@@ -147,17 +156,79 @@ export async function redisProxy(): Promise<StoppableProxy> {
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => socket.destroy());
     }
-    client.pipe(upstream).pipe(client);
+    const read = commandReader((command) => commands.push(command));
+    client.on('data', (data: Buffer) => {
+      read(data);
+      upstream.write(data);
+    });
+    upstream.on('data', (reply: Buffer) => {
+      if (proxy.delayMs === 0) {
+        client.write(reply);
+        return;
+      }
+      // Equal delays fire in the order set: the replies keep their order.
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!client.destroyed) client.write(reply);
+      }, proxy.delayMs);
+      timers.add(timer);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
+  const proxy: StoppableProxy = {
     port: (server.address() as { port: number }).port,
+    delayMs: 0,
+    commands,
     stop: () =>
       new Promise((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
+  return proxy;
+}
+
+/**
+ * Reads the commands of a client's byte stream (RESP arrays of bulk strings, as every Redis
+ * client sends them), as its bytes arrive in pieces of any size.
+ */
+function commandReader(onCommand: (command: string[]) => void): (data: Buffer) => void {
+  let pending: Buffer = Buffer.alloc(0);
+  return (data) => {
+    pending = pending.length === 0 ? data : Buffer.concat([pending, data]);
+    for (;;) {
+      const parsed = readCommand(pending);
+      if (parsed === undefined) return;
+      onCommand(parsed.command);
+      pending = pending.subarray(parsed.length);
+    }
+  };
+}
+
+/** The first whole command in `bytes` and its length in bytes, or undefined if it is not all there. */
+function readCommand(bytes: Buffer): { command: string[]; length: number } | undefined {
+  const line = (from: number) => {
+    const end = bytes.indexOf('\r\n', from);
+    return end < 0 ? undefined : { text: bytes.toString('latin1', from, end), next: end + 2 };
+  };
+  const head = line(0);
+  if (head === undefined) return undefined;
+  if (!head.text.startsWith('*')) {
+    // An inline command (`PING`), as people type them.
+    return { command: head.text.split(' '), length: head.next };
+  }
+  const command: string[] = [];
+  let offset = head.next;
+  for (let count = Number(head.text.slice(1)); count > 0; count--) {
+    const size = line(offset);
+    if (size === undefined) return undefined;
+    const end = size.next + Number(size.text.slice(1));
+    if (bytes.length < end + 2) return undefined;
+    command.push(bytes.toString('utf8', size.next, end));
+    offset = end + 2;
+  }
+  return { command, length: offset };
 }
 
 /** Where a test's cache keeps its entries. */

@@ -1,7 +1,4 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { DeploymentHealth, DeploymentOptions } from 'shallot/middleware/router';
 import { afterEach, expect, it } from 'vitest';
 import { fixture, useFakeProvider } from '../../support/fake-provider.js';
@@ -12,9 +9,8 @@ import {
   REDIS_TEST_TIMEOUT_MS,
   REDIS_URL,
 } from '../../support/redis.js';
+import { useWorkers } from '../../support/workers.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const script = fileURLToPath(new URL('./scripts/router-worker.ts', import.meta.url));
 const MINUTE_MS = 60_000;
 /** Two processes starting and sending a few hundred calls: far more than they need. */
 const TEST_TIMEOUT_MS = 60_000;
@@ -43,58 +39,11 @@ interface CallsReply {
   storeErrors: number;
 }
 
-/** A running `scripts/router-worker.ts`: send it a command, get its answer. */
-interface Worker {
-  send<T>(command: unknown): Promise<T>;
-  /** Closes its stdin and waits for it to end; rejects when it failed or wrote to stderr. */
-  end(): Promise<void>;
-}
-
-const running: ChildProcessWithoutNullStreams[] = [];
+const startWorker = useWorkers(new URL('./scripts/router-worker.ts', import.meta.url));
 afterEach(() => {
-  // A test that failed midway leaves its workers running: end them, by their own handles.
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill();
   limitedTimes = [];
   shiftMs = 0;
 });
-
-/** Starts a worker as a user runs a script (`node --import tsx`), and waits until it is ready. */
-async function startWorker(env: Record<string, string>): Promise<Worker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: root,
-    env: { ...process.env, ...env },
-  });
-  running.push(child);
-  let stderr = '';
-  child.stderr.on('data', (data) => {
-    stderr += data;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async <T>(): Promise<T> => {
-    const line = await Promise.race([
-      lines.next(),
-      exited.then((code) => {
-        throw new Error(`the worker ended (${code}) before answering:\n${stderr}`);
-      }),
-    ]);
-    if (line.done) throw new Error(`the worker closed its stdout:\n${stderr}`);
-    return JSON.parse(line.value) as T;
-  };
-  await next<{ ready: true }>();
-  return {
-    send: <T>(command: unknown) => {
-      child.stdin.write(`${JSON.stringify(command)}\n`);
-      return next<T>();
-    },
-    end: async () => {
-      child.stdin.end();
-      const code = await exited;
-      expect(stderr, 'what the worker wrote to stderr').toBe('');
-      expect(code).toBe(0);
-    },
-  };
-}
 
 /** Two workers sharing one Redis namespace, with a limited deployment (order 0) and a spare. */
 async function startTwoWorkers(router: { rpm?: number; cooldownMs?: number }) {

@@ -1,7 +1,7 @@
 /**
  * One process of a fleet that shares a router's state through Redis: a client with
- * `router({ ..., store })`, driven by the test over stdin, one JSON command a line, each
- * answered by one JSON line on stdout. It ends, closing its store, when stdin closes.
+ * `router({ ..., store })`, driven by the test through `test/support/workers.ts`. It ends,
+ * closing its store, when stdin closes.
  *
  * The environment gives the router's options (`WORKER_ROUTER`, JSON), where Redis is
  * (`WORKER_REDIS_URL`, `WORKER_KEY_PREFIX`) and how far this process's clock is shifted
@@ -12,9 +12,9 @@
  * `{ "advanceMs": n }` moves the clock on, answering `{ now }`; `{ "health": true }` answers
  * `{ health }`, the router's `health()`.
  */
-import { createInterface } from 'node:readline';
 import { createClient, RedisStore } from 'shallot';
 import { type RouterOptions, router } from 'shallot/middleware/router';
+import { serveCommands, shiftClock } from '../../../support/worker-commands.js';
 
 const env = process.env;
 const store = new RedisStore({
@@ -28,9 +28,7 @@ const layer = router({ ...options, store });
 const client = createClient({ middleware: [layer], numRetries: 0 });
 
 // The router reads the time through Date.now(): shifting it gives every process one fake clock.
-let shiftMs = Number(env.WORKER_CLOCK_SHIFT_MS ?? 0);
-const realNow = Date.now.bind(Date);
-Date.now = () => realNow() + shiftMs;
+const clock = shiftClock(Number(env.WORKER_CLOCK_SHIFT_MS ?? 0));
 
 let storeErrors = 0;
 client.onCallbackError = (error, info) => {
@@ -72,20 +70,12 @@ type Command = { calls: number } | { advanceMs: number } | { health: true };
 
 async function answer(command: Command): Promise<unknown> {
   if ('calls' in command) return sendCalls(command.calls);
-  if ('advanceMs' in command) {
-    shiftMs += command.advanceMs;
-    return { now: Date.now() };
-  }
+  if ('advanceMs' in command) return { now: clock.advance(command.advanceMs) };
   return { health: await layer.health() };
 }
 
 await store.run((redis) => redis.call('PING'));
-process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
-const lines = createInterface({ input: process.stdin });
-// Commands are answered in order: the test waits for each answer before the next command.
-for await (const line of lines) {
-  const reply = await answer(JSON.parse(line) as Command);
-  process.stdout.write(`${JSON.stringify(reply)}\n`);
-}
+// The test waits for each answer before its next command.
+await serveCommands(answer);
 await client.shutdown();
 await store.close();
