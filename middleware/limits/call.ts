@@ -82,10 +82,10 @@ export class LimitedCall {
     if (plan === undefined || reservation === undefined || store === undefined) return;
     const ctx = this.#ctx;
     const tokens = usedTokens(ctx);
-    const micros = Math.round((ctx.cost?.total ?? 0) * NANOS);
+    const nanos = Math.round((ctx.cost?.total ?? 0) * NANOS);
     const adjustments: Adjustment[] = plan.counters.map((counter) => ({
       counter,
-      delta: deltaOf(counter, plan, tokens, micros),
+      delta: deltaOf(counter, plan, tokens, nanos),
     }));
     ctx.metadata = { ...ctx.metadata, limits: remaining(plan, reservation, adjustments) };
     const now = Date.now();
@@ -99,8 +99,8 @@ function usedTokens(ctx: Context): number {
 }
 
 /** What to add to a counter at the end: the real use less the reservation (the request stays). */
-function deltaOf(counter: Counter, plan: CallPlan, tokens: number, micros: number): number {
-  if (counter.kind === 'period') return micros - plan.micros;
+function deltaOf(counter: Counter, plan: CallPlan, tokens: number, nanos: number): number {
+  if (counter.kind === 'period') return nanos - plan.nanos;
   if (counter.kind === 'window' && counter.key.endsWith(':tpm')) return tokens - plan.tokens;
   return 0;
 }

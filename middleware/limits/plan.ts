@@ -31,8 +31,8 @@ export interface CallPlan {
   applied: AppliedRule[];
   /** Tokens reserved on each tpm counter. */
   tokens: number;
-  /** Micro-dollars reserved on each budget counter. */
-  micros: number;
+  /** Nano-dollars reserved on each budget counter. */
+  nanos: number;
 }
 
 /** Settings the plan needs from the layer's options. */
@@ -74,9 +74,9 @@ export function planCall(
   const tokens = estimate.input + estimate.output;
   const needsPrice = applied.some(({ rule }) => rule.budget !== undefined);
   // Up, so that a reservation is never less than its price; less a hair, for float noise.
-  const micros = needsPrice ? Math.ceil(priceOf(ctx, settings.prices, estimate) * NANOS - 1e-3) : 0;
+  const nanos = needsPrice ? Math.ceil(priceOf(ctx, settings.prices, estimate) * NANOS - 1e-3) : 0;
   const counters: Counter[] = [];
-  const plan: CallPlan = { counters, applied: [], tokens, micros };
+  const plan: CallPlan = { counters, applied: [], tokens, nanos };
   for (const { rule, scope } of applied) {
     const base = `limits:${rule.name}:${encodeURIComponent(scope)}`;
     const entry: AppliedRule = { rule, scope };
@@ -105,7 +105,7 @@ export function planCall(
           kind: 'period',
           key: `${base}:budget:${period.id}`,
           limit: Math.round(rule.budget.usd * NANOS),
-          amount: micros,
+          amount: nanos,
           endsAt: period.endsAt,
         }) - 1;
     }

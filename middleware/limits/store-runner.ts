@@ -2,6 +2,13 @@ import { type Context, StoreGuard } from '../../src/kit/index.js';
 import { MemoryLimitStore } from './memory-store.js';
 import type { Adjustment, Counter, LimitStore, Reservation } from './store.js';
 
+function ignore(): void {}
+
+/** What gives a whole reservation back: each amount taken off, each lease ended. */
+function givingBack(counters: readonly Counter[]): Adjustment[] {
+  return counters.map((counter) => ({ counter, delta: -counter.amount }));
+}
+
 /** A reservation, and the store that made it (the fallback's, when the shared one failed). */
 export interface Reserved {
   /** Undefined: refused because the store failed and the layer fails closed. */
@@ -42,13 +49,23 @@ export class StoreRunner {
     if (this.#store === this.#local) {
       return { reservation: this.#local.reserveNow(counters, callId, now), store: this.#local };
     }
-    return this.#guard
-      .run('reserve', () => this.#store.reserve(counters, callId, now), ctx)
-      .then((reservation): Reserved => {
-        if (reservation !== undefined) return { reservation, store: this.#store };
-        if (!this.#failOpen) return { reservation: undefined, store: undefined };
-        return { reservation: this.#local.reserveNow(counters, callId, now), store: this.#local };
-      });
+    const shared = this.#store;
+    let sent: Promise<Reservation> | undefined;
+    const reserving = () => {
+      sent = shared.reserve(counters, callId, now);
+      return sent;
+    };
+    return this.#guard.run('reserve', reserving, ctx).then((reservation): Reserved => {
+      if (reservation !== undefined) return { reservation, store: shared };
+      // Too slow (or paused): a reservation that lands after all is given back, so that a slow
+      // spell leaves no request, token, dollar or parallel slot counted in the shared store.
+      sent?.then((late) => {
+        if (late.ok)
+          void shared.settle(givingBack(counters), callId, late.bucket, Date.now()).catch(ignore);
+      }, ignore);
+      if (!this.#failOpen) return { reservation: undefined, store: undefined };
+      return { reservation: this.#local.reserveNow(counters, callId, now), store: this.#local };
+    });
   }
 
   /** Settles on the store that reserved; a shared one's write is tracked by `flush()`. */

@@ -45,6 +45,24 @@ export function periodOf(
   timeZone: string,
   now: number,
 ): { id: string; endsAt: number } {
+  const key = typeof period === 'object' ? `${period.seconds}s` : `${period}|${timeZone}`;
+  const known = lastPeriods.get(key);
+  // Periods follow each other: one found at `since` holds until it ends.
+  if (known !== undefined && known.since <= now && now < known.endsAt) return known;
+  const found = computePeriod(period, timeZone, now);
+  if (lastPeriods.size > 64) lastPeriods.clear();
+  lastPeriods.set(key, { ...found, since: now });
+  return found;
+}
+
+/** The last period found for each period and time zone, and from when it is known to hold. */
+const lastPeriods = new Map<string, { id: string; endsAt: number; since: number }>();
+
+function computePeriod(
+  period: BudgetPeriod,
+  timeZone: string,
+  now: number,
+): { id: string; endsAt: number } {
   if (typeof period === 'object') {
     const length = period.seconds * 1000;
     const index = Math.floor(now / length);

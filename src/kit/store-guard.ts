@@ -32,7 +32,7 @@ export class StoreGuard {
 
   /** True while the store is left alone after a failure. */
   get paused(): boolean {
-    return Date.now() < this.#pausedUntil;
+    return performance.now() < this.#pausedUntil;
   }
 
   /**
@@ -70,7 +70,8 @@ export class StoreGuard {
     } catch (error) {
       // The call itself ended (its signal, its totalTimeout): that is no store failure.
       if (ctx?.signal.aborted) throw error;
-      this.#pausedUntil = Date.now() + this.#pauseMs;
+      // The machine's monotonic clock: a faked or jumping wall clock does not stretch the pause.
+      this.#pausedUntil = performance.now() + this.#pauseMs;
       this.#pauseMs = Math.min(this.#pauseMs * 2, LONGEST_PAUSE_MS);
       if (!this.#failing) {
         this.#failing = true;

@@ -402,6 +402,28 @@ describeWithRedis('limits() with a Redis store', () => {
       }
     });
 
+    it('gives back a reservation that lands after its timeout: a slow spell leaves nothing counted in Redis', async () => {
+      const proxy = await redisProxy();
+      try {
+        const connection = { url: `redis://127.0.0.1:${proxy.port}` };
+        const rules = [{ name: 'per-user', scope: 'user', rpm: 100, maxParallel: 1 }];
+        const { client, layer } = limitedClient(rules, { storeTimeoutMs: 50 }, connection);
+        await layer.usage('alice');
+        // Every reply 300 ms late, and kept so (a change would reorder the proxy's replies).
+        proxy.delayMs = 300;
+        await call(client); // admitted in this process; the shared reservation lands late
+        await expect
+          .poll(async () => (await layer.usage('alice'))[0]?.maxParallel?.inFlight, {
+            timeout: 5000,
+            interval: 100,
+          })
+          .toBe(0);
+        expect((await layer.usage('alice'))[0]?.rpm?.used).toBe(0);
+      } finally {
+        await proxy.stop();
+      }
+    });
+
     it('treats Redis slower than storeTimeoutMs as down, open or closed, without waiting for it', async () => {
       const proxy = await redisProxy();
       try {
