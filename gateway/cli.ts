@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isValidationError } from '../src/kit/index.js';
-import { type Callers, callersOf } from './config/callers.js';
+import { callersOf } from './config/callers.js';
 import { buildFromConfig, loadConfig } from './config/index.js';
 import { createGateway } from './index.js';
 
@@ -79,12 +79,15 @@ function portOf(text: string, source: string): number {
 async function serve(options: ServeArguments): Promise<void> {
   const { config, warnings } = await loadConfig(options.config);
   for (const warning of warnings) console.error(`shallot: warning: ${warning.message}`);
-  const built = buildFromConfig(config);
-  let callers: Callers;
+  const callers = callersOf({
+    masterKey: config.general_settings?.master_key,
+    databaseUrl: config.general_settings?.database_url,
+  });
+  let built: ReturnType<typeof buildFromConfig>;
   try {
-    callers = callersOf(built);
+    built = buildFromConfig(config, { layers: callers.layers });
   } catch (error) {
-    await built.close({ timeoutMs: 1000 });
+    await callers.close();
     throw error;
   }
   const closeAll = async (timeoutMs: number) => {

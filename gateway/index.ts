@@ -11,10 +11,13 @@ import {
 import { readJsonBody, requestFields } from './body.js';
 import { type HttpError, httpError, toHttpError } from './errors.js';
 import { GatewayMetrics } from './metrics.js';
+import { send, sendJson } from './respond.js';
 import { writeStream } from './sse.js';
 
 export * from './config/index.js';
 export { type HttpError, httpError, toHttpError } from './errors.js';
+export * from './keys/index.js';
+export { send, sendJson } from './respond.js';
 
 /** Who is calling, as the gateway's authentication found: what their calls carry and may use. */
 export interface Caller {
@@ -233,24 +236,4 @@ function objectOr(value: unknown): Record<string, unknown> {
 
 function isHttpError(value: object): value is HttpError {
   return 'status' in value && 'body' in value && typeof (value as HttpError).status === 'number';
-}
-
-/** Answers with an HTTP error in OpenAI's shape; a response already under way is cut instead. */
-export function send(response: ServerResponse, error: HttpError): void {
-  if (response.headersSent) {
-    response.destroy();
-    return;
-  }
-  response.writeHead(error.status, { 'content-type': 'application/json', ...error.headers });
-  response.end(JSON.stringify(error.body));
-}
-
-/** Answers with JSON. */
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
 }

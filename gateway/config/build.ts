@@ -18,6 +18,12 @@ import { sinksOf } from './sinks.js';
 export interface BuildOptions {
   /** Where sinks read their settings (`SHALLOT_JSONL_PATH`, `SHALLOT_WEBHOOK_URL`). @default process.env */
   env?: Environment;
+  /**
+   * Layers of the caller's check (the virtual keys' limits and spend), given the config's Redis
+   * store: placed after the sinks and before the router, so that a call over its key's limits
+   * never takes a deployment's request.
+   */
+  layers?: (store: RedisStore | undefined) => Middleware[];
 }
 
 /** What a config builds: a client and the gateway's options, and what authentication needs. */
@@ -61,6 +67,7 @@ export function buildFromConfig(config: ShallotConfig, options: BuildOptions = {
   try {
     const layers: Middleware[] = sinksOf(settings, { env, databaseUrl });
     opened.push(...(layers as Array<Middleware & { close(): unknown }>));
+    layers.push(...(options.layers?.(store) ?? []));
     const deployments = config.model_list ?? [];
     let routerLayer: Router | undefined;
     if (deployments.length > 0) {

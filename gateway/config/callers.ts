@@ -1,7 +1,7 @@
-import { ValidationError } from '../../src/kit/index.js';
+import { limits } from '../../middleware/limits/index.js';
+import { type Middleware, type RedisStore, ValidationError } from '../../src/kit/index.js';
 import type { GatewayOptions } from '../index.js';
-import { createKeyAuth, keySpend } from '../keys/index.js';
-import type { BuiltConfig } from './build.js';
+import { createKeyAuth, keyLimitRule, keySpend } from '../keys/index.js';
 import { masterKeyAuth } from './master-key.js';
 
 /** How a gateway built from a config knows its callers, and what to close after it. */
@@ -10,6 +10,12 @@ export interface Callers {
   options: Pick<GatewayOptions, 'authenticate' | 'routes'>;
   /** Which check it is, for the start-up line. */
   mode: 'open' | 'master key' | 'virtual keys';
+  /**
+   * The client layers the check needs, given the config's Redis store: for virtual keys, each
+   * key's own rpm, tpm and parallel limits (`limits()`, shared through the store when there is
+   * one) and its spend. `buildFromConfig()` puts them before the router.
+   */
+  layers(store: RedisStore | undefined): Middleware[];
   /** Ends what the check opened (the key store's pool). Never rejects. */
   close(): Promise<void>;
 }
@@ -23,13 +29,20 @@ export interface Callers {
  *
  * @throws ValidationError naming `general_settings` when the key store cannot be made.
  */
-export function callersOf(built: BuiltConfig): Callers {
-  const { masterKey, databaseUrl } = built;
-  if (masterKey === undefined) return { options: {}, mode: 'open', close: async () => {} };
+export function callersOf(settings: {
+  masterKey: string | undefined;
+  databaseUrl: string | undefined;
+}): Callers {
+  const { masterKey, databaseUrl } = settings;
+  const none = () => [];
+  if (masterKey === undefined) {
+    return { options: {}, mode: 'open', layers: none, close: async () => {} };
+  }
   if (databaseUrl === undefined) {
     return {
       options: { authenticate: masterKeyAuth(masterKey) },
       mode: 'master key',
+      layers: none,
       close: async () => {},
     };
   }
@@ -42,10 +55,13 @@ export function callersOf(built: BuiltConfig): Callers {
       error instanceof Error ? error.message : String(error),
     );
   }
-  built.client.use(keySpend(auth.store));
   return {
     options: { authenticate: auth.authenticate, routes: auth.routes },
     mode: 'virtual keys',
+    layers: (store) => [
+      limits({ rules: [keyLimitRule()], ...(store === undefined ? {} : { store }) }),
+      keySpend(auth.store),
+    ],
     close: () => auth.close().catch(() => {}),
   };
 }

@@ -5,14 +5,21 @@ import {
   RateLimitError,
   ServiceUnavailableError,
 } from '../../src/kit/index.js';
-import { type AppliedRule, type CallPlan, NANOS, type PlanSettings, planCall } from './plan.js';
+import {
+  type AppliedRule,
+  type CallPlan,
+  NANOS,
+  type PlanSettings,
+  planCall,
+  type RuleForCall,
+} from './plan.js';
 import type { Adjustment, Counter, LimitStore, Reservation } from './store.js';
 import type { StoreRunner } from './store-runner.js';
 
 /** What one call's limits hold between its reservation and its settlement. */
 export class LimitedCall {
   readonly #ctx: Context;
-  readonly #applied: ReadonlyArray<{ rule: AppliedRule['rule']; scope: string }>;
+  readonly #applied: readonly RuleForCall[];
   readonly #settings: PlanSettings;
   readonly #runner: StoreRunner;
   #plan: CallPlan | undefined;
@@ -21,7 +28,7 @@ export class LimitedCall {
 
   constructor(
     ctx: Context,
-    applied: ReadonlyArray<{ rule: AppliedRule['rule']; scope: string }>,
+    applied: readonly RuleForCall[],
     settings: PlanSettings,
     runner: StoreRunner,
   ) {

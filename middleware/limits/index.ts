@@ -8,7 +8,13 @@ import { StoreRunner } from './store-runner.js';
 import { type RuleUsage, usageOf } from './usage.js';
 
 export { MemoryLimitStore } from './memory-store.js';
-export type { BudgetOptions, LimitRule, LimitScope, LimitsOptions } from './options.js';
+export type {
+  BudgetOptions,
+  LimitRule,
+  LimitScope,
+  LimitsOptions,
+  LimitValue,
+} from './options.js';
 export { RedisLimitStore } from './redis-store.js';
 export type { Adjustment, Counter, LimitStore, Reservation } from './store.js';
 export type { RuleUsage } from './usage.js';

@@ -5,6 +5,12 @@ import { type BudgetPeriod, isTimeZone } from './windows.js';
 /** Who a rule counts for: a metadata key (`'user'`: `ctx.metadata.user`), or a function of the call. */
 export type LimitScope = string | ((ctx: Context) => string | undefined);
 
+/**
+ * A limit's number: fixed, or read from each call (a virtual key's own rpm, from its metadata),
+ * where `undefined` means no such limit for that call.
+ */
+export type LimitValue = number | ((ctx: Context) => number | undefined);
+
 /** A spending cap over a period. */
 export interface BudgetOptions {
   /** The cap in US dollars. */
@@ -21,12 +27,12 @@ export interface LimitRule {
   name?: string;
   /** Who it counts for. A call with no value for it is not limited by this rule. */
   scope: LimitScope;
-  /** Requests per minute (a sliding minute). */
-  rpm?: number;
+  /** Requests per minute (a sliding minute), or a function of the call that gives them. */
+  rpm?: LimitValue;
   /** Tokens per minute (a sliding minute): reserved from an estimate, settled to the usage. */
-  tpm?: number;
+  tpm?: LimitValue;
   /** Calls in flight at once. */
-  maxParallel?: number;
+  maxParallel?: LimitValue;
   /** A spending cap: reserved from the price table, settled to the call's cost. */
   budget?: BudgetOptions;
 }
@@ -52,11 +58,14 @@ export interface LimitsOptions {
 export interface CheckedRule {
   name: string;
   scope: (ctx: Context) => string | undefined;
-  rpm: number | undefined;
-  tpm: number | undefined;
-  maxParallel: number | undefined;
+  rpm: CheckedLimit | undefined;
+  tpm: CheckedLimit | undefined;
+  maxParallel: CheckedLimit | undefined;
   budget: Required<BudgetOptions> | undefined;
 }
+
+/** A limit, checked: a number, or a function whose every answer is checked when the call asks. */
+export type CheckedLimit = number | ((ctx: Context) => number | undefined);
 
 /** Checks the rules once, when the factory runs; throws naming the bad field. */
 export function checkRules(rules: unknown): CheckedRule[] {
@@ -79,11 +88,17 @@ export function checkRules(rules: unknown): CheckedRule[] {
       );
     }
     names.add(name);
-    const count = (field: 'rpm' | 'tpm' | 'maxParallel'): number | undefined => {
+    const count = (field: 'rpm' | 'tpm' | 'maxParallel'): CheckedLimit | undefined => {
       const value = given[field];
       if (value === undefined) return undefined;
-      if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-      throw optionError('limits', `${at}.${field}`, 'a positive whole number', value);
+      if (isCount(value)) return value;
+      if (typeof value === 'function') return limitOfCall(value, `${at}.${field}`);
+      throw optionError(
+        'limits',
+        `${at}.${field}`,
+        'a positive whole number, or a function of the call that gives one',
+        value,
+      );
     };
     const checked: CheckedRule = {
       name,
@@ -103,6 +118,31 @@ export function checkRules(rules: unknown): CheckedRule[] {
     }
     return checked;
   });
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
+/**
+ * A limit read from each call, its answer checked there: `undefined` (no such limit for the
+ * call) or a positive whole number; anything else fails the call, naming the rule, rather than
+ * lift a limit without a word.
+ */
+function limitOfCall(
+  read: (ctx: Context) => unknown,
+  at: string,
+): (ctx: Context) => number | undefined {
+  return (ctx) => {
+    const value = read(ctx);
+    if (value === undefined || isCount(value)) return value;
+    throw optionError(
+      'limits',
+      at,
+      'a function that gives a positive whole number or undefined for each call',
+      value,
+    );
+  };
 }
 
 function scopeOf(scope: unknown, at: string): (ctx: Context) => string | undefined {

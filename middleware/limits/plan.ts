@@ -5,7 +5,7 @@ import {
   estimatePromptTokens,
   type PriceBook,
 } from '../../src/kit/index.js';
-import type { CheckedRule } from './options.js';
+import type { BudgetOptions, CheckedLimit, CheckedRule } from './options.js';
 import type { Counter } from './store.js';
 import { periodOf } from './windows.js';
 
@@ -14,6 +14,21 @@ import { periodOf } from './windows.js';
  * to a million dollars stays a safe integer) and fine enough for the cheapest call.
  */
 export const NANOS = 1_000_000_000;
+
+/** A rule's limits for one call: its fixed numbers, and what its functions gave for the call. */
+export interface CallLimits {
+  rpm?: number;
+  tpm?: number;
+  maxParallel?: number;
+  budget?: Required<BudgetOptions>;
+}
+
+/** A rule that applies to a call: the rule, the call's scope value and the call's limits. */
+export interface RuleForCall {
+  rule: CheckedRule;
+  scope: string;
+  limits: CallLimits;
+}
 
 /** One rule as it applies to a call: the rule, the scope value, its counters' positions. */
 export interface AppliedRule {
@@ -42,17 +57,30 @@ export interface PlanSettings {
   prices: PriceBook;
 }
 
-/** The rules that apply to the call (those with a scope value for it). */
-export function appliedRules(
-  ctx: Context,
-  rules: readonly CheckedRule[],
-): Array<{ rule: CheckedRule; scope: string }> {
-  const applied: Array<{ rule: CheckedRule; scope: string }> = [];
+/**
+ * The rules that apply to the call: those with a scope value for it and at least one limit
+ * (a limit read from the call may give none), with the call's numbers.
+ */
+export function appliedRules(ctx: Context, rules: readonly CheckedRule[]): RuleForCall[] {
+  const applied: RuleForCall[] = [];
   for (const rule of rules) {
     const scope = rule.scope(ctx);
-    if (scope !== undefined) applied.push({ rule, scope });
+    if (scope === undefined) continue;
+    const limits: CallLimits = {};
+    const rpm = limitFor(ctx, rule.rpm);
+    if (rpm !== undefined) limits.rpm = rpm;
+    const tpm = limitFor(ctx, rule.tpm);
+    if (tpm !== undefined) limits.tpm = tpm;
+    const maxParallel = limitFor(ctx, rule.maxParallel);
+    if (maxParallel !== undefined) limits.maxParallel = maxParallel;
+    if (rule.budget !== undefined) limits.budget = rule.budget;
+    if (Object.keys(limits).length > 0) applied.push({ rule, scope, limits });
   }
   return applied;
+}
+
+function limitFor(ctx: Context, limit: CheckedLimit | undefined): number | undefined {
+  return typeof limit === 'function' ? limit(ctx) : limit;
 }
 
 /**
@@ -63,37 +91,38 @@ export function appliedRules(
  */
 export function planCall(
   ctx: Context,
-  applied: ReadonlyArray<{ rule: CheckedRule; scope: string }>,
+  applied: readonly RuleForCall[],
   settings: PlanSettings,
   now: number,
 ): CallPlan {
   const needsTokens = applied.some(
-    ({ rule }) => rule.tpm !== undefined || rule.budget !== undefined,
+    ({ limits }) => limits.tpm !== undefined || limits.budget !== undefined,
   );
   const estimate = needsTokens ? estimateOf(ctx, settings) : { input: 0, output: 0 };
   const tokens = estimate.input + estimate.output;
-  const needsPrice = applied.some(({ rule }) => rule.budget !== undefined);
+  const needsPrice = applied.some(({ limits }) => limits.budget !== undefined);
   // Up, so that a reservation is never less than its price; less a hair, for float noise.
   const nanos = needsPrice ? Math.ceil(priceOf(ctx, settings.prices, estimate) * NANOS - 1e-3) : 0;
   const counters: Counter[] = [];
   const plan: CallPlan = { counters, applied: [], tokens, nanos };
-  for (const { rule, scope } of applied) {
+  for (const { rule, scope, limits } of applied) {
     const base = `limits:${rule.name}:${encodeURIComponent(scope)}`;
     const entry: AppliedRule = { rule, scope };
-    if (rule.rpm !== undefined) {
+    if (limits.rpm !== undefined) {
       entry.rpm =
-        counters.push({ kind: 'window', key: `${base}:rpm`, limit: rule.rpm, amount: 1 }) - 1;
+        counters.push({ kind: 'window', key: `${base}:rpm`, limit: limits.rpm, amount: 1 }) - 1;
     }
-    if (rule.tpm !== undefined) {
+    if (limits.tpm !== undefined) {
       entry.tpm =
-        counters.push({ kind: 'window', key: `${base}:tpm`, limit: rule.tpm, amount: tokens }) - 1;
+        counters.push({ kind: 'window', key: `${base}:tpm`, limit: limits.tpm, amount: tokens }) -
+        1;
     }
-    if (rule.maxParallel !== undefined) {
+    if (limits.maxParallel !== undefined) {
       entry.parallel =
         counters.push({
           kind: 'parallel',
           key: `${base}:parallel`,
-          limit: rule.maxParallel,
+          limit: limits.maxParallel,
           amount: 1,
           leaseMs: settings.parallelLeaseMs,
         }) - 1;

@@ -13,7 +13,10 @@ export interface RuleUsage {
   budget?: { limitUsd: number; spentUsd: number; remainingUsd: number; resetsAt: Date };
 }
 
-/** Every rule's use for `scope`, read from the store in one go. */
+/**
+ * Every rule's use for `scope`, read from the store in one go. A limit read from each call (a
+ * function) has no number outside a call: it is left out.
+ */
 export async function usageOf(
   rules: readonly CheckedRule[],
   store: LimitStore,
@@ -25,13 +28,13 @@ export async function usageOf(
   for (const rule of rules) {
     const base = `limits:${rule.name}:${encodeURIComponent(scope)}`;
     const positions: Record<string, number> = {};
-    if (rule.rpm !== undefined)
+    if (typeof rule.rpm === 'number')
       positions.rpm =
         counters.push({ kind: 'window', key: `${base}:rpm`, limit: rule.rpm, amount: 0 }) - 1;
-    if (rule.tpm !== undefined)
+    if (typeof rule.tpm === 'number')
       positions.tpm =
         counters.push({ kind: 'window', key: `${base}:tpm`, limit: rule.tpm, amount: 0 }) - 1;
-    if (rule.maxParallel !== undefined) {
+    if (typeof rule.maxParallel === 'number') {
       positions.parallel =
         counters.push({
           kind: 'parallel',

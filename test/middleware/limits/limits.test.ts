@@ -245,10 +245,41 @@ describe('limits()', () => {
     expect(fake.requests).toHaveLength(3);
   });
 
+  it('reads a limit from each call: every scope value with its own rpm, none where the function gives none', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-06T10:00:00Z'));
+    const rpmOf: Record<string, number> = { alice: 1, bob: 2 };
+    const { client, layer } = limitedClient([
+      { name: 'per-user', scope: 'user', rpm: (ctx) => rpmOf[String(ctx.metadata.user)] },
+    ]);
+    await call(client, 'alice');
+    await expect(call(client, 'alice')).rejects.toThrow(
+      /per-user:alice: over its limit of 1 requests per minute/,
+    );
+    await call(client, 'bob');
+    await call(client, 'bob');
+    await expect(call(client, 'bob')).rejects.toBeInstanceOf(RateLimitError);
+    for (let index = 0; index < 3; index++) await call(client, 'carol');
+    expect(fake.requests).toHaveLength(6);
+    // Outside a call there is no number to report: usage() leaves such a limit out.
+    expect(await layer.usage('alice')).toEqual([{ rule: 'per-user', scope: 'alice' }]);
+  });
+
+  it('fails a call whose limit function gives something other than a positive whole number', async () => {
+    const { client } = limitedClient([{ name: 'per-user', scope: 'user', tpm: () => -5 }]);
+    await expect(call(client)).rejects.toThrow(
+      /limits options\.rules\[0\]\.tpm: expected a function that gives a positive whole number or undefined for each call, received number -5/,
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('refuses bad rules when created, naming the field', () => {
     expect(() => limits({ rules: [] })).toThrow(/rules/);
     expect(() => limits({ rules: [{ scope: 'user' }] })).toThrow(/rules\[0\]/);
     expect(() => limits({ rules: [{ scope: 'user', rpm: 0 }] })).toThrow(/rules\[0\]\.rpm/);
+    expect(() => limits({ rules: [{ scope: 'user', maxParallel: '2' as never }] })).toThrow(
+      /rules\[0\]\.maxParallel: expected a positive whole number, or a function of the call/,
+    );
     expect(() => limits({ rules: [{ scope: 3 as never, rpm: 1 }] })).toThrow(/rules\[0\]\.scope/);
     expect(() =>
       limits({ rules: [{ scope: 'user', budget: { usd: 1, period: 'week' as never } }] }),
