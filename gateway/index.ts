@@ -90,7 +90,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const client = options.client;
   const hooks = proxyHooks({ handlers: () => client.callbacks, cache: () => client.cache });
-  const metrics = new GatewayMetrics();
+  const metrics = GatewayMetrics.create();
   const inFlight = new Set<ServerResponse>();
   let closing = false;
   const server = createServer(
@@ -117,6 +117,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       return sendJson(response, 200, "I'm alive!");
     if (method === 'GET' && path === '/health/readiness') return ready(response);
     if (method === 'GET' && path === '/metrics') {
+      if (metrics === undefined) {
+        return send(
+          response,
+          httpError(
+            501,
+            'metrics need prom-client: npm install prom-client',
+            'metrics_unavailable',
+          ),
+        );
+      }
       const text = await metrics.registry.metrics();
       response.writeHead(200, { 'content-type': metrics.registry.contentType });
       response.end(text);
@@ -165,7 +175,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       metadata,
       signal: abort.signal,
       // The proxy hooks run inside the client's own layers, for every route alike.
-      middleware: [metrics.layer, hooks],
+      middleware: metrics === undefined ? [hooks] : [metrics.layer, hooks],
     };
     if (route === 'embeddings') {
       const encoding = fields.encoding_format === 'base64' ? 'base64' : 'float';

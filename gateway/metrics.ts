@@ -1,5 +1,18 @@
-import { Counter, Histogram, Registry } from 'prom-client';
-import type { Context, Middleware } from '../src/kit/index.js';
+import type * as PromClient from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
+import {
+  type Context,
+  isInstalled,
+  type Middleware,
+  type OptionalPackage,
+  requireOptional,
+} from '../src/kit/index.js';
+
+/** Prometheus' client, an optional peer dependency: `npm install prom-client` for `/metrics`. */
+export const PROM_CLIENT: OptionalPackage = {
+  name: 'prom-client',
+  neededBy: 'the gateway’s /metrics',
+};
 
 /** The labels of every series: the model (a router's group, where there is one), the key, the outcome. */
 type Labels = 'model' | 'key' | 'status';
@@ -10,32 +23,46 @@ type Labels = 'model' | 'key' | 'status';
  * on every call; `GET /metrics` answers with the registry's text.
  */
 export class GatewayMetrics {
-  readonly registry = new Registry();
-  readonly #requests = new Counter<Labels>({
-    name: 'shallot_requests_total',
-    help: 'Calls through the gateway, by model, key and outcome',
-    labelNames: ['model', 'key', 'status'],
-    registers: [this.registry],
-  });
-  readonly #tokens = new Counter<Labels | 'type'>({
-    name: 'shallot_tokens_total',
-    help: 'Tokens of the calls, by model, key and type (prompt, completion)',
-    labelNames: ['model', 'key', 'status', 'type'],
-    registers: [this.registry],
-  });
-  readonly #cost = new Counter<Labels>({
-    name: 'shallot_cost_usd_total',
-    help: 'What the calls cost, US dollars',
-    labelNames: ['model', 'key', 'status'],
-    registers: [this.registry],
-  });
-  readonly #latency = new Histogram<Labels>({
-    name: 'shallot_request_duration_seconds',
-    help: 'Time from the request to the end of the answer (a stream: its last chunk)',
-    labelNames: ['model', 'key', 'status'],
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
-    registers: [this.registry],
-  });
+  readonly registry: Registry;
+  readonly #requests: Counter<Labels>;
+  readonly #tokens: Counter<Labels | 'type'>;
+  readonly #cost: Counter<Labels>;
+  readonly #latency: Histogram<Labels>;
+
+  constructor(prom: typeof PromClient) {
+    const registers = [(this.registry = new prom.Registry())];
+    this.#requests = new prom.Counter<Labels>({
+      name: 'shallot_requests_total',
+      help: 'Calls through the gateway, by model, key and outcome',
+      labelNames: ['model', 'key', 'status'],
+      registers,
+    });
+    this.#tokens = new prom.Counter<Labels | 'type'>({
+      name: 'shallot_tokens_total',
+      help: 'Tokens of the calls, by model, key and type (prompt, completion)',
+      labelNames: ['model', 'key', 'status', 'type'],
+      registers,
+    });
+    this.#cost = new prom.Counter<Labels>({
+      name: 'shallot_cost_usd_total',
+      help: 'What the calls cost, US dollars',
+      labelNames: ['model', 'key', 'status'],
+      registers,
+    });
+    this.#latency = new prom.Histogram<Labels>({
+      name: 'shallot_request_duration_seconds',
+      help: 'Time from the request to the end of the answer (a stream: its last chunk)',
+      labelNames: ['model', 'key', 'status'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    });
+  }
+
+  /** The gateway's metrics when prom-client is installed; none otherwise (`/metrics` then says so). */
+  static create(): GatewayMetrics | undefined {
+    if (!isInstalled(PROM_CLIENT.name)) return undefined;
+    return new GatewayMetrics(requireOptional<typeof PromClient>(PROM_CLIENT));
+  }
 
   /** The layer that counts each call when it ends. */
   readonly layer: Middleware = (ctx, next) => {

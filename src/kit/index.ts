@@ -77,6 +77,7 @@ export type { CallbackFunction, CallbackSource, LegacyCallback } from '../legacy
 export {
   assertInstalled,
   importOptional,
+  isInstalled,
   type OptionalPackage,
   requireOptional,
 } from '../optional/optional-package.js';
