@@ -30,7 +30,8 @@ export class GatewayMetrics {
   readonly #latency: Histogram<Labels>;
 
   constructor(prom: typeof PromClient) {
-    const registers = [(this.registry = new prom.Registry())];
+    this.registry = new prom.Registry();
+    const registers = [this.registry];
     this.#requests = new prom.Counter<Labels>({
       name: 'shallot_requests_total',
       help: 'Calls through the gateway, by model, key and outcome',
