@@ -82,6 +82,10 @@ async function serve(options: ServeArguments): Promise<void> {
   const callers = callersOf({
     masterKey: config.general_settings?.master_key,
     databaseUrl: config.general_settings?.database_url,
+    keyCacheTtlMs:
+      config.general_settings?.user_api_key_cache_ttl === undefined
+        ? undefined
+        : Math.round(config.general_settings.user_api_key_cache_ttl * 1000),
   });
   let built: ReturnType<typeof buildFromConfig>;
   try {

@@ -7,6 +7,7 @@ import {
   CALL_OPTION_NAMES,
   type CompletionStream,
   type EmbeddingParams,
+  type Middleware,
 } from '../src/kit/index.js';
 import { readJsonBody, requestFields } from './body.js';
 import { type HttpError, httpError, toHttpError } from './errors.js';
@@ -170,23 +171,31 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!response.writableFinished) abort.abort();
     });
     const metadata = { ...objectOr(body.metadata), ...caller.metadata };
+    // What the call cost, as LiteLLM's proxy tells it (`x-litellm-response-cost`), for a plain answer.
+    let cost: number | null | undefined;
+    const costOf: Middleware = (ctx, next) => {
+      ctx.onEnd(() => {
+        cost = ctx.cost?.total;
+      });
+      return next();
+    };
     const params: Record<string, unknown> = {
       ...fields,
       metadata,
       signal: abort.signal,
       // The proxy hooks run inside the client's own layers, for every route alike.
-      middleware: metrics === undefined ? [hooks] : [metrics.layer, hooks],
+      middleware: metrics === undefined ? [costOf, hooks] : [metrics.layer, costOf, hooks],
     };
     if (route === 'embeddings') {
       const encoding = fields.encoding_format === 'base64' ? 'base64' : 'float';
       delete params.encoding_format;
       params.encodingFormat = encoding;
       const answer = await options.client.embedding(params as unknown as EmbeddingParams);
-      return sendJson(response, 200, answer);
+      return sendJson(response, 200, answer, costHeader(cost));
     }
     const answer = await options.client.completion(params as unknown as CompletionParams);
     if (fields.stream === true) return writeStream(answer as CompletionStream, response);
-    return sendJson(response, 200, answer);
+    return sendJson(response, 200, answer, costHeader(cost));
   }
 
   async function ready(response: ServerResponse): Promise<void> {
@@ -223,6 +232,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       await options.client.flush({ timeoutMs: graceMs });
     },
   };
+}
+
+/** LiteLLM's header of a call's cost, where the call has one. */
+function costHeader(cost: number | null | undefined): Record<string, string> {
+  return typeof cost === 'number' ? { 'x-litellm-response-cost': String(cost) } : {};
 }
 
 const ROUTES: Readonly<Record<string, 'chat' | 'embeddings' | 'models'>> = {

@@ -32,8 +32,10 @@ export interface Callers {
 export function callersOf(settings: {
   masterKey: string | undefined;
   databaseUrl: string | undefined;
+  /** Milliseconds a key is trusted from memory. @default the key store's, 5000 */
+  keyCacheTtlMs?: number;
 }): Callers {
-  const { masterKey, databaseUrl } = settings;
+  const { masterKey, databaseUrl, keyCacheTtlMs } = settings;
   const none = () => [];
   if (masterKey === undefined) {
     return { options: {}, mode: 'open', layers: none, close: async () => {} };
@@ -48,7 +50,11 @@ export function callersOf(settings: {
   }
   let auth: ReturnType<typeof createKeyAuth>;
   try {
-    auth = createKeyAuth({ connectionString: databaseUrl, masterKey });
+    auth = createKeyAuth({
+      connectionString: databaseUrl,
+      masterKey,
+      ...(keyCacheTtlMs === undefined ? {} : { cacheTtlMs: keyCacheTtlMs }),
+    });
   } catch (error) {
     throw ValidationError.forField(
       'general_settings',

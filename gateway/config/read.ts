@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
-import { isValidationError, ValidationError, type ValidationIssue } from '../../src/kit/index.js';
+import {
+  isValidationError,
+  type OptionalPackage,
+  requireOptional,
+  ValidationError,
+  type ValidationIssue,
+} from '../../src/kit/index.js';
 import { PROVIDER_NAMES } from '../../src/providers/registry.js';
 import { describeIssues, formatPath } from '../../src/validation/describe-issues.js';
 import { closestName, suggestionLimit } from '../../src/validation/suggest.js';
@@ -33,6 +39,12 @@ export interface ReadOptions {
 
 /** The prefix of an environment reference, as LiteLLM writes it: `os.environ/AZURE_API_KEY`. */
 const ENV_REFERENCE = 'os.environ/';
+
+/** The YAML parser, an optional peer dependency: `npm install yaml` for `shallot serve`. */
+const YAML: OptionalPackage = {
+  name: 'yaml',
+  neededBy: 'the gateway’s config file (shallot serve)',
+};
 
 /**
  * Reads a LiteLLM-style `config.yaml` (see {@link parseConfig}).
@@ -73,7 +85,7 @@ export async function loadConfig(path: string, options: ReadOptions = {}): Promi
  * const { config, warnings } = parseConfig('model_list: [...]', { env: process.env });
  */
 export function parseConfig(text: string, options: ReadOptions = {}): LoadedConfig {
-  const document = parseDocument(text, { prettyErrors: true });
+  const document = requireOptional<typeof Yaml>(YAML).parseDocument(text, { prettyErrors: true });
   const broken = document.errors[0];
   if (broken !== undefined) throw fileError('(yaml)', `not valid YAML: ${broken.message}`);
   let raw: unknown;

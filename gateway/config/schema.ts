@@ -98,6 +98,8 @@ const litellmSettings = z.object({
 const generalSettings = z.object({
   master_key: text.optional(),
   database_url: z.string().min(1).optional(),
+  /** Seconds a virtual key is trusted from memory before PostgreSQL is asked again (a revocation's delay). */
+  user_api_key_cache_ttl: seconds.optional(),
 });
 
 /** The whole file. */

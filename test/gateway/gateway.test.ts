@@ -29,7 +29,14 @@ const messages = [{ role: 'user' as const, content: 'Hello' }];
 describe('createGateway()', () => {
   it('answers chat.completions.create from the openai package, through the client', async () => {
     const { openai } = await started();
-    const answer = await openai.chat.completions.create({ model: 'gpt-4.1-nano', messages });
+    const { data: answer, response } = await openai.chat.completions
+      .create({ model: 'gpt-4.1-nano', messages })
+      .withResponse();
+    // What the call cost, as LiteLLM's proxy says it: gpt-4.1-nano's price of the fixture's usage.
+    expect(Number(response.headers.get('x-litellm-response-cost'))).toBeCloseTo(
+      16 * 1e-7 + 363 * 4e-7,
+      12,
+    );
     expect(answer.choices[0]?.message.content).toBe(
       JSON.parse(fixture('openai-chat.json')).choices[0].message.content,
     );
