@@ -120,6 +120,24 @@ describe('createGateway()', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('passes a 429’s retry-after on, and the openai client’s own retry honours it', async () => {
+    fake.reply(
+      {
+        status: 429,
+        headers: { 'retry-after-ms': '150' },
+        body: JSON.stringify({ error: { message: 'slow down', type: 'rate_limit_exceeded' } }),
+      },
+      { body: fixture('openai-chat.json') },
+    );
+    const { url } = await started();
+    const patient = new OpenAI({ apiKey: 'sk-caller', baseURL: `${url}/v1`, maxRetries: 1 });
+    const startedAt = performance.now();
+    const answer = await patient.chat.completions.create({ model: 'gpt-4.1-nano', messages });
+    expect(answer.choices).toHaveLength(1);
+    expect(fake.requests).toHaveLength(2);
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(140);
+  });
+
   it('maps a provider error to its status: a 503 upstream is a 503', async () => {
     fake.reply({
       status: 503,
