@@ -9,10 +9,11 @@ export interface KeyTableName {
   schema: string | undefined;
 }
 
-/** The columns a key's row is read with: its hash, never a key. */
-export const COLUMNS = [
-  'key_hash',
-  'key_name',
+/**
+ * A key's settings: it is made with them, and `/key/update` sets them directly. The column lists
+ * below share them in this order (`metadata`, one too, stands later in each).
+ */
+const SETTINGS = [
   'key_alias',
   'user_id',
   'team_id',
@@ -21,6 +22,13 @@ export const COLUMNS = [
   'tpm_limit',
   'max_parallel_requests',
   'max_budget',
+] as const;
+
+/** The columns a key's row is read with: its hash, never a key. */
+export const COLUMNS = [
+  'key_hash',
+  'key_name',
+  ...SETTINGS,
   'budget_duration',
   'budget_reset_at',
   'spend',
@@ -106,14 +114,7 @@ SELECT ${SELECTED} FROM ${table} WHERE key_hash = $1 AND NOT EXISTS (SELECT 1 FR
 export const INSERTED = [
   'key_hash',
   'key_name',
-  'key_alias',
-  'user_id',
-  'team_id',
-  'models',
-  'rpm_limit',
-  'tpm_limit',
-  'max_parallel_requests',
-  'max_budget',
+  ...SETTINGS,
   'budget_duration',
   'metadata',
 ] as const;
@@ -128,17 +129,7 @@ RETURNING ${SELECTED}`;
 }
 
 /** The columns `/key/update` may set directly. */
-export const UPDATABLE = [
-  'key_alias',
-  'user_id',
-  'team_id',
-  'models',
-  'rpm_limit',
-  'tpm_limit',
-  'max_parallel_requests',
-  'max_budget',
-  'metadata',
-] as const;
+export const UPDATABLE = [...SETTINGS, 'metadata'] as const;
 export type UpdatableColumn = (typeof UPDATABLE)[number];
 
 /**

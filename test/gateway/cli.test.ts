@@ -1,104 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixture, useFakeProvider } from '../support/fake-provider.js';
-import { describeWithPostgres, POSTGRES_URL, testTableName } from '../support/postgres.js';
+import { describeWithPostgres } from '../support/postgres.js';
+import { useTestSchemas } from '../support/postgres-schema.js';
+import { useShallotCli } from '../support/shallot-cli.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXAMPLE = join(ROOT, 'examples/gateway/shallot.yaml');
+const EXAMPLE = fileURLToPath(new URL('../../examples/gateway/shallot.yaml', import.meta.url));
 const fake = useFakeProvider({ reply: { body: fixture('openai-chat.json') } });
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 
-/** A `shallot` process, as `npx shallot` runs it, from the sources. */
-interface Cli {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the first match of `pattern` in stdout or stderr; rejects if the process ends first. */
-  output(pattern: RegExp): Promise<RegExpMatchArray>;
-  /** The exit code. */
-  readonly exited: Promise<number | null>;
-}
-
-const running: Cli[] = [];
-afterEach(() => {
-  for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-});
-
-function shallot(args: readonly string[], env: Record<string, string> = {}): Cli {
-  const { PORT: _port, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli.ts', ...args], {
-    cwd: ROOT,
-    env: { ...inherited, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  const waiting = new Set<() => void>();
-  const check = () => {
-    for (const wake of waiting) wake();
-  };
-  child.stdout?.on('data', (data) => {
-    stdout += data;
-    check();
-  });
-  child.stderr?.on('data', (data) => {
-    stderr += data;
-    check();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const cli: Cli = {
-    child,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited,
-    output: (pattern) =>
-      new Promise((resolve, reject) => {
-        const wake = () => {
-          const match = `${stdout}${stderr}`.match(pattern);
-          if (match) {
-            waiting.delete(wake);
-            resolve(match);
-          }
-        };
-        waiting.add(wake);
-        wake();
-        exited.then(() => {
-          if (!waiting.has(wake)) return;
-          waiting.delete(wake);
-          reject(new Error(`exited before ${pattern}:\n${stdout}\n${stderr}`));
-        });
-      }),
-  };
-  running.push(cli);
-  return cli;
-}
-
-/** Starts `shallot serve` on a free port; resolves with the CLI and the URL it printed. */
-async function served(config: string, env: Record<string, string> = {}) {
-  // PORT sets the port when --port does not.
-  const port = env.PORT === undefined ? ['--port', '0'] : [];
-  const cli = shallot(['serve', '--config', config, ...port], env);
-  const [, url] = await cli.output(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-  return { cli, url: url as string };
-}
-
-let folder: string;
-beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'shallot-cli-'));
-});
-afterAll(() => rm(folder, { recursive: true, force: true }));
-
-async function configFile(name: string, yaml: string): Promise<string> {
-  const path = join(folder, name);
-  await writeFile(path, yaml);
-  return path;
-}
+const { shallot, served, configFile, pathOf } = useShallotCli();
 
 describe('shallot serve', () => {
   it('serves the example config with no key and no network, and stops on SIGINT with exit 0', async () => {
@@ -159,7 +71,7 @@ general_settings:
   master_key: os.environ/TEST_MASTER_KEY
 `,
     );
-    const { cli, url } = await served(config, { TEST_MASTER_KEY: 'sk-master-1234' });
+    const { url, stop } = await served(config, { TEST_MASTER_KEY: 'sk-master-1234' });
     const request = (key?: string) =>
       fetch(`${url}/v1/chat/completions`, {
         method: 'POST',
@@ -173,8 +85,7 @@ general_settings:
       'invalid_api_key',
     );
     expect((await request('sk-master-1234')).status).toBe(200);
-    cli.child.kill('SIGTERM');
-    expect(await cli.exited).toBe(0);
+    expect(await stop()).toBe(0);
   });
 
   it('exits 1 on a bad config, with the file and the path of the bad field on stderr', async () => {
@@ -193,7 +104,7 @@ general_settings:
     expect(sink.stderr()).toBe(
       `shallot: ${unbuilt}: litellm_settings.callbacks[0]: "postgres" needs general_settings.database_url.\n`,
     );
-    const missing = shallot(['serve', '--config', join(folder, 'none.yaml')]);
+    const missing = shallot(['serve', '--config', pathOf('none.yaml')]);
     expect(await missing.exited).toBe(1);
     expect(missing.stderr()).toContain('none.yaml: cannot be read: no such file.');
   });
@@ -211,20 +122,7 @@ general_settings:
 
 describeWithPostgres('shallot serve with master_key and database_url', () => {
   // The keys' table is created under its default name, in a schema of this run's own.
-  const schema = testTableName('cli');
-  const admin = () => new pg.Client({ connectionString: POSTGRES_URL });
-  beforeAll(async () => {
-    const client = admin();
-    await client.connect();
-    await client.query(`CREATE SCHEMA "${schema}"`);
-    await client.end();
-  });
-  afterAll(async () => {
-    const client = admin();
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  });
+  const testSchema = useTestSchemas();
 
   it('serves virtual keys: the master key makes one, which may then call', async () => {
     const config = await configFile(
@@ -238,10 +136,10 @@ general_settings:
   database_url: os.environ/TEST_DATABASE_URL
 `,
     );
-    const separator = POSTGRES_URL.includes('?') ? '&' : '?';
-    const { cli, url } = await served(config, {
+    const schema = await testSchema('cli');
+    const { cli, url, stop } = await served(config, {
       TEST_MASTER_KEY: 'sk-master-5678',
-      TEST_DATABASE_URL: `${POSTGRES_URL}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      TEST_DATABASE_URL: schema.url,
     });
     expect(cli.stdout()).toContain('callers: virtual keys)');
     const post = (path: string, key: string, body: unknown) =>
@@ -256,7 +154,6 @@ general_settings:
     const call = { model: 'demo', messages };
     expect((await post('/v1/chat/completions', key, call)).status).toBe(200);
     expect((await post('/v1/chat/completions', 'sk-unknown', call)).status).toBe(401);
-    cli.child.kill('SIGTERM');
-    expect(await cli.exited).toBe(0);
+    expect(await stop()).toBe(0);
   });
 });

@@ -11,10 +11,10 @@ import { fixture, useFakeProvider } from '../support/fake-provider.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import { useTestSchemas } from '../support/postgres-schema.js';
 import {
+  deleteRedisKeys,
   describeWithRedis,
   REDIS_HOST,
   REDIS_PORT,
-  REDIS_TEST_TIMEOUT_MS,
   REDIS_URL,
 } from '../support/redis.js';
 import { type ServedGateway, useShallotCli } from '../support/shallot-cli.js';
@@ -59,10 +59,18 @@ const testSchema = useTestSchemas();
 
 describeWithRedis('two shallot serve processes sharing Redis', () => {
   describeWithPostgres('and PostgreSQL', () => {
-    /** The ids in the Redis keys this test's gateways wrote: its deployment's and its keys' hashes. */
+    /**
+     * The ids in the Redis keys this test's gateways wrote: its deployment's and its keys'
+     * hashes. The config's Redis store writes under its own prefix (`shallot:`; the config has
+     * no setting for another), not this run's namespace: after each test, its keys are found by
+     * these ids and deleted. Every one has a TTL.
+     */
     const redisIds: string[] = [];
     afterEach(async () => {
-      await deleteRedisKeysContaining(redisIds.splice(0));
+      await deleteRedisKeys(
+        redisIds.splice(0).map((id) => `*${id}*`),
+        'the gateways',
+      );
     });
 
     /** Two gateways from one config: the same deployment, Redis and database (a schema of the test's own). */
@@ -272,35 +280,4 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   } catch (error) {
     return error;
   }
-}
-
-/**
- * The config's Redis store writes under its own prefix (`shallot:`; the config has no setting
- * for another), not this run's namespace: after each test, its keys are found by the ids in
- * them (the test's key hashes and deployment id) and deleted. Every one has a TTL.
- */
-async function deleteRedisKeysContaining(ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_URL, {
-    commandTimeout: REDIS_TEST_TIMEOUT_MS,
-    connectTimeout: REDIS_TEST_TIMEOUT_MS,
-  });
-  const withoutTtl: string[] = [];
-  try {
-    for (const id of ids) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `*${id}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length === 0) continue;
-        const ttls = await Promise.all(keys.map((key) => redis.pttl(key)));
-        withoutTtl.push(...keys.filter((_key, index) => ttls[index] === -1));
-        await redis.unlink(...keys);
-      } while (cursor !== '0');
-    }
-  } finally {
-    redis.disconnect();
-  }
-  expect(withoutTtl, 'Redis keys the gateways wrote without a TTL').toEqual([]);
 }

@@ -102,34 +102,46 @@ export const itWithRedis = gate.itWith;
  */
 export function cleanUpRedisAfterAll(): void {
   afterAll(async () => {
-    if (!redisUp) return;
-    const { Redis } = await import('ioredis');
-    const redis = new Redis(REDIS_URL, {
-      commandTimeout: REDIS_TEST_TIMEOUT_MS,
-      connectTimeout: REDIS_TEST_TIMEOUT_MS,
-    });
-    const withoutTtl: string[] = [];
-    try {
+    if (redisUp) await deleteRedisKeys([`${REDIS_TEST_PREFIX}*`]);
+  });
+}
+
+/**
+ * Deletes every key that matches one of `patterns` (SCAN and UNLINK), and fails if one of them
+ * had no TTL; `writer` names who wrote them, in that failure. {@link cleanUpRedisAfterAll} runs
+ * it on this run's namespace; a test of code that writes under a prefix of its own (a gateway's
+ * `shallot:`) runs it on the keys it knows to be its own.
+ *
+ * @example
+ * await deleteRedisKeys([`*${deploymentId}*`], 'the gateways');
+ */
+export async function deleteRedisKeys(
+  patterns: readonly string[],
+  writer = 'this run',
+): Promise<void> {
+  if (patterns.length === 0) return;
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL, {
+    commandTimeout: REDIS_TEST_TIMEOUT_MS,
+    connectTimeout: REDIS_TEST_TIMEOUT_MS,
+  });
+  const withoutTtl: string[] = [];
+  try {
+    for (const pattern of patterns) {
       let cursor = '0';
       do {
-        const [next, keys] = await redis.scan(
-          cursor,
-          'MATCH',
-          `${REDIS_TEST_PREFIX}*`,
-          'COUNT',
-          500,
-        );
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
         cursor = next;
         if (keys.length === 0) continue;
         const ttls = await Promise.all(keys.map((key) => redis.pttl(key)));
         withoutTtl.push(...keys.filter((_key, index) => ttls[index] === -1));
         await redis.unlink(...keys);
       } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
     }
-    expect(withoutTtl, 'Redis keys this run wrote without a TTL').toEqual([]);
-  });
+  } finally {
+    redis.disconnect();
+  }
+  expect(withoutTtl, `Redis keys ${writer} wrote without a TTL`).toEqual([]);
 }
 
 /**

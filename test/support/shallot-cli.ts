@@ -39,6 +39,8 @@ export interface ShallotCli {
   served(config: string, env?: Record<string, string>): Promise<ServedGateway>;
   /** Writes `yaml` to a file of this file's own temporary folder; resolves with its path. */
   configFile(name: string, yaml: string): Promise<string>;
+  /** The path of `name` in that folder, whether or not a file is there. */
+  pathOf(name: string): string;
 }
 
 /**
@@ -62,6 +64,11 @@ export function useShallotCli(): ShallotCli {
   });
   afterAll(() => (folder === undefined ? undefined : rm(folder, { recursive: true, force: true })));
 
+  const pathOf: ShallotCli['pathOf'] = (name) => {
+    if (folder === undefined)
+      throw new Error('configFile() and pathOf() work inside a test or a hook');
+    return join(folder, name);
+  };
   const shallot: ShallotCli['shallot'] = (args, env = {}) => {
     const cli = startShallot(args, env);
     running.push(cli);
@@ -84,11 +91,11 @@ export function useShallotCli(): ShallotCli {
       };
     },
     async configFile(name, yaml) {
-      if (folder === undefined) throw new Error('configFile() works inside a test or a hook');
-      const path = join(folder, name);
+      const path = pathOf(name);
       await writeFile(path, yaml);
       return path;
     },
+    pathOf,
   };
 }
 

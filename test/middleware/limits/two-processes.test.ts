@@ -9,6 +9,7 @@ import {
   REDIS_TEST_TIMEOUT_MS,
   REDIS_URL,
   redisProxy,
+  type StoppableProxy,
 } from '../../support/redis.js';
 import { useWorkers, type Worker } from '../../support/workers.js';
 import type { CallsAnswer } from './scripts/limits-worker.js';
@@ -118,6 +119,46 @@ function advanceBoth(workers: readonly Worker[], ms: number): Promise<unknown> {
   return Promise.all(workers.map((worker) => worker.send({ advanceMs: ms })));
 }
 
+/** One call from `worker`, alone. */
+function callFrom(worker: Worker, metadata: Record<string, string>): Promise<CallsAnswer> {
+  return worker.send<CallsAnswer>({ calls: 1, metadata });
+}
+
+/** The usage `worker`'s layer reports for `scope` under the test's one rule. */
+async function usageOf(worker: Worker, scope: string): Promise<RuleUsage | undefined> {
+  const [usage] = await worker.send<RuleUsage[]>({ usage: scope });
+  return usage;
+}
+
+/** Ends both workers; fails the test when one failed or wrote to stderr. */
+function endBoth(workers: readonly Worker[]): Promise<unknown> {
+  return Promise.all(workers.map((worker) => worker.end()));
+}
+
+/** The Redis proxies of the test: stopped after it, whether or not it stopped them. */
+const proxies: StoppableProxy[] = [];
+afterEach(async () => {
+  for (const proxy of proxies.splice(0)) await proxy.stop();
+});
+
+/**
+ * Two workers reaching Redis through a proxy the test may stop or slow down, with a per-user
+ * rpm of 50 and `storeTimeoutMs`: the first fails open, the second closed.
+ */
+async function openAndClosedBehindProxy(
+  storeTimeoutMs: number,
+): Promise<{ proxy: StoppableProxy; workers: [Worker, Worker] }> {
+  const proxy = await redisProxy();
+  proxies.push(proxy);
+  const rules = [{ name: 'per-user', scope: 'user', rpm: 50 }];
+  const redisUrl = `redis://127.0.0.1:${proxy.port}`;
+  const workers = await startTwoWorkers(
+    { limits: { rules, storeTimeoutMs }, redisUrl },
+    { limits: { rules, storeTimeoutMs, failOpen: false }, redisUrl },
+  );
+  return { proxy, workers };
+}
+
 describeWithRedis('limits() in two processes sharing Redis', () => {
   it(
     'admits exactly rpm between both: of 200 concurrent calls, 50; the rest are refused before any request, with the time the window frees, and it admits 50 again then',
@@ -132,11 +173,11 @@ describeWithRedis('limits() in two processes sharing Redis', () => {
       // The whole burst is in the bucket that leaves the window a minute after it starts.
       expect(new Set(burst.flatMap((answer) => answer.retryAfterMs))).toEqual(new Set([60_000]));
       expect(burst.map((answer) => answer.storeErrors)).toEqual([0, 0]);
-      const [usage] = await workers[1].send<RuleUsage[]>({ usage: 'alice' });
+      const usage = await usageOf(workers[1], 'alice');
       expect(usage?.rpm).toEqual({ limit: 50, used: 50, remaining: 0 });
 
       await advanceBoth(workers, 55_000);
-      const early = await workers[0].send<CallsAnswer>({ calls: 1, metadata: { user: 'alice' } });
+      const early = await callFrom(workers[0], { user: 'alice' });
       expect(early).toMatchObject({ outcomes: { rate_limit: 1 }, retryAfterMs: [5_000] });
 
       await advanceBoth(workers, 5_000);
@@ -145,9 +186,9 @@ describeWithRedis('limits() in two processes sharing Redis', () => {
       expect(total(again, 'rate_limit')).toBe(150);
       expect(fake.requests).toHaveLength(100);
       // Another user has a window of its own.
-      const bob = await workers[0].send<CallsAnswer>({ calls: 1, metadata: { user: 'bob' } });
+      const bob = await callFrom(workers[0], { user: 'bob' });
       expect(bob.outcomes).toEqual({ ok: 1 });
-      await Promise.all(workers.map((worker) => worker.end()));
+      await endBoth(workers);
     },
     TEST_TIMEOUT_MS,
   );
@@ -168,14 +209,14 @@ describeWithRedis('limits() in two processes sharing Redis', () => {
       const spent = answers.reduce((sum, answer) => sum + answer.costUsd, 0);
       expect(spent).toBeCloseTo(3 * FIXTURE_COST, 9);
 
-      const [usage] = await workers[0].send<RuleUsage[]>({ usage: 'search' });
+      const usage = await usageOf(workers[0], 'search');
       expect(usage?.budget?.spentUsd).toBeCloseTo(3 * FIXTURE_COST_COUNTED, 12);
       expect(usage?.budget?.spentUsd).toBeLessThanOrEqual(0.45);
       expect(usage?.budget?.resetsAt).toBe('2026-12-07T00:00:00.000Z');
       // What is left ($0.13) is less than a call reserves.
-      const next = await workers[1].send<CallsAnswer>({ calls: 1, metadata: { team: 'search' } });
+      const next = await callFrom(workers[1], { team: 'search' });
       expect(next.outcomes).toEqual({ budget_exceeded: 1 });
-      await Promise.all(workers.map((worker) => worker.end()));
+      await endBoth(workers);
     },
     TEST_TIMEOUT_MS,
   );
@@ -213,9 +254,9 @@ describeWithRedis('limits() in two processes sharing Redis', () => {
       // More than four: slots were given back and taken again, by either process.
       expect(total(waves, 'ok')).toBeGreaterThan(4);
       expect(mostInFlight).toBeLessThanOrEqual(4);
-      const [usage] = await workers[0].send<RuleUsage[]>({ usage: 'everyone' });
+      const usage = await usageOf(workers[0], 'everyone');
       expect(usage?.maxParallel).toEqual({ limit: 4, inFlight: 0 });
-      await Promise.all(workers.map((worker) => worker.end()));
+      await endBoth(workers);
     },
     TEST_TIMEOUT_MS,
   );
@@ -240,7 +281,7 @@ describeWithRedis('limits() in two processes sharing Redis', () => {
       });
       const succeeded = await bothSend(workers, [5, 5], { user: 'alice' });
       expect(total(succeeded, 'ok')).toBe(10);
-      const [after] = await workers[0].send<RuleUsage[]>({ usage: 'alice' });
+      const after = await usageOf(workers[0], 'alice');
       expect(after).toMatchObject({
         rpm: { used: 10 },
         tpm: { used: 10 * FIXTURE_TOKENS },
@@ -252,7 +293,7 @@ describeWithRedis('limits() in two processes sharing Redis', () => {
       const failed = await bothSend(workers, [3, 3], { user: 'alice' });
       expect(total(failed, 'ok')).toBe(0);
       expect(fake.requests).toHaveLength(16);
-      const [afterFailures] = await workers[1].send<RuleUsage[]>({ usage: 'alice' });
+      const afterFailures = await usageOf(workers[1], 'alice');
       // Their requests stay counted (they were made); their tokens, dollars and slots do not.
       expect(afterFailures).toMatchObject({
         rpm: { used: 16 },
@@ -260,7 +301,7 @@ describeWithRedis('limits() in two processes sharing Redis', () => {
         maxParallel: { inFlight: 0 },
       });
       expect(afterFailures?.budget?.spentUsd).toBeCloseTo(10 * FIXTURE_COST_COUNTED, 12);
-      await Promise.all(workers.map((worker) => worker.end()));
+      await endBoth(workers);
     },
     TEST_TIMEOUT_MS,
   );
@@ -268,27 +309,17 @@ describeWithRedis('limits() in two processes sharing Redis', () => {
   it(
     'with Redis down, a process that fails open counts in its own memory and one that fails closed sends nothing, each reporting it once',
     async () => {
-      const proxy = await redisProxy();
-      try {
-        const rules = [{ name: 'per-user', scope: 'user', rpm: 50 }];
-        const redisUrl = `redis://127.0.0.1:${proxy.port}`;
-        const workers = await startTwoWorkers(
-          { limits: { rules, storeTimeoutMs: 1000 }, redisUrl },
-          { limits: { rules, storeTimeoutMs: 1000, failOpen: false }, redisUrl },
-        );
-        const before = await bothSend(workers, [10, 10], { user: 'alice' });
-        expect(total(before, 'ok')).toBe(20);
+      const { proxy, workers } = await openAndClosedBehindProxy(1000);
+      const before = await bothSend(workers, [10, 10], { user: 'alice' });
+      expect(total(before, 'ok')).toBe(20);
 
-        await proxy.stop();
-        const [open, closed] = await bothSend(workers, [100, 100], { user: 'alice' });
-        // Alone, the first process admits a whole rpm of its own: Redis had counted the 20.
-        expect(open).toMatchObject({ outcomes: { ok: 50, rate_limit: 50 }, storeErrors: 1 });
-        expect(closed).toMatchObject({ outcomes: { service_unavailable: 100 }, storeErrors: 1 });
-        expect(fake.requests).toHaveLength(70);
-        await Promise.all(workers.map((worker) => worker.end()));
-      } finally {
-        await proxy.stop();
-      }
+      await proxy.stop();
+      const [open, closed] = await bothSend(workers, [100, 100], { user: 'alice' });
+      // Alone, the first process admits a whole rpm of its own: Redis had counted the 20.
+      expect(open).toMatchObject({ outcomes: { ok: 50, rate_limit: 50 }, storeErrors: 1 });
+      expect(closed).toMatchObject({ outcomes: { service_unavailable: 100 }, storeErrors: 1 });
+      expect(fake.requests).toHaveLength(70);
+      await endBoth(workers);
     },
     TEST_TIMEOUT_MS,
   );
@@ -296,27 +327,17 @@ describeWithRedis('limits() in two processes sharing Redis', () => {
   it(
     'with Redis slower than storeTimeoutMs, fails open or closed as each process was told, without waiting for it',
     async () => {
-      const proxy = await redisProxy();
-      try {
-        const rules = [{ name: 'per-user', scope: 'user', rpm: 50 }];
-        const redisUrl = `redis://127.0.0.1:${proxy.port}`;
-        const workers = await startTwoWorkers(
-          { limits: { rules, storeTimeoutMs: 100 }, redisUrl },
-          { limits: { rules, storeTimeoutMs: 100, failOpen: false }, redisUrl },
-        );
-        proxy.delayMs = 1_000;
-        const started = performance.now();
-        const [open, closed] = await bothSend(workers, [60, 60], { user: 'alice' });
-        expect(open).toMatchObject({ outcomes: { ok: 50, rate_limit: 10 }, storeErrors: 1 });
-        expect(closed).toMatchObject({ outcomes: { service_unavailable: 60 }, storeErrors: 1 });
-        expect(fake.requests).toHaveLength(50);
-        // Every call waited storeTimeoutMs, not the second Redis took.
-        expect(performance.now() - started).toBeLessThan(900);
-        proxy.delayMs = 0;
-        await Promise.all(workers.map((worker) => worker.end()));
-      } finally {
-        await proxy.stop();
-      }
+      const { proxy, workers } = await openAndClosedBehindProxy(100);
+      proxy.delayMs = 1_000;
+      const started = performance.now();
+      const [open, closed] = await bothSend(workers, [60, 60], { user: 'alice' });
+      expect(open).toMatchObject({ outcomes: { ok: 50, rate_limit: 10 }, storeErrors: 1 });
+      expect(closed).toMatchObject({ outcomes: { service_unavailable: 60 }, storeErrors: 1 });
+      expect(fake.requests).toHaveLength(50);
+      // Every call waited storeTimeoutMs, not the second Redis took.
+      expect(performance.now() - started).toBeLessThan(900);
+      proxy.delayMs = 0;
+      await endBoth(workers);
     },
     TEST_TIMEOUT_MS,
   );

@@ -1,5 +1,7 @@
 import {
   type CallbackKwargs,
+  type Client,
+  type Context,
   createClient,
   type Middleware,
   NoDeploymentAvailableError,
@@ -8,7 +10,7 @@ import {
 import { type DeploymentOptions, type RouterOptions, router } from 'shallot/middleware/router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openAIEmbeddingsReply } from '../../support/embeddings.js';
-import { fixture, useFakeProvider } from '../../support/fake-provider.js';
+import { type FakeProvider, fixture, useFakeProvider } from '../../support/fake-provider.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
 const messages = [{ role: 'user' as const, content: 'Hello' }];
@@ -56,6 +58,22 @@ function deployments(extra: Partial<DeploymentOptions> = {}): DeploymentOptions[
   ];
 }
 
+/** A deployment `id` of the group `g` on `fake`, with `settings` of its own (limits, order). */
+function inGroupG(
+  id: string,
+  fake: FakeProvider,
+  settings: Partial<DeploymentOptions> = {},
+): DeploymentOptions {
+  return {
+    modelName: 'g',
+    model: 'openai/gpt-4o',
+    apiBase: fake.url,
+    apiKey: 'k',
+    id,
+    ...settings,
+  };
+}
+
 /** A client routed over `modelList`, keeping every callback event's kwargs. */
 function routedClient(options: Partial<RouterOptions> = {}, numRetries = 0) {
   const layer = router({ modelList: deployments(), ...options });
@@ -63,6 +81,19 @@ function routedClient(options: Partial<RouterOptions> = {}, numRetries = 0) {
   const events: CallbackKwargs[] = [];
   client.callbacks = [(kwargs: CallbackKwargs) => events.push(kwargs)];
   return { client, layer, events };
+}
+
+/** The id of the deployment a call (or an attempt) was routed to. */
+const deploymentIdOf = (ctx: Context) => (ctx.metadata.model_info as { id: string }).id;
+
+/** The deployment ids of `client`'s calls from now on, in the order they end. */
+function picksOf(client: Client): string[] {
+  const picks: string[] = [];
+  client.use(async (ctx, next) => {
+    await next();
+    picks.push(deploymentIdOf(ctx));
+  });
+  return picks;
 }
 
 const servedBy = () => ({
@@ -109,36 +140,27 @@ describe('router()', () => {
       { modelName: 'g', model: 'openai/gpt-4o-mini', id: 'c', rpm: 5000 },
     ];
     const client = createClient({ middleware: [router({ modelList, random: seededRandom(42) })] });
-    const picks = new Map<string, number>();
-    client.use(async (ctx, next) => {
-      await next();
-      const id = (ctx.metadata.model_info as { id: string }).id;
-      picks.set(id, (picks.get(id) ?? 0) + 1);
-    });
+    const picks = picksOf(client);
     for (let call = 0; call < 1000; call++) {
       await client.completion({ model: 'g', messages, mockResponse: 'ok', apiKey: 'sk-test' });
     }
-    expect((picks.get('c') ?? 0) / 1000).toBeGreaterThan(0.98);
+    expect(picks.filter((id) => id === 'c').length / 1000).toBeGreaterThan(0.98);
     const modelList2 = [
       { modelName: 'g', model: 'openai/gpt-4o-mini', id: 'a', weight: 1 },
       { modelName: 'g', model: 'openai/gpt-4o-mini', id: 'b', weight: 2 },
       { modelName: 'g', model: 'openai/gpt-4o-mini', id: 'c', weight: 7 },
     ];
-    const shares = new Map<string, number>();
     const second = createClient({
       middleware: [router({ modelList: modelList2, random: seededRandom(7) })],
     });
-    second.use(async (ctx, next) => {
-      await next();
-      const id = (ctx.metadata.model_info as { id: string }).id;
-      shares.set(id, (shares.get(id) ?? 0) + 1);
-    });
+    const secondPicks = picksOf(second);
     for (let call = 0; call < 10_000; call++) {
       await second.completion({ model: 'g', messages, mockResponse: 'ok', apiKey: 'sk-test' });
     }
-    expect(Math.abs((shares.get('a') ?? 0) / 10_000 - 0.1)).toBeLessThan(0.015);
-    expect(Math.abs((shares.get('b') ?? 0) / 10_000 - 0.2)).toBeLessThan(0.015);
-    expect(Math.abs((shares.get('c') ?? 0) / 10_000 - 0.7)).toBeLessThan(0.015);
+    const shareOf = (id: string) => secondPicks.filter((picked) => picked === id).length / 10_000;
+    expect(Math.abs(shareOf('a') - 0.1)).toBeLessThan(0.015);
+    expect(Math.abs(shareOf('b') - 0.2)).toBeLessThan(0.015);
+    expect(Math.abs(shareOf('c') - 0.7)).toBeLessThan(0.015);
   });
 
   it('least busy never picks a busier deployment: calls held open spread one per deployment', async () => {
@@ -161,7 +183,7 @@ describe('router()', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const latency: Record<string, number> = { a: 300, b: 40, c: 120 };
     const slow: Middleware = async (ctx, next) => {
-      vi.advanceTimersByTime(latency[(ctx.metadata.model_info as { id: string }).id] ?? 0);
+      vi.advanceTimersByTime(latency[deploymentIdOf(ctx)] ?? 0);
       await next();
     };
     const modelList = ['a', 'b', 'c'].map((id) => ({
@@ -175,11 +197,7 @@ describe('router()', () => {
       ],
       attemptMiddleware: [slow],
     });
-    const picks: string[] = [];
-    client.use(async (ctx, next) => {
-      await next();
-      picks.push((ctx.metadata.model_info as { id: string }).id);
-    });
+    const picks = picksOf(client);
     for (let call = 0; call < 8; call++) {
       await client.completion({ model: 'g', messages, mockResponse: 'ok', apiKey: 'sk-test' });
     }
@@ -191,7 +209,7 @@ describe('router()', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     let aTimesOut = false;
     const clock: Middleware = async (ctx, next) => {
-      const id = (ctx.metadata.model_info as { id: string }).id;
+      const id = deploymentIdOf(ctx);
       if (id === 'a' && aTimesOut) {
         vi.advanceTimersByTime(5000);
         throw new TimeoutError({ message: 'a: no answer within the timeout' });
@@ -208,11 +226,7 @@ describe('router()', () => {
       numRetries: 1,
       retry: { baseDelayMs: 0 },
     });
-    const picks: string[] = [];
-    client.use(async (ctx, next) => {
-      await next();
-      picks.push((ctx.metadata.model_info as { id: string }).id);
-    });
+    const picks = picksOf(client);
     const call = () => client.completion({ model: 'g', messages, mockResponse: 'ok', apiKey: 'k' });
     for (let index = 0; index < 4; index++) await call();
     expect(picks.slice(2)).toEqual(['a', 'a']);
@@ -226,22 +240,8 @@ describe('router()', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-12-06T10:00:10Z'));
     const modelList = [
-      {
-        modelName: 'g',
-        model: 'openai/gpt-4o',
-        apiBase: east.url,
-        apiKey: 'k',
-        id: 'small',
-        tpm: 2000,
-      },
-      {
-        modelName: 'g',
-        model: 'openai/gpt-4o',
-        apiBase: west.url,
-        apiKey: 'k',
-        id: 'large',
-        tpm: 20_000,
-      },
+      inGroupG('small', east, { tpm: 2000 }),
+      inGroupG('large', west, { tpm: 20_000 }),
     ];
     const client = createClient({
       middleware: [router({ modelList, strategy: 'usage-based-routing', random: seededRandom(4) })],
@@ -412,22 +412,8 @@ describe('router()', () => {
 
   it('skips a deployment whose context window is too small for the request, before sending anything', async () => {
     const modelList = [
-      {
-        modelName: 'g',
-        model: 'openai/gpt-4o',
-        apiBase: east.url,
-        apiKey: 'k',
-        id: 'small',
-        maxInputTokens: 50,
-      },
-      {
-        modelName: 'g',
-        model: 'openai/gpt-4o',
-        apiBase: west.url,
-        apiKey: 'k',
-        id: 'large',
-        maxInputTokens: 100_000,
-      },
+      inGroupG('small', east, { maxInputTokens: 50 }),
+      inGroupG('large', west, { maxInputTokens: 100_000 }),
     ];
     const client = createClient({ middleware: [router({ modelList, random: () => 0 })] });
     const long = [{ role: 'user' as const, content: 'word '.repeat(400) }];
@@ -446,23 +432,8 @@ describe('router()', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-12-06T10:00:00Z'));
     const modelList = [
-      {
-        modelName: 'g',
-        model: 'openai/gpt-4o',
-        apiBase: east.url,
-        apiKey: 'k',
-        id: 'limited',
-        rpm: 3,
-        order: 0,
-      },
-      {
-        modelName: 'g',
-        model: 'openai/gpt-4o',
-        apiBase: west.url,
-        apiKey: 'k',
-        id: 'spare',
-        order: 1,
-      },
+      inGroupG('limited', east, { rpm: 3, order: 0 }),
+      inGroupG('spare', west, { order: 1 }),
     ];
     const client = createClient({ middleware: [router({ modelList })] });
     for (let call = 0; call < 5; call++) await client.completion({ model: 'g', messages });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { connect, createServer, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
   type CallbackErrorInfo,
@@ -16,8 +15,6 @@ import {
   cleanUpRedisAfterAll,
   describeWithRedis,
   itWithRedis,
-  REDIS_HOST,
-  REDIS_PORT,
   REDIS_TEST_PREFIX,
   REDIS_TEST_TIMEOUT_MS,
   REDIS_URL,
@@ -124,47 +121,6 @@ async function rawRedis() {
   const redis = new Redis(REDIS_URL, { commandTimeout: REDIS_TEST_TIMEOUT_MS });
   stops.push(async () => redis.disconnect());
   return redis;
-}
-
-/**
- * A TCP proxy in front of Redis whose answers can be held back: "Redis became slow". Like
- * `redisProxy()`, with `delayMs` applied to every reply from the moment it is set.
- */
-async function slowRedisProxy() {
-  const sockets = new Set<Socket>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  const proxy = { port: 0, delayMs: 0, stop: async () => {} };
-  const server = createServer((client) => {
-    const upstream = connect({ host: REDIS_HOST, port: REDIS_PORT });
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-    }
-    client.pipe(upstream);
-    upstream.on('data', (reply: Buffer) => {
-      if (proxy.delayMs === 0) {
-        client.write(reply);
-        return;
-      }
-      // Equal delays fire in the order set: the replies keep their order.
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        if (!client.destroyed) client.write(reply);
-      }, proxy.delayMs);
-      timers.add(timer);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.port = (server.address() as { port: number }).port;
-  proxy.stop = () =>
-    new Promise((resolve) => {
-      for (const timer of timers) clearTimeout(timer);
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    });
-  stops.push(proxy.stop);
-  return proxy;
 }
 
 describeWithRedis('router() with a Redis store shared by two routers', () => {
@@ -364,7 +320,8 @@ describe('router() when its Redis store fails', () => {
   itWithRedis(
     'when Redis answers slower than storeTimeoutMs, answers each call without waiting for it, and tells onCallbackError once',
     async () => {
-      const proxy = await slowRedisProxy();
+      const proxy = await redisProxy();
+      stops.push(proxy.stop);
       const { modelList, prefix } = deployments();
       const storeTimeoutMs = 100;
       const { client, reports, call } = routedClient({
