@@ -27,10 +27,15 @@ export interface CliOptions {
    * `shallot bare` and `shallot full` run as more contenders, named "(baseline)".
    */
   baseline: string | null;
+  /**
+   * Whether the gateway workload also runs Portkey's gateway, installed apart (its folder in
+   * `SHALLOT_BENCH_PORTKEY_DIR`; see bench/README.md).
+   */
+  portkey: boolean;
 }
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--only LIST] [--contenders LIST] [--out FILE]
-                       [--baseline DIR]
+                       [--baseline DIR] [--portkey]
 
   --quick             few rounds and few calls: a smoke check in well under a minute
   --only LIST         run only these workloads, comma-separated:
@@ -41,7 +46,9 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--only LIST] [--contend
                       contender writes bench/results.md unless told otherwise; other runs
                       only print)
   --baseline DIR      also run the shallot contenders of another checkout, built (its
-                      dist/), side by side: before and after a change, in one run`;
+                      dist/), side by side: before and after a change, in one run
+  --portkey           the gateway workload also runs @portkey-ai/gateway, installed in
+                      the folder SHALLOT_BENCH_PORTKEY_DIR names (never a dependency)`;
 
 /** Parses `process.argv.slice(2)`; throws with the usage text on anything it does not know. */
 export function parseArgs(args: readonly string[], defaultOutFile: string): CliOptions {
@@ -52,6 +59,7 @@ export function parseArgs(args: readonly string[], defaultOutFile: string): CliO
   let only = false;
   let outFile: string | undefined;
   let baseline: string | null = null;
+  let portkey = false;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] as string;
     if (arg === '--help' || arg === '-h') help = true;
@@ -72,7 +80,8 @@ export function parseArgs(args: readonly string[], defaultOutFile: string): CliO
       baseline = (arg === '--baseline' ? args[++index] : arg.slice('--baseline='.length)) ?? null;
       if (!baseline) throw new UsageError(`--baseline needs a directory\n\n${USAGE}`);
       only = true;
-    } else throw new UsageError(`unknown argument ${JSON.stringify(arg)}\n\n${USAGE}`);
+    } else if (arg === '--portkey') portkey = true;
+    else throw new UsageError(`unknown argument ${JSON.stringify(arg)}\n\n${USAGE}`);
   }
   const complete = !quick && !only;
   return {
@@ -82,6 +91,7 @@ export function parseArgs(args: readonly string[], defaultOutFile: string): CliO
     contenders,
     outFile: outFile ?? (complete ? defaultOutFile : null),
     baseline,
+    portkey,
   };
 }
 

@@ -7,6 +7,7 @@ export const WORKLOAD_IDS = [
   'ref-stream20',
   'ref-stream2000',
   'embeddings',
+  'gateway',
   'overhead',
   'cache-hit',
   'memory',
@@ -16,7 +17,10 @@ export const WORKLOAD_IDS = [
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
 /** The workloads the contenders run, each in its own process, round after round. */
-export type ContenderWorkloadId = Exclude<WorkloadId, 'overhead' | 'cache-hit' | 'memory'>;
+export type ContenderWorkloadId = Exclude<
+  WorkloadId,
+  'gateway' | 'overhead' | 'cache-hit' | 'memory'
+>;
 
 /**
  * The ways the contender workloads call the fake server (see scenarios.ts): this benchmark's
@@ -52,6 +56,15 @@ export interface BenchConfig {
   stream2000: { warmUpCalls: number; calls: number };
   /** Calls of 100 inputs, `concurrency` in flight: each answer is 0.8 MB (base64) or 1.9 MB (floats). */
   embeddings: { warmUpCalls: number; calls: number; concurrency: number };
+  /**
+   * The gateway workload (bench/gateway/): plain calls and 20-chunk streams `concurrency` in
+   * flight to each target, then `latencyCalls` one at a time of each kind.
+   */
+  gateway: {
+    plain: { warmUpCalls: number; calls: number };
+    stream20: { warmUpCalls: number; calls: number };
+    latencyCalls: number;
+  };
   overhead: { warmUpCalls: number; calls: number; rounds: number; layers: number };
   cacheHit: { warmUpCalls: number; runs: number; hitsPerRun: number };
   memory: { warmUpCalls: number; calls: number; step: number; settledSteps: number };
@@ -67,6 +80,11 @@ export const FULL: BenchConfig = {
   stream20: { warmUpCalls: 2_000, calls: 5_000 },
   stream2000: { warmUpCalls: 10, calls: 40 },
   embeddings: { warmUpCalls: 150, calls: 300, concurrency: 8 },
+  gateway: {
+    plain: { warmUpCalls: 4_000, calls: 10_000 },
+    stream20: { warmUpCalls: 1_500, calls: 4_000 },
+    latencyCalls: 2_000,
+  },
   overhead: { warmUpCalls: 5_000, calls: 5_000, rounds: 15, layers: 10 },
   cacheHit: { warmUpCalls: 5_000, runs: 5, hitsPerRun: 10_000 },
   memory: { warmUpCalls: 2_000, calls: 100_000, step: 10_000, settledSteps: 2 },
@@ -82,6 +100,11 @@ export const QUICK: BenchConfig = {
   stream20: { warmUpCalls: 200, calls: 300 },
   stream2000: { warmUpCalls: 2, calls: 3 },
   embeddings: { warmUpCalls: 20, calls: 40, concurrency: 8 },
+  gateway: {
+    plain: { warmUpCalls: 500, calls: 1_000 },
+    stream20: { warmUpCalls: 200, calls: 300 },
+    latencyCalls: 200,
+  },
   overhead: { warmUpCalls: 2_000, calls: 3_000, rounds: 3, layers: 10 },
   cacheHit: { warmUpCalls: 1_000, runs: 2, hitsPerRun: 5_000 },
   memory: { warmUpCalls: 500, calls: 10_000, step: 2_000, settledSteps: 2 },

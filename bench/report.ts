@@ -1,5 +1,6 @@
 import type { BenchConfig, WorkloadId } from './config.js';
 import { count, decimal, megabytes, percent, ratio, signedBytes } from './format.js';
+import type { GatewayResult } from './gateway/summary.js';
 import type { MachineInfo } from './machine.js';
 import { markdownTable } from './markdown.js';
 import type { MedianAndMax } from './stats.js';
@@ -14,6 +15,7 @@ export interface BenchResults {
   config: BenchConfig;
   workloads: WorkloadId[];
   compared: WorkloadSummary[];
+  gateway?: GatewayResult;
   overhead?: OverheadResult;
   cacheHit?: CacheHitResult;
   memory?: MemoryResult;
@@ -33,6 +35,7 @@ export function renderReport(results: BenchResults): string {
   ];
   if (results.compared.length > 0) sections.push(renderSummary(results.compared));
   for (const workload of results.compared) sections.push(renderWorkload(workload));
+  if (results.gateway) sections.push(renderGateway(results.gateway));
   if (results.overhead) sections.push(renderOverhead(results.overhead));
   if (results.cacheHit) sections.push(renderCacheHit(results.cacheHit));
   if (results.memory) sections.push(renderMemory(results.memory));
@@ -106,6 +109,69 @@ function renderWorkload(workload: WorkloadSummary): string {
       ],
       rows,
     ),
+  ].join('\n\n');
+}
+
+/** The bars of issue 20, for shallot's gateways: a share of the direct calls' throughput, an added latency. */
+const GATEWAY_BARS = { ratio: 0.4, addedMicros: 1_000 };
+
+function renderGateway(gateway: GatewayResult): string {
+  const { sizes } = gateway;
+  const bar = (target: string, met: boolean) =>
+    target.startsWith('shallot') ? (met ? 'met' : 'missed') : '';
+  const throughput = gateway.throughput.map((figure) => [
+    figure.kind,
+    figure.target,
+    count(figure.rate),
+    // Three decimals: a ratio of 0.396 misses a bar of 0.40, and should not read as 0.40.
+    `${decimal(figure.ratio, 3)}×`,
+    `${decimal(figure.ratioRange[0], 3)}×–${decimal(figure.ratioRange[1], 3)}×`,
+    percent(figure.rateSpread),
+    decimal(figure.gatewayCpuMicros, 1),
+    decimal(figure.loadCpuMicros, 1),
+    percent(figure.serverBusy),
+    bar(figure.target, figure.ratio >= GATEWAY_BARS.ratio),
+  ]);
+  const latency = gateway.latency.map((figure) => [
+    figure.kind,
+    figure.target,
+    count(figure.medianMicros),
+    count(figure.p90Micros),
+    count(figure.addedMicros),
+    `${count(figure.addedRange[0])}–${count(figure.addedRange[1])}`,
+    decimal(figure.gatewayCpuMicros, 1),
+    figure.kind === 'plain'
+      ? bar(figure.target, figure.addedMicros < GATEWAY_BARS.addedMicros)
+      : '',
+  ]);
+  const failures = gateway.failures.map(
+    (failure) => `- **${failure.target}** could not run ${failure.kind}: ${failure.error}`,
+  );
+  return [
+    '## Gateway: the same load straight to the fake server and through a gateway',
+    `The floor's calls (undici, \`JSON.parse\`, eventsource-parser), sent straight to the fake server and through each gateway, every gateway in a process of its own; load, gateway and fake server share the machine. ${count(sizes.plain.calls)} plain calls and ${count(sizes.stream20.calls)} 20-chunk streams per run, ${gateway.concurrency} in flight, then ${count(sizes.latencyCalls)} calls one at a time of each kind; ${gateway.rounds} rounds, medians over the rounds. ${otherLoadLine(gateway.otherLoad, gateway.repeats)}`,
+    `Throughput, ${gateway.concurrency} in flight: **vs direct** is the median over the rounds of the target's rate over the direct calls' rate in the same round (its lowest and highest in **range**); CPU per call of the gateway's process and of the load's; the bar is ${ratio(GATEWAY_BARS.ratio)}.`,
+    markdownTable(
+      [
+        'calls',
+        'target',
+        'calls/s',
+        'vs direct',
+        'range',
+        'spread',
+        'gateway CPU µs/call',
+        'load CPU µs/call',
+        'server busy',
+        'bar',
+      ],
+      throughput,
+    ),
+    `Latency, one call in flight (a stream: to its \`[DONE]\`): **added** is the median over the rounds of the target's median latency less the direct calls' in the same round; the bar is ${count(GATEWAY_BARS.addedMicros)} µs for plain calls.`,
+    markdownTable(
+      ['calls', 'target', 'median µs', 'p90 µs', 'added µs', 'range', 'gateway CPU µs/call', 'bar'],
+      latency,
+    ),
+    ...(failures.length === 0 ? [] : [failures.join('\n')]),
   ].join('\n\n');
 }
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type CliOptions, parseArgs, USAGE, UsageError } from './cli.js';
 import type { ContenderId, WorkloadId } from './config.js';
 import { RemoteContender } from './contenders/remote.js';
+import { runGateway } from './gateway/workload.js';
 import { describeMachine } from './machine.js';
 import { collectGarbage, withTimeout } from './measure.js';
 import { type BenchResults, renderReport } from './report.js';
@@ -55,6 +56,10 @@ async function main(): Promise<void> {
       );
       if (chosen.length > 0)
         compared.push(...(await compareScenario(scenario, chosen, server, options)));
+    }
+    if (selected('gateway')) {
+      log('[bench] gateway');
+      results.gateway = await runGateway(config, server, options, log);
     }
     if (selected('overhead')) {
       log('[bench] overhead microbenchmark');

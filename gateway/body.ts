@@ -12,16 +12,13 @@ export async function readJsonBody(
 ): Promise<{ body: Record<string, unknown> } | { error: HttpError }> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return { error: tooBig(maxBytes) };
-  const pieces: Buffer[] = [];
-  let size = 0;
-  for await (const piece of request as AsyncIterable<Buffer>) {
-    size += piece.length;
-    if (size > maxBytes) return { error: tooBig(maxBytes) };
-    pieces.push(piece);
-  }
+  const pieces = await readPieces(request, maxBytes);
+  if (pieces === undefined) return { error: tooBig(maxBytes) };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.concat(pieces).toString('utf8'));
+    parsed = JSON.parse(
+      (pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces)).toString('utf8'),
+    );
   } catch {
     return { error: httpError(400, 'the request body is not valid JSON', 'invalid_json') };
   }
@@ -29,6 +26,47 @@ export async function readJsonBody(
     return { error: httpError(400, 'the request body must be a JSON object', 'invalid_body') };
   }
   return { body: parsed as Record<string, unknown> };
+}
+
+/**
+ * The body's pieces, from its `data` events (an async iterator costs a few microseconds more a
+ * request); undefined past `maxBytes`, when the request is destroyed. Rejects when the request
+ * fails or closes before its end.
+ */
+function readPieces(request: IncomingMessage, maxBytes: number): Promise<Buffer[] | undefined> {
+  return new Promise((resolve, reject) => {
+    const pieces: Buffer[] = [];
+    let size = 0;
+    const onData = (piece: Buffer) => {
+      size += piece.length;
+      if (size <= maxBytes) {
+        pieces.push(piece);
+        return;
+      }
+      stop();
+      request.destroy();
+      resolve(undefined);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(pieces);
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const onClose = () => onError(new Error('the request closed before its body ended'));
+    const stop = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onClose);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onClose);
+  });
 }
 
 function tooBig(maxBytes: number): HttpError {

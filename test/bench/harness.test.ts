@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../../bench/cli.js';
 import { FULL, QUICK } from '../../bench/config.js';
 import { createContenders } from '../../bench/contenders/index.js';
+import { directTarget, startGateway } from '../../bench/gateway/gateways.js';
+import { loadOf } from '../../bench/gateway/load.js';
+import { portkeyDirOf } from '../../bench/gateway/variants.js';
 import { SCENARIOS } from '../../bench/scenarios.js';
 import { type FakeServer, startFakeServer } from '../../bench/server-process.js';
 import { median, relativeSpread, slope } from '../../bench/stats.js';
@@ -53,6 +56,7 @@ describe('the benchmark command line', () => {
       'ref-stream20',
       'ref-stream2000',
       'embeddings',
+      'gateway',
       'overhead',
       'cache-hit',
       'memory',
@@ -69,6 +73,18 @@ describe('the benchmark command line', () => {
     expect(options.outFile).toBeNull();
     expect(parseArgs(['--baseline=/tmp/b'], 'x').baseline).toBe('/tmp/b');
     expect(() => parseArgs(['--baseline'], 'x')).toThrow(/--baseline needs a directory/);
+  });
+
+  it('runs Portkey in the gateway workload only when asked to', () => {
+    expect(parseArgs([], 'x').portkey).toBe(false);
+    expect(parseArgs(['--only', 'gateway', '--portkey'], 'x')).toMatchObject({
+      portkey: true,
+      workloads: ['gateway'],
+    });
+    expect(() => portkeyDirOf({})).toThrow(/SHALLOT_BENCH_PORTKEY_DIR.*npm install @portkey-ai/);
+    expect(() => portkeyDirOf({ SHALLOT_BENCH_PORTKEY_DIR: '/nowhere' })).toThrow(
+      /no node_modules\/@portkey-ai\/gateway/,
+    );
   });
 
   it('rejects unknown flags, unknown names and empty lists with the usage text', () => {
@@ -187,6 +203,22 @@ describe('the benchmark fake server', () => {
     expect(chunks.slice(0, -1).every((chunk) => !('usage' in chunk))).toBe(true);
     expect(chunks.at(-2).choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 20 } });
+  });
+
+  it("reads the same answers through shallot's gateway as straight from the server", async () => {
+    const gateway = await startGateway('shallot', server.apiBase);
+    const targets = [directTarget(server.apiBase), gateway];
+    const loads = targets.map(loadOf);
+    try {
+      for (const load of loads) {
+        expect(await load.plain(promptOf(5))).toBe(REPLY);
+        expect(await load.stream(promptOf(6))).toBe(SHORT_STREAM_PIECES);
+      }
+      expect(await gateway.cpuMicros()).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(loads.map((load) => load.close()));
+      await gateway.close();
+    }
   });
 
   it('counts its own CPU time, which grows with the work it does', async () => {
