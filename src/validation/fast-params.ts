@@ -61,6 +61,7 @@ const REQUEST_CHECKS: Readonly<Record<string, Check>> = {
   parallel_tool_calls: isBoolean,
   presence_penalty: between(-2, 2),
   frequency_penalty: between(-2, 2),
+  stream_options: isStreamOptions,
 };
 
 /** shallot options the fast path checks: the common ones, named as `CompletionOptions` names them (others go to zod). */
@@ -77,6 +78,9 @@ const OPTION_CHECKS: Readonly<Partial<Record<keyof CompletionOptions, Check>>> =
   signal: (value) => value instanceof AbortSignal,
   mockResponse: isString,
   cache: areCacheControls,
+  // A gateway passes its own layers with every call.
+  middleware: (value) =>
+    Array.isArray(value) && value.every((layer) => typeof layer === 'function'),
 };
 
 /** The cache controls the fast path accepts, each with its check (any other key goes to zod). */
@@ -98,6 +102,16 @@ function areCacheControls(value: unknown): boolean {
     const check = Object.hasOwn(CACHE_CHECKS, key) ? CACHE_CHECKS[key] : undefined;
     const control = value[key];
     if (check === undefined || (control !== undefined && !check(control))) return false;
+  }
+  return true;
+}
+
+/** `stream_options: { include_usage: true }`: OpenAI's two flags, booleans (anything else goes to zod). */
+function isStreamOptions(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const key of Object.keys(value)) {
+    if (key !== 'include_usage' && key !== 'include_obfuscation') return false;
+    if (typeof value[key] !== 'boolean') return false;
   }
   return true;
 }
@@ -170,5 +184,8 @@ export function parseCommonParams(
     ...message,
   }));
   if (options.metadata !== undefined) options.metadata = { ...(options.metadata as object) };
+  if (request.stream_options !== undefined) {
+    request.stream_options = { ...(request.stream_options as object) };
+  }
   return { request, options };
 }
