@@ -106,41 +106,68 @@ export function planCall(
   const counters: Counter[] = [];
   const plan: CallPlan = { counters, applied: [], tokens, nanos };
   for (const { rule, scope, limits } of applied) {
-    const base = `limits:${rule.name}:${encodeURIComponent(scope)}`;
-    const entry: AppliedRule = { rule, scope };
-    if (limits.rpm !== undefined) {
-      entry.rpm =
-        counters.push({ kind: 'window', key: `${base}:rpm`, limit: limits.rpm, amount: 1 }) - 1;
-    }
-    if (limits.tpm !== undefined) {
-      entry.tpm =
-        counters.push({ kind: 'window', key: `${base}:tpm`, limit: limits.tpm, amount: tokens }) -
-        1;
-    }
-    if (limits.maxParallel !== undefined) {
-      entry.parallel =
-        counters.push({
-          kind: 'parallel',
-          key: `${base}:parallel`,
-          limit: limits.maxParallel,
-          amount: 1,
-          leaseMs: settings.parallelLeaseMs,
-        }) - 1;
-    }
-    if (rule.budget !== undefined) {
-      const period = periodOf(rule.budget.period, rule.budget.timeZone, now);
-      entry.budget =
-        counters.push({
-          kind: 'period',
-          key: `${base}:budget:${period.id}`,
-          limit: Math.round(rule.budget.usd * NANOS),
-          amount: nanos,
-          endsAt: period.endsAt,
-        }) - 1;
-    }
-    plan.applied.push(entry);
+    const amounts = { tokens, nanos, leaseMs: settings.parallelLeaseMs };
+    plan.applied.push({
+      rule,
+      scope,
+      ...pushCounters(counters, rule, scope, limits, amounts, now),
+    });
   }
   return plan;
+}
+
+/** Where a rule's counters are in a list of counters. */
+export interface CounterPositions {
+  rpm?: number;
+  tpm?: number;
+  parallel?: number;
+  budget?: number;
+}
+
+/**
+ * Adds a rule's counters for one scope value to `counters` (a request on rpm, `tokens` on tpm,
+ * a lease on maxParallel, `nanos` on the budget's current period) and says where each went:
+ * what a reservation and a reading of a scope's use (`usage()`, with amounts of 0) share.
+ */
+export function pushCounters(
+  counters: Counter[],
+  rule: CheckedRule,
+  scope: string,
+  limits: { rpm?: number | undefined; tpm?: number | undefined; maxParallel?: number | undefined },
+  amounts: { tokens: number; nanos: number; leaseMs: number; requests?: number },
+  now: number,
+): CounterPositions {
+  const base = `limits:${rule.name}:${encodeURIComponent(scope)}`;
+  const positions: CounterPositions = {};
+  const push = (counter: Counter) => counters.push(counter) - 1;
+  if (limits.rpm !== undefined) {
+    const amount = amounts.requests ?? 1;
+    positions.rpm = push({ kind: 'window', key: `${base}:rpm`, limit: limits.rpm, amount });
+  }
+  if (limits.tpm !== undefined) {
+    const amount = amounts.tokens;
+    positions.tpm = push({ kind: 'window', key: `${base}:tpm`, limit: limits.tpm, amount });
+  }
+  if (limits.maxParallel !== undefined) {
+    positions.parallel = push({
+      kind: 'parallel',
+      key: `${base}:parallel`,
+      limit: limits.maxParallel,
+      amount: 1,
+      leaseMs: amounts.leaseMs,
+    });
+  }
+  if (rule.budget !== undefined) {
+    const period = periodOf(rule.budget.period, rule.budget.timeZone, now);
+    positions.budget = push({
+      kind: 'period',
+      key: `${base}:budget:${period.id}`,
+      limit: Math.round(rule.budget.usd * NANOS),
+      amount: amounts.nanos,
+      endsAt: period.endsAt,
+    });
+  }
+  return positions;
 }
 
 function estimateOf(ctx: Context, settings: PlanSettings): { input: number; output: number } {

@@ -1,7 +1,6 @@
 import type { CheckedRule } from './options.js';
-import { NANOS } from './plan.js';
+import { type CounterPositions, NANOS, pushCounters } from './plan.js';
 import type { Counter, LimitStore } from './store.js';
-import { periodOf } from './windows.js';
 
 /** What one rule has used and has left for a scope value. */
 export interface RuleUsage {
@@ -24,42 +23,20 @@ export async function usageOf(
   now: number,
 ): Promise<RuleUsage[]> {
   const counters: Counter[] = [];
-  const at: Array<Record<string, number>> = [];
+  const at: CounterPositions[] = [];
   for (const rule of rules) {
-    const base = `limits:${rule.name}:${encodeURIComponent(scope)}`;
-    const positions: Record<string, number> = {};
-    if (typeof rule.rpm === 'number')
-      positions.rpm =
-        counters.push({ kind: 'window', key: `${base}:rpm`, limit: rule.rpm, amount: 0 }) - 1;
-    if (typeof rule.tpm === 'number')
-      positions.tpm =
-        counters.push({ kind: 'window', key: `${base}:tpm`, limit: rule.tpm, amount: 0 }) - 1;
-    if (typeof rule.maxParallel === 'number') {
-      positions.parallel =
-        counters.push({
-          kind: 'parallel',
-          key: `${base}:parallel`,
-          limit: rule.maxParallel,
-          amount: 1,
-          leaseMs: 0,
-        }) - 1;
-    }
-    if (rule.budget !== undefined) {
-      const period = periodOf(rule.budget.period, rule.budget.timeZone, now);
-      positions.budget =
-        counters.push({
-          kind: 'period',
-          key: `${base}:budget:${period.id}`,
-          limit: Math.round(rule.budget.usd * NANOS),
-          amount: 0,
-          endsAt: period.endsAt,
-        }) - 1;
-    }
-    at.push(positions);
+    // Fixed limits only: a limit that is a function of the call has no value without a call.
+    const limits = {
+      rpm: typeof rule.rpm === 'number' ? rule.rpm : undefined,
+      tpm: typeof rule.tpm === 'number' ? rule.tpm : undefined,
+      maxParallel: typeof rule.maxParallel === 'number' ? rule.maxParallel : undefined,
+    };
+    const nothing = { tokens: 0, nanos: 0, leaseMs: 0, requests: 0 };
+    at.push(pushCounters(counters, rule, scope, limits, nothing, now));
   }
   const used = await store.read(counters, now);
   return rules.map((rule, index) => {
-    const positions = at[index] as Record<string, number>;
+    const positions = at[index] as CounterPositions;
     const usage: RuleUsage = { rule: rule.name, scope };
     const window = (position: number | undefined) => {
       if (position === undefined) return undefined;
