@@ -114,13 +114,14 @@ function memoryKeyAuth(keyLimits: Record<string, number>): KeyedGateway {
   const callers = new Map<string, Caller>([
     [
       key,
-      {
-        metadata: {
+      // Frozen, as the callers of createKeyAuth() are: every call of the key shares them.
+      Object.freeze({
+        metadata: Object.freeze({
           user_api_key_hash: randomBytes(32).toString('hex'),
           key_alias: 'bench',
-          key_limits: keyLimits,
-        },
-      },
+          key_limits: Object.freeze(keyLimits),
+        }),
+      }),
     ],
   ]);
   return {

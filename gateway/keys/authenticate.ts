@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type HttpError, httpError } from '../errors.js';
 import type { Caller } from '../index.js';
-import { hashKey } from './key-format.js';
+import { keyDigest } from './key-format.js';
 import { type KeyInfo, limitsOf } from './record.js';
 import type { KeyStore } from './store.js';
 
@@ -29,17 +29,18 @@ export class MasterKey {
   readonly #digest: Buffer;
 
   constructor(key: string) {
-    this.#digest = digestOf(key);
+    this.#digest = keyDigest(key);
   }
 
   /** True when `candidate` is the master key. */
   matches(candidate: string | undefined): boolean {
-    return candidate !== undefined && timingSafeEqual(digestOf(candidate), this.#digest);
+    return candidate !== undefined && this.matchesDigest(keyDigest(candidate));
   }
-}
 
-function digestOf(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  /** True when `digest` (a key's {@link keyDigest}) is the master key's. */
+  matchesDigest(digest: Buffer): boolean {
+    return timingSafeEqual(digest, this.#digest);
+  }
 }
 
 /**
@@ -65,10 +66,12 @@ export function keyAuthenticator(
         'missing_api_key',
       );
     }
-    if (master.matches(key)) return ADMIN;
+    // One hash of the key: compared with the master key's, and (in hex) looked up.
+    const digest = keyDigest(key);
+    if (master.matchesDigest(digest)) return ADMIN;
     let info: KeyInfo | undefined;
     try {
-      info = await store.find(hashKey(key));
+      info = await store.find(digest.toString('hex'));
     } catch (error) {
       onError(error);
       return httpError(
@@ -111,15 +114,29 @@ function refusalOf(info: KeyInfo | undefined, now: number): HttpError | undefine
  * key's metadata nor the request body can change): the key's hash, never the key.
  */
 function callerOf(info: KeyInfo): Caller {
-  return {
-    metadata: {
+  // The store hands out one info per key until it looks the key up again: one caller for it.
+  let caller = callers.get(info);
+  if (caller === undefined) {
+    caller = newCaller(info);
+    callers.set(info, caller);
+  }
+  return caller;
+}
+
+const callers = new WeakMap<KeyInfo, Caller>();
+
+/** A key's caller, frozen: one object that every call of the key shares, which no layer may change. */
+function newCaller(info: KeyInfo): Caller {
+  const limits = limitsOf(info);
+  return Object.freeze({
+    metadata: Object.freeze({
       ...info.metadata,
       user_api_key_hash: info.token,
       key_alias: info.key_alias ?? undefined,
       user_id: info.user_id ?? undefined,
       team_id: info.team_id ?? undefined,
-      key_limits: limitsOf(info),
-    },
-    models: info.models.length === 0 ? undefined : info.models,
-  };
+      key_limits: Object.freeze(limits),
+    }),
+    models: info.models.length === 0 ? undefined : Object.freeze([...info.models]),
+  });
 }

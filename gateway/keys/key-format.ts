@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** Random characters of a key: 43 of base62 carry 256 bits. */
@@ -25,7 +25,12 @@ export function newKey(): string {
 
 /** The sha256 of a key, in hex, as LiteLLM hashes its keys: the only form a key is stored in. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
+}
+
+/** The sha256 of a key as bytes: what the master key is compared by, and (in hex) the key's hash. */
+export function keyDigest(key: string): Buffer {
+  return hash('sha256', key, 'buffer');
 }
 
 /** How a key is shown to people who may not see it: `sk-...` and its last four characters. */

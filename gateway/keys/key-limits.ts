@@ -15,7 +15,19 @@ const COUNTS = ['rpm_limit', 'tpm_limit', 'max_parallel_requests'] as const;
 export function keyLimitsOf(ctx: Pick<Context, 'metadata'>): KeyLimits | undefined {
   const given = ctx.metadata.key_limits;
   if (given === null || typeof given !== 'object' || Array.isArray(given)) return undefined;
-  const source = given as Record<string, unknown>;
+  // A key's caller hands every call the same frozen limits: read once. (Others may change.)
+  if (!Object.isFrozen(given)) return checkedLimits(given as Record<string, unknown>);
+  let limits = checked.get(given);
+  if (limits === undefined) {
+    limits = checkedLimits(given as Record<string, unknown>);
+    checked.set(given, limits);
+  }
+  return limits;
+}
+
+const checked = new WeakMap<object, KeyLimits>();
+
+function checkedLimits(source: Record<string, unknown>): KeyLimits {
   const limits: KeyLimits = {};
   for (const field of COUNTS) {
     const value = Object.hasOwn(source, field) ? source[field] : undefined;

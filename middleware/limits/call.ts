@@ -94,7 +94,10 @@ export class LimitedCall {
       counter,
       delta: deltaOf(counter, plan, tokens, nanos),
     }));
-    ctx.metadata = { ...ctx.metadata, limits: remaining(plan, reservation, adjustments) };
+    const left = remaining(plan, reservation, adjustments);
+    // The call's own metadata (a copy of the caller's), written in place unless a layer froze it.
+    if (Object.isExtensible(ctx.metadata)) ctx.metadata.limits = left;
+    else ctx.metadata = { ...ctx.metadata, limits: left };
     const now = Date.now();
     this.#runner.settle(ctx, store, adjustments, ctx.callId, reservation.bucket, now);
   };

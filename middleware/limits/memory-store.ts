@@ -1,6 +1,9 @@
 import type { Adjustment, Counter, LimitStore, Reservation } from './store.js';
 import { BUCKETS, bucketOf, windowUse } from './windows.js';
 
+/** The buckets of a window nothing has counted in. */
+const NO_BUCKETS: ReadonlyMap<number, number> = new Map();
+
 /** Reservations between two sweeps of the counters no call uses any more. */
 const SWEEP_EVERY = 1000;
 
@@ -56,19 +59,25 @@ export class MemoryLimitStore implements LimitStore {
   async read(counters: readonly Counter[], now: number): Promise<number[]> {
     const bucket = bucketOf(now);
     return counters.map(
-      (counter) => this.#check({ ...counter, amount: 0 } as Counter, bucket, now).used,
+      (counter) => this.#check({ ...counter, amount: 0 } as Counter, bucket, now, true).used,
     );
   }
 
+  /**
+   * What a counter has used, and from when a new amount fits if it does not now. Leases of calls
+   * that never ended are dropped when they run out, which matters only to a counter that looks
+   * full (or to an `exact` reading): the walk over a key's leases is skipped otherwise.
+   */
   #check(
     counter: Counter,
     bucket: number,
     now: number,
+    exact = false,
   ): { used: number; fitsAt: number | undefined } {
     switch (counter.kind) {
       case 'window':
         return windowUse(
-          this.#windows.get(counter.key) ?? new Map(),
+          this.#windows.get(counter.key) ?? NO_BUCKETS,
           bucket,
           counter.amount,
           counter.limit,
@@ -76,6 +85,8 @@ export class MemoryLimitStore implements LimitStore {
       case 'parallel': {
         const leases = this.#leases.get(counter.key);
         if (leases === undefined) return { used: 0, fitsAt: undefined };
+        if (!exact && leases.size + 1 <= counter.limit)
+          return { used: leases.size, fitsAt: undefined };
         let soonest: number | undefined;
         for (const [id, expiresAt] of leases) {
           if (expiresAt <= now) leases.delete(id);
