@@ -8,11 +8,13 @@ import type { IncomingMessage } from 'node:http';
 import { describeValue, ValidationError } from '../../src/kit/index.js';
 import type { HttpError } from '../errors.js';
 import type { Caller, GatewayRoute } from '../index.js';
+import { adminCheck } from './admin.js';
 import { keyAuthenticator, MasterKey } from './authenticate.js';
 import type { KeyStoreOptions } from './options.js';
 import { keyRoutes } from './routes.js';
 import { KeyStore } from './store.js';
 
+export { ADMIN_ROLE, adminCheck } from './admin.js';
 export { MasterKey, presentedKey } from './authenticate.js';
 export type { KeyFields } from './fields.js';
 export { hashKey } from './key-format.js';
@@ -42,6 +44,8 @@ export interface KeyAuth {
   authenticate: (request: IncomingMessage) => Promise<Caller | HttpError>;
   /** `createGateway({ routes })`: `/key/generate`, `/key/info`, `/key/update`, `/key/delete`. */
   routes: Readonly<Record<string, GatewayRoute>>;
+  /** True for the master key or a live key made with `metadata: { role: 'admin' }`: who may manage keys and see the dashboard. */
+  isAdmin: (request: IncomingMessage) => Promise<boolean>;
   /** The keys, for `keySpend(auth.store)` and for code of your own. */
   store: KeyStore;
   /** Resolves once the table is created or migrated (it starts at once); rejects when PostgreSQL fails. */
@@ -78,11 +82,13 @@ export function createKeyAuth(options: KeyAuthOptions): KeyAuth {
       console.error(`[shallot gateway] ${error instanceof Error ? error.message : String(error)}`));
   const store = new KeyStore(options, 'createKeyAuth');
   const master = new MasterKey(masterKey);
+  const isAdmin = adminCheck(store, master);
   // Migrates at once; a failure shows on the first request, which tries again.
   store.ready().catch(() => {});
   return {
     authenticate: keyAuthenticator(store, master, onError),
-    routes: keyRoutes(store, master, onError),
+    routes: keyRoutes(store, isAdmin, onError),
+    isAdmin,
     store,
     ready: () => store.ready(),
     close: () => store.close(),

@@ -3,7 +3,6 @@ import { isValidationError, ValidationError } from '../../src/kit/index.js';
 import { type HttpError, httpError } from '../errors.js';
 import type { GatewayRoute } from '../index.js';
 import { send, sendJson } from '../respond.js';
-import { type MasterKey, presentedKey } from './authenticate.js';
 import { deleteShape, generateShape, parseFields, updateShape } from './fields.js';
 import { hashOfReference } from './key-format.js';
 import type { KeyStore } from './store.js';
@@ -19,13 +18,13 @@ const NOT_FOUND = (field: string) =>
   new Refusal(httpError(404, `${field}: no such key (or it was revoked)`, 'key_not_found', field));
 
 /**
- * LiteLLM's key management routes, for the master key only: `POST /key/generate`, `GET
- * /key/info?key=`, `POST /key/update`, `POST /key/delete`. A key is named by itself (`sk-...`)
- * or by its hash (`token`).
+ * LiteLLM's key management routes, for the master key or an admin key only: `POST
+ * /key/generate`, `GET /key/info?key=`, `GET /key/list`, `POST /key/update`, `POST /key/delete`.
+ * A key is named by itself (`sk-...`) or by its hash (`token`).
  */
 export function keyRoutes(
   store: KeyStore,
-  master: MasterKey,
+  isAdmin: (request: IncomingMessage) => Promise<boolean>,
   onError: (error: unknown) => void,
 ): Record<string, GatewayRoute> {
   const route =
@@ -36,12 +35,12 @@ export function keyRoutes(
       ) => Promise<unknown>,
     ): GatewayRoute =>
     async (request, response, body) => {
-      if (!master.matches(presentedKey(request))) {
+      if (!(await isAdmin(request))) {
         return send(
           response,
           httpError(
             401,
-            'the /key routes need the master key: Authorization: Bearer <master key>',
+            'the /key routes need the master key (or an admin key): Authorization: Bearer <key>',
             'invalid_api_key',
           ),
         );
@@ -67,6 +66,13 @@ export function keyRoutes(
       const info = await store.read(hashOfReference(reference));
       if (info === undefined) throw NOT_FOUND('key');
       return { key: reference, info };
+    }),
+    'GET /key/list': route(async (_body, request) => {
+      const search = new URL(request.url ?? '/', 'http://gateway').searchParams;
+      const keys = await store.list();
+      // As LiteLLM's: the keys' hashes, or their whole rows with ?return_full_object=true.
+      const full = search.get('return_full_object') === 'true';
+      return { keys: full ? keys : keys.map((info) => info.token), total_count: keys.length };
     }),
     'POST /key/update': route(async (body) => {
       const { key, ...changes } = parseFields(updateShape, body, 'POST /key/update');

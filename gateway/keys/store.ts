@@ -8,6 +8,7 @@ import {
   addSpendSql,
   insertSql,
   type KeyTableName,
+  listSql,
   migrationSql,
   revokeSql,
   SCHEMA_VERSION,
@@ -137,6 +138,15 @@ export class KeyStore {
     const info = await this.#one('update a key', updateSql(this.#name, set), values);
     if (info !== undefined) this.#remember(hash, info);
     return info;
+  }
+
+  /** The live keys (not revoked), newest first: at most `limit` (from 1 to 10,000). */
+  async list(limit = 1000): Promise<KeyInfo[]> {
+    if (!(Number.isSafeInteger(limit) && limit >= 1 && limit <= 10_000)) {
+      throw ValidationError.forField('limit', `expected a whole number from 1 to 10000, received ${limit}.`);
+    }
+    const rows = await this.#query('list keys', listSql(this.#name), [limit]);
+    return rows.map(keyInfoOf).filter((info): info is KeyInfo => info !== undefined);
   }
 
   /** Revokes keys by hash: their requests are refused (in other processes within `cacheTtlMs`). The hashes of those found. */

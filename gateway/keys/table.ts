@@ -142,6 +142,17 @@ WHERE key_hash = $1 AND revoked_at IS NULL
 RETURNING ${SELECTED}`;
 }
 
+/**
+ * The live keys (not revoked), newest first, at most $1. A key whose budget period ended shows
+ * the spend it had; its next lookup resets it.
+ */
+export function listSql(name: KeyTableName): string {
+  return `SELECT ${SELECTED} FROM ${qualified(name, name.table)}
+WHERE revoked_at IS NULL
+ORDER BY created_at DESC, key_hash
+LIMIT $1`;
+}
+
 /** Revokes the keys whose hashes are in $1 (a key revoked twice keeps its first time). */
 export function revokeSql(name: KeyTableName): string {
   return `UPDATE ${qualified(name, name.table)}

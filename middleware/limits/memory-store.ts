@@ -1,8 +1,8 @@
 import type { Adjustment, Counter, LimitStore, Reservation } from './store.js';
-import { BUCKETS, bucketOf, windowUse } from './windows.js';
+import { bucketOf, SlidingWindow } from './windows.js';
 
-/** The buckets of a window nothing has counted in. */
-const NO_BUCKETS: ReadonlyMap<number, number> = new Map();
+/** The window of a counter nothing has counted on. */
+const NO_WINDOW = new SlidingWindow();
 
 /** Reservations between two sweeps of the counters no call uses any more. */
 const SWEEP_EVERY = 1000;
@@ -13,7 +13,7 @@ const SWEEP_EVERY = 1000;
  * windows, leases and periods end.
  */
 export class MemoryLimitStore implements LimitStore {
-  readonly #windows = new Map<string, Map<number, number>>();
+  readonly #windows = new Map<string, SlidingWindow>();
   readonly #leases = new Map<string, Map<string, number>>();
   readonly #periods = new Map<string, { used: number; endsAt: number }>();
   #sinceSweep = 0;
@@ -76,8 +76,7 @@ export class MemoryLimitStore implements LimitStore {
   ): { used: number; fitsAt: number | undefined } {
     switch (counter.kind) {
       case 'window':
-        return windowUse(
-          this.#windows.get(counter.key) ?? NO_BUCKETS,
+        return (this.#windows.get(counter.key) ?? NO_WINDOW).use(
           bucket,
           counter.amount,
           counter.limit,
@@ -106,16 +105,12 @@ export class MemoryLimitStore implements LimitStore {
   #add(counter: Counter, amount: number, bucket: number, callId: string, now: number): void {
     switch (counter.kind) {
       case 'window': {
-        let buckets = this.#windows.get(counter.key);
-        if (buckets === undefined) {
-          buckets = new Map();
-          this.#windows.set(counter.key, buckets);
+        let window = this.#windows.get(counter.key);
+        if (window === undefined) {
+          window = new SlidingWindow();
+          this.#windows.set(counter.key, window);
         }
-        // A settlement for a bucket that has left the window changes nothing any more.
-        if (bucket <= bucketOf(now) - BUCKETS) return;
-        buckets.set(bucket, Math.max(0, (buckets.get(bucket) ?? 0) + amount));
-        for (const index of buckets.keys())
-          if (index <= bucketOf(now) - BUCKETS) buckets.delete(index);
+        window.add(bucket, amount, bucketOf(now));
         return;
       }
       case 'parallel': {
@@ -142,10 +137,9 @@ export class MemoryLimitStore implements LimitStore {
   /** Drops what no longer counts: windows gone quiet, ended leases and periods. */
   #sweep(now: number): void {
     this.#sinceSweep = 0;
-    const oldest = bucketOf(now) - BUCKETS;
-    for (const [key, buckets] of this.#windows) {
-      for (const index of buckets.keys()) if (index <= oldest) buckets.delete(index);
-      if (buckets.size === 0) this.#windows.delete(key);
+    const current = bucketOf(now);
+    for (const [key, window] of this.#windows) {
+      if (window.isQuietAt(current)) this.#windows.delete(key);
     }
     for (const [key, leases] of this.#leases) {
       for (const [id, expiresAt] of leases) if (expiresAt <= now) leases.delete(id);

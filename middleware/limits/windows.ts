@@ -9,31 +9,64 @@ export function bucketOf(now: number): number {
 }
 
 /**
- * What a sliding window has counted (`counts`: amount by bucket) within the window that ends
- * in `bucket`, and, for a new amount that would go over `limit`, from when it fits (epoch
- * milliseconds): as old buckets leave the window one by one.
+ * One counter's sliding window in this process: a ring of {@link BUCKETS} slots, each the count
+ * of one bucket (a slot holding an older bucket counts 0 and is reused), so that counting and
+ * reading allocate nothing.
  */
-export function windowUse(
-  counts: ReadonlyMap<number, number>,
-  bucket: number,
-  amount: number,
-  limit: number,
-): { used: number; fitsAt: number | undefined } {
-  const oldest = bucket - BUCKETS + 1;
-  let used = 0;
-  for (const [index, count] of counts) if (index >= oldest) used += count;
-  if (used + amount <= limit) return { used, fitsAt: undefined };
-  let freed = used;
-  const ordered = [...counts.entries()]
-    .filter(([index]) => index >= oldest)
-    .sort((a, b) => a[0] - b[0]);
-  for (const [index, count] of ordered) {
-    freed -= count;
-    // The bucket leaves the window when the window's oldest bucket is past it.
-    if (freed + amount <= limit) return { used, fitsAt: (index + BUCKETS) * BUCKET_MS };
+export class SlidingWindow {
+  readonly #buckets = new Float64Array(BUCKETS).fill(-1);
+  readonly #counts = new Float64Array(BUCKETS);
+
+  /**
+   * What the window that ends in `bucket` has counted, and, for a new `amount` that would go
+   * over `limit`, from when it fits (epoch milliseconds): as old buckets leave the window one by
+   * one; undefined when it fits now, or never fits (more than the limit on its own).
+   */
+  use(bucket: number, amount: number, limit: number): { used: number; fitsAt: number | undefined } {
+    const oldest = bucket - BUCKETS + 1;
+    let used = 0;
+    for (let slot = 0; slot < BUCKETS; slot++) {
+      if ((this.#buckets[slot] as number) >= oldest) used += this.#counts[slot] as number;
+    }
+    if (used + amount <= limit) return { used, fitsAt: undefined };
+    let freed = used;
+    // Oldest first: bucket `oldest + step` sits in the slot of its own index.
+    for (let index = oldest; index <= bucket; index++) {
+      const slot = slotOf(index);
+      if (this.#buckets[slot] !== index) continue;
+      freed -= this.#counts[slot] as number;
+      // The bucket leaves the window when the window's oldest bucket is past it.
+      if (freed + amount <= limit) return { used, fitsAt: (index + BUCKETS) * BUCKET_MS };
+    }
+    return { used, fitsAt: undefined };
   }
-  // More than the limit on its own: it never fits.
-  return { used, fitsAt: undefined };
+
+  /** Adds `amount` (less than 0 to take some back, never below 0) to `bucket`, if it is still in the window that ends in `current`. */
+  add(bucket: number, amount: number, current: number): void {
+    if (bucket <= current - BUCKETS) return;
+    const slot = slotOf(bucket);
+    if (this.#buckets[slot] !== bucket) {
+      // The slot holds a bucket that has left the window (or none): it starts again.
+      if ((this.#buckets[slot] as number) > bucket) return;
+      this.#buckets[slot] = bucket;
+      this.#counts[slot] = 0;
+    }
+    this.#counts[slot] = Math.max(0, (this.#counts[slot] as number) + amount);
+  }
+
+  /** True when nothing in the window that ends in `current` counts. */
+  isQuietAt(current: number): boolean {
+    const oldest = current - BUCKETS + 1;
+    for (let slot = 0; slot < BUCKETS; slot++) {
+      if ((this.#buckets[slot] as number) >= oldest && (this.#counts[slot] as number) > 0)
+        return false;
+    }
+    return true;
+  }
+}
+
+function slotOf(bucket: number): number {
+  return ((bucket % BUCKETS) + BUCKETS) % BUCKETS;
 }
 
 /** A budget's period: `'day'` and `'month'` on the calendar of a time zone, or a rolling number of seconds. */
