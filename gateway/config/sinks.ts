@@ -52,6 +52,7 @@ const LISTS = ['success_callback', 'failure_callback', 'callbacks'] as const;
 /**
  * The sinks that `litellm_settings`' callback lists name, each once, in the order first named.
  * Names shallot has no sink for were reported when the file was read, and are skipped here.
+ * With `general_settings.database_url`, the `postgres` sink (the spend log) is always made.
  * @throws ValidationError naming the list entry of a sink that cannot be made.
  */
 export function sinksOf(settings: LitellmSettings, sources: SinkSources): Sink[] {
@@ -71,6 +72,12 @@ export function sinksOf(settings: LitellmSettings, sources: SinkSources): Sink[]
       if (typeof sink === 'string') throw ValidationError.forField(field, `"${name}" ${sink}.`);
       if (sink !== null) made.set(key, sink);
     });
+  }
+  // With a database, every call's record goes to the spend log (as LiteLLM's proxy writes its
+  // spend logs): what /key/info, the dashboard and SQL read. Named or not, one sink.
+  const { databaseUrl } = sources;
+  if (databaseUrl !== undefined && !made.has('postgres')) {
+    made.set('postgres', postgresLogger({ connectionString: databaseUrl }));
   }
   return [...made.values()];
 }

@@ -401,6 +401,31 @@ describeWithPostgres('virtual keys (createKeyAuth)', () => {
       401,
     );
   });
+
+  it('lets a key made with metadata role admin manage keys, until it is revoked', async () => {
+    const { manage, generate } = await keyGateway(newTable('keys'));
+    const adminKey = await generate({ key_alias: 'ops', metadata: { role: 'admin' } });
+    const made = await manage('/key/generate', { key_alias: 'made-by-ops' }, adminKey);
+    expect(made.status).toBe(200);
+    expect(made.body.key).toMatch(/^sk-/);
+    expect((await manage('/key/delete', { keys: [adminKey] })).status).toBe(200);
+    expect((await manage('/key/generate', {}, adminKey)).status).toBe(401);
+  });
+
+  it('/key/list answers the live keys’ hashes, newest first, and whole rows when asked', async () => {
+    const { manage, generate } = await keyGateway(newTable('keys'));
+    const first = await generate({ key_alias: 'first' });
+    const second = await generate({ key_alias: 'second' });
+    const revoked = await generate({ key_alias: 'revoked' });
+    await manage('/key/delete', { keys: [revoked] });
+    const listed = await manage('/key/list');
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({ keys: [hashKey(second), hashKey(first)], total_count: 2 });
+    const full = await manage('/key/list?return_full_object=true');
+    const rows = full.body.keys as Array<Record<string, unknown>>;
+    expect(rows.map((row) => row.key_alias)).toEqual(['second', 'first']);
+    expect(JSON.stringify(full.body)).not.toContain(first);
+  });
 });
 
 describeWithPostgres('KeyStore', () => {
