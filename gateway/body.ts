@@ -30,7 +30,7 @@ export async function readJsonBody(
 
 /**
  * The body's pieces, from its `data` events (an async iterator costs a few microseconds more a
- * request); undefined past `maxBytes`, when the request is destroyed. Rejects when the request
+ * request); undefined past `maxBytes`, when reading stops. Rejects when the request
  * fails or closes before its end.
  */
 function readPieces(request: IncomingMessage, maxBytes: number): Promise<Buffer[] | undefined> {
@@ -43,8 +43,9 @@ function readPieces(request: IncomingMessage, maxBytes: number): Promise<Buffer[
         pieces.push(piece);
         return;
       }
+      // Read no more: the 413 goes out with `connection: close`, which ends the rest.
       stop();
-      request.destroy();
+      request.pause();
       resolve(undefined);
     };
     const onEnd = () => {
@@ -70,7 +71,14 @@ function readPieces(request: IncomingMessage, maxBytes: number): Promise<Buffer[
 }
 
 function tooBig(maxBytes: number): HttpError {
-  return httpError(413, `the request body is larger than ${maxBytes} bytes`, 'body_too_large');
+  const error = httpError(
+    413,
+    `the request body is larger than ${maxBytes} bytes`,
+    'body_too_large',
+  );
+  // The unread rest of the body is not waited for: the connection closes after the answer.
+  error.headers.connection = 'close';
+  return error;
 }
 
 /**

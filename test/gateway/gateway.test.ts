@@ -200,4 +200,27 @@ describe('createGateway()', () => {
     expect(await readiness.json()).toEqual({ status: 'unhealthy', redis: true, postgres: false });
     expect((await fetch(`${url}/v1/nothing`)).status).toBe(404);
   });
+
+  it('refuses a body over maxBodyBytes with a 413, declared or streamed, before any upstream request', async () => {
+    const { url } = await started({ maxBodyBytes: 1000 });
+    const body = JSON.stringify({ model: 'gpt-4.1-nano', messages, padding: 'x'.repeat(5000) });
+    const declared = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body });
+    expect(declared.status).toBe(413);
+    expect((await declared.json()).error.code).toBe('body_too_large');
+    // Without a content-length: the cap holds as the pieces come in.
+    const pieces = new ReadableStream({
+      start(controller) {
+        for (let index = 0; index < 10; index++) controller.enqueue(new TextEncoder().encode(body));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      body: pieces,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await streamed.json()).error.code).toBe('body_too_large');
+    expect(fake.requests).toHaveLength(0);
+  });
 });
