@@ -11,6 +11,7 @@ export const WORKLOAD_IDS = [
   'overhead',
   'cache-hit',
   'memory',
+  'dashboard',
 ] as const;
 
 /** One workload's name. */
@@ -19,7 +20,7 @@ export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 /** The workloads the contenders run, each in its own process, round after round. */
 export type ContenderWorkloadId = Exclude<
   WorkloadId,
-  'gateway' | 'overhead' | 'cache-hit' | 'memory'
+  'gateway' | 'overhead' | 'cache-hit' | 'memory' | 'dashboard'
 >;
 
 /**

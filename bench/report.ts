@@ -19,6 +19,8 @@ export interface BenchResults {
   overhead?: OverheadResult;
   cacheHit?: CacheHitResult;
   memory?: MemoryResult;
+  /** The dashboard queries' section, as the dashboard workload renders it. */
+  dashboard?: string;
   seconds: number;
   /** The benchmark process's peak resident set over the whole run. */
   processPeakRssBytes: number;
@@ -39,6 +41,7 @@ export function renderReport(results: BenchResults): string {
   if (results.overhead) sections.push(renderOverhead(results.overhead));
   if (results.cacheHit) sections.push(renderCacheHit(results.cacheHit));
   if (results.memory) sections.push(renderMemory(results.memory));
+  if (results.dashboard) sections.push(results.dashboard.trim());
   return `${sections.join('\n\n')}\n`;
 }
 

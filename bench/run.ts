@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type CliOptions, parseArgs, USAGE, UsageError } from './cli.js';
 import type { ContenderId, WorkloadId } from './config.js';
 import { RemoteContender } from './contenders/remote.js';
+import { runDashboard } from './dashboard/workload.js';
 import { runGateway } from './gateway/workload.js';
 import { describeMachine } from './machine.js';
 import { collectGarbage, withTimeout } from './measure.js';
@@ -72,6 +73,10 @@ async function main(): Promise<void> {
     if (selected('memory')) {
       log('[bench] memory');
       results.memory = await runMemory(config, server.apiBase, log);
+    }
+    if (selected('dashboard')) {
+      log('[bench] dashboard queries (PostgreSQL)');
+      results.dashboard = await runDashboard(config, log);
     }
   } finally {
     await server.close();

@@ -1,54 +1,90 @@
 #!/usr/bin/env node
 /**
  * `shallot serve --config shallot.yaml`: the gateway from a LiteLLM-style config file.
- * Exit codes: 0 stopped cleanly (SIGTERM, SIGINT), 1 the config is bad or the server could not
- * start, 2 bad usage.
+ * `shallot report logs/calls.jsonl`: the dashboard's charts for a JSONL log, as one HTML file.
+ * Exit codes: 0 stopped cleanly (SIGTERM, SIGINT) or report written, 1 the config is bad, the
+ * server could not start or the log could not be read, 2 bad usage.
  */
 import { parseArgs } from 'node:util';
 import { isValidationError } from '../src/kit/index.js';
 import { callersOf } from './config/callers.js';
 import { buildFromConfig, loadConfig } from './config/index.js';
+import { GROUP_BYS, type GroupBy } from './dashboard/data.js';
 import { createGateway } from './index.js';
 
 const GRACE_MS = 10_000;
 const DEFAULT_PORT = 4000;
 const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_REPORT = 'report.html';
 
 const USAGE = `Usage: shallot serve --config <file> [--port <n>] [--host <address>]
+       shallot report <file.jsonl> [--out <file.html>] [--from <date>] [--to <date>] [--by <grouping>]
 
-Serves OpenAI's HTTP API (/v1/chat/completions, /v1/embeddings, /v1/models) in front of the
-models a LiteLLM-style config.yaml describes.
+serve: serves OpenAI's HTTP API (/v1/chat/completions, /v1/embeddings, /v1/models) in front of
+the models a LiteLLM-style config.yaml describes.
+report: writes the dashboard's charts for a JSONL log (jsonlLogger's) as one HTML file, which
+opens offline.
 
-Options:
+Options of serve:
   -c, --config <file>    the config file (LiteLLM proxy's config.yaml shape)
   -p, --port <n>         the port to listen on (default: $PORT, else 4000; 0 for any free one)
       --host <address>   the address to listen on (default: 127.0.0.1, this machine only)
+
+Options of report:
+  -o, --out <file>       where the HTML goes (default: ${DEFAULT_REPORT})
+      --from <date>      the range's start, ISO 8601 such as 2026-03-01 or 2026-03-01T12:00Z
+                         (default: the log's first call)
+      --to <date>        the range's end, exclusive (default: the log's last call)
+      --by <grouping>    what spend is stacked by: ${GROUP_BYS.join(', ')} (default: model)
+
   -h, --help             show this help
 
-SIGTERM or SIGINT stops it: requests in flight get ${GRACE_MS / 1000} s to finish, logs are flushed.
-Exit codes: 0 stopped cleanly, 1 bad config or could not start, 2 bad usage.
+SIGTERM or SIGINT stops serve: requests in flight get ${GRACE_MS / 1000} s to finish, logs are flushed.
+Exit codes: 0 stopped cleanly or report written, 1 bad config, could not start or could not
+read the log, 2 bad usage.
 `;
 
 /** What `serve` was asked to do. */
 interface ServeArguments {
+  command: 'serve';
   config: string;
   port: number;
   host: string;
 }
 
+/** What `report` was asked to do. */
+interface ReportArguments {
+  command: 'report';
+  input: string;
+  out: string;
+  from?: string;
+  to?: string;
+  by: GroupBy;
+}
+
 /** A mistake on the command line: exit code 2, with the usage. */
 class UsageError extends Error {}
+
+/** The options of each command. */
+const OPTIONS_OF = {
+  serve: ['config', 'port', 'host'],
+  report: ['out', 'from', 'to', 'by'],
+} as const;
 
 function parseCommandLine(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-): ServeArguments | 'help' {
+): ServeArguments | ReportArguments | 'help' {
   const { values, positionals } = parseArgs({
     args: [...args],
     options: {
       config: { type: 'string', short: 'c' },
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      by: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -56,7 +92,16 @@ function parseCommandLine(
   const [command, ...rest] = positionals;
   if (values.help === true || command === 'help') return 'help';
   if (command === undefined) throw new UsageError('no command given.');
-  if (command !== 'serve') throw new UsageError(`unknown command "${command}".`);
+  if (command !== 'serve' && command !== 'report') {
+    throw new UsageError(`unknown command "${command}".`);
+  }
+  for (const [other, names] of Object.entries(OPTIONS_OF)) {
+    if (other === command) continue;
+    const stray = names.find((name) => values[name] !== undefined);
+    if (stray !== undefined)
+      throw new UsageError(`--${stray} is an option of ${other}, not ${command}.`);
+  }
+  if (command === 'report') return reportArguments(rest, values);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}".`);
   if (values.config === undefined) throw new UsageError('serve needs --config <file>.');
   const port =
@@ -65,7 +110,40 @@ function parseCommandLine(
       : env.PORT
         ? portOf(env.PORT, 'PORT')
         : DEFAULT_PORT;
-  return { config: values.config, port, host: values.host ?? DEFAULT_HOST };
+  return { command, config: values.config, port, host: values.host ?? DEFAULT_HOST };
+}
+
+function reportArguments(
+  rest: readonly string[],
+  values: { out?: string; from?: string; to?: string; by?: string },
+): ReportArguments {
+  const [input, extra] = rest;
+  if (input === undefined)
+    throw new UsageError('report needs the JSONL log: shallot report <file.jsonl>.');
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}".`);
+  const by = values.by ?? 'model';
+  if (!(GROUP_BYS as readonly string[]).includes(by)) {
+    throw new UsageError(`--by must be one of ${GROUP_BYS.join(', ')}, received "${by}".`);
+  }
+  for (const name of ['from', 'to'] as const) {
+    const text = values[name];
+    if (
+      text !== undefined &&
+      !(/^\d{4}-\d{2}-\d{2}/.test(text) && Number.isFinite(Date.parse(text)))
+    ) {
+      throw new UsageError(
+        `--${name} must be an ISO 8601 date such as 2026-03-01 or 2026-03-01T12:00:00Z, received "${text}".`,
+      );
+    }
+  }
+  return {
+    command: 'report',
+    input,
+    out: values.out ?? DEFAULT_REPORT,
+    from: values.from,
+    to: values.to,
+    by: by as GroupBy,
+  };
 }
 
 function portOf(text: string, source: string): number {
@@ -76,9 +154,31 @@ function portOf(text: string, source: string): number {
   return port;
 }
 
+/** Writes the report of a JSONL log; exit code 1 when the log cannot be read, 2 for a bad range. */
+async function report(options: ReportArguments): Promise<void> {
+  const { buildReport, describeSkipped } = await import('./dashboard/report.js');
+  let written: Awaited<ReturnType<typeof buildReport>>;
+  try {
+    written = await buildReport(options);
+  } catch (error) {
+    console.error(`shallot: ${message(error)}`);
+    process.exit(isValidationError(error) ? 2 : 1);
+  }
+  if (written.skipped > 0) {
+    console.error(
+      `shallot: warning: ${options.input}: skipped ${written.skipped} line(s) that are not call records: ${describeSkipped(written.skippedLines)}${written.skipped > 3 ? ', ...' : ''}.`,
+    );
+  }
+  const { query, totals } = written.data;
+  console.log(
+    `shallot: wrote ${written.out}: ${totals.requests} call(s) from ${new Date(query.from).toISOString()} to ${new Date(query.to).toISOString()}, $${totals.spend.toFixed(6)} spent.`,
+  );
+}
+
 async function serve(options: ServeArguments): Promise<void> {
   const { config, warnings } = await loadConfig(options.config);
   for (const warning of warnings) console.error(`shallot: warning: ${warning.message}`);
+  let built: ReturnType<typeof buildFromConfig> | undefined;
   const callers = callersOf({
     masterKey: config.general_settings?.master_key,
     databaseUrl: config.general_settings?.database_url,
@@ -86,8 +186,8 @@ async function serve(options: ServeArguments): Promise<void> {
       config.general_settings?.user_api_key_cache_ttl === undefined
         ? undefined
         : Math.round(config.general_settings.user_api_key_cache_ttl * 1000),
+    router: () => built?.router,
   });
-  let built: ReturnType<typeof buildFromConfig>;
   try {
     built = buildFromConfig(config, { layers: callers.layers });
   } catch (error) {
@@ -159,7 +259,7 @@ function message(error: unknown): string {
 }
 
 async function main(): Promise<void> {
-  let options: ServeArguments | 'help';
+  let options: ServeArguments | ReportArguments | 'help';
   try {
     options = parseCommandLine(process.argv.slice(2), process.env);
   } catch (error) {
@@ -169,6 +269,10 @@ async function main(): Promise<void> {
   }
   if (options === 'help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (options.command === 'report') {
+    await report(options);
     return;
   }
   try {

@@ -17,6 +17,7 @@ import { send, sendJson } from './respond.js';
 import { writeStream } from './sse.js';
 
 export * from './config/index.js';
+export * from './dashboard/index.js';
 export { type HttpError, httpError, toHttpError } from './errors.js';
 export * from './keys/index.js';
 export { send, sendJson } from './respond.js';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createClient, RateLimitError } from 'shallot';
-import { postgresLogger } from 'shallot/middleware/postgres-logger';
+import { dropSpendLog, postgresLogger } from 'shallot/middleware/postgres-logger';
 
 const connectionString = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 // A name of its own, so that the example never touches a real spend log.
@@ -76,7 +76,7 @@ try {
   const { streamed, errors, botany } = summary.rows[0];
   console.log(`streamed: ${streamed}, errors: ${errors}, tagged botany: ${botany}`);
 } finally {
-  await sql.query(`DROP TABLE IF EXISTS ${table}`);
+  await dropSpendLog(sql, { table }); // the table, and the dashboard's rollup beside it
   await sql.end();
   await client.shutdown(); // ends the logger's own pool
 }

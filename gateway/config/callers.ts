@@ -1,7 +1,11 @@
 import { limits } from '../../middleware/limits/index.js';
+import type { Router } from '../../middleware/router/index.js';
 import { type Middleware, type RedisStore, ValidationError } from '../../src/kit/index.js';
+import { dashboardRoutes } from '../dashboard/routes.js';
+import { type DashboardPool, queryDashboard } from '../dashboard/sql/index.js';
 import type { GatewayOptions } from '../index.js';
 import { createKeyAuth, keyLimitRule, keySpend } from '../keys/index.js';
+import { type OwnPool, openPool } from '../keys/pool.js';
 import { masterKeyAuth } from './master-key.js';
 
 /** How a gateway built from a config knows its callers, and what to close after it. */
@@ -34,6 +38,8 @@ export function callersOf(settings: {
   databaseUrl: string | undefined;
   /** Milliseconds a key is trusted from memory. @default the key store's, 5000 */
   keyCacheTtlMs?: number;
+  /** The router whose deployments the dashboard lists, once the client is built. */
+  router?: () => Pick<Router, 'health'> | undefined;
 }): Callers {
   const { masterKey, databaseUrl, keyCacheTtlMs } = settings;
   const none = () => [];
@@ -61,13 +67,32 @@ export function callersOf(settings: {
       error instanceof Error ? error.message : String(error),
     );
   }
+  // The dashboard reads the spend log (always written with a database) on a pool of its own.
+  let pool: Promise<OwnPool> | undefined;
+  const spendLog: DashboardPool = {
+    query: async (text, values) => {
+      pool ??= openPool(databaseUrl, 5000);
+      return (await pool).query(text, values);
+    },
+  };
+  const dashboard = dashboardRoutes({
+    isAdmin: auth.isAdmin,
+    data: (query) => queryDashboard({ pool: spendLog, keys: {} }, query),
+    keys: auth.store,
+    router: { health: async () => (await settings.router?.()?.health()) ?? [] },
+  });
   return {
-    options: { authenticate: auth.authenticate, routes: auth.routes },
+    options: { authenticate: auth.authenticate, routes: { ...auth.routes, ...dashboard } },
     mode: 'virtual keys',
     layers: (store) => [
       limits({ rules: [keyLimitRule()], ...(store === undefined ? {} : { store }) }),
       keySpend(auth.store),
     ],
-    close: () => auth.close().catch(() => {}),
+    close: async () => {
+      await auth.close().catch(() => {});
+      const opened = pool;
+      pool = undefined;
+      await (await opened?.catch(() => undefined))?.end().catch(() => {});
+    },
   };
 }

@@ -124,6 +124,7 @@ export const TOP_ROWS = 10;
 export interface CallFacts {
   start: number;
   status: 'success' | 'failure';
+  /** The model group the call went to through a router (`model_group`), else its `model`. */
   model: string;
   key: string | null;
   user: string | null;

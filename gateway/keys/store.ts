@@ -143,7 +143,10 @@ export class KeyStore {
   /** The live keys (not revoked), newest first: at most `limit` (from 1 to 10,000). */
   async list(limit = 1000): Promise<KeyInfo[]> {
     if (!(Number.isSafeInteger(limit) && limit >= 1 && limit <= 10_000)) {
-      throw ValidationError.forField('limit', `expected a whole number from 1 to 10000, received ${limit}.`);
+      throw ValidationError.forField(
+        'limit',
+        `expected a whole number from 1 to 10000, received ${limit}.`,
+      );
     }
     const rows = await this.#query('list keys', listSql(this.#name), [limit]);
     return rows.map(keyInfoOf).filter((info): info is KeyInfo => info !== undefined);

@@ -20,8 +20,32 @@
  * | metadata | jsonb | `metadata` (credential-like keys masked) |
  * | error_class, error_message | text | `error.class`, `error.message` |
  * | record | jsonb | the whole record, redacted as the call asked |
+ * | key_hash, key_alias, team_id | text | `metadata.user_api_key_hash`, `metadata.key_alias`, `metadata.team_id` (the gateway's virtual key) |
+ * | model_group, model_id | text | the router's group and deployment (`model_group`, `model_id`) |
+ * | ttft_ms | integer | `time_to_first_token_ms` of a stream, rounded (null for a plain call) |
+ * | call_type | text | `completion` or `embedding` |
  *
- * Indexes: `<table>_start_time_idx`, `<table>_model_idx`, `<table>_user_id_idx`.
+ * A text column holds strings only (a number or an object in the metadata is null there; the
+ * user is the exception, a number written as one), of at most 256 characters (cut beyond), so
+ * that a row always fits the indexes. A table made by an earlier version is given the columns
+ * it lacks when the logger starts (null in its old rows).
+ *
+ * Indexes: `<table>_start_time_idx`, `<table>_model_idx`, `<table>_user_id_idx`, and the
+ * dashboard's covering indexes on `start_time`: `<table>_charts_idx` (status, costs, cache hit,
+ * tokens, latency, ttft, model, user) and `<table>_charts_key_idx` (key hash and alias, team,
+ * cost), so that a range's charts are index-only scans, never reads of the wide `record`.
+ *
+ * The rollup: tables PostgreSQL keeps itself, by a statement-level trigger on the log
+ * (`<table>_rollup()`, on INSERT, DELETE and TRUNCATE; an UPDATE is not followed), so that the
+ * dashboard reads a month as a few thousand rows: `<table>_hour_total` (calls, errors, cache
+ * hits, spend, saved, tokens per UTC hour), `<table>_hour_group` and `<table>_day_group` (calls,
+ * spend and last call per hour or day and model, key, user or team), `<table>_hour_timing`
+ * (latency and ttft histograms per hour: bins an eighth of an octave wide, each with its calls,
+ * lowest and highest value). They are made, and filled from the rows already logged, when the
+ * logger first starts on a table without them, while inserts wait (about a minute per million
+ * rows; so is the first build of the covering indexes): on a large log, do it at a quiet time.
+ * Dropping the log leaves them: `DROP TABLE <table>, <table>_hour_total, <table>_hour_group,
+ * <table>_day_group, <table>_hour_timing; DROP FUNCTION <table>_rollup();`.
  *
  * ```sql
  * -- spend per model over the last day
@@ -37,9 +61,10 @@
  */
 
 import { type CallRecord, createSink, type Sink, SinkError } from '../../src/kit/index.js';
+import { qualifiedName, type TableName } from './names.js';
 import { resolveOptions } from './options.js';
 import { OwnPool } from './own-pool.js';
-import { createTableSql, insertSql, qualifiedName, rowOf, type TableName } from './table.js';
+import { createTableSql, dropTableSql, insertSql, rowOf } from './table.js';
 
 /** What the logger needs of a pool: node-postgres's `Pool` (or `Client`) fits. */
 export interface PostgresPool {
@@ -61,7 +86,7 @@ export interface PostgresLoggerOptions {
   batchSize?: number;
   /** The longest a record waits for its batch to fill, in milliseconds. @default 1000 */
   maxWaitMs?: number;
-  /** Create the table and its indexes if missing, before the first insert. @default true */
+  /** Create (or migrate) the table, its indexes and its rollup if missing, before the first insert. @default true */
   createTable?: boolean;
   /** How long to wait for a connection before the write fails, in milliseconds. @default 5000 */
   connectionTimeoutMs?: number;
@@ -125,6 +150,22 @@ export function postgresLogger(options: PostgresLoggerOptions): Sink {
     },
     close: ({ signal }) => own?.end(signal),
   });
+}
+
+/**
+ * Drops a spend log with what its logger keeps beside it (the dashboard's rollup tables and
+ * their trigger function): for tests and examples that make a table of their own. Names are
+ * checked as `postgresLogger()` checks them.
+ *
+ * @example
+ * await dropSpendLog(pool, { table: 'calls_test' });
+ */
+export async function dropSpendLog(
+  pool: PostgresPool,
+  name: { table?: string; schema?: string } = {},
+): Promise<void> {
+  const { table, schema } = resolveOptions({ connectionString: 'postgres://unused', ...name });
+  await pool.query(dropTableSql({ table, schema }));
 }
 
 /** An error's message; Node's AggregateError (every address refused) has an empty one. */

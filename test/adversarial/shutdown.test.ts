@@ -8,7 +8,7 @@ import {
   type Middleware,
   RedisStore,
 } from 'shallot';
-import { postgresLogger } from 'shallot/middleware/postgres-logger';
+import { dropSpendLog, postgresLogger } from 'shallot/middleware/postgres-logger';
 import { isWebhookDeliveryError, webhookLogger } from 'shallot/middleware/webhook-logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalServer } from '../support/local-server.js';
@@ -218,7 +218,7 @@ describeWithPostgres('postgresLogger on a locked table', () => {
   });
   afterAll(async () => {
     if (!admin) return; // never connected: PostgreSQL was missing
-    await admin.query(`DROP TABLE IF EXISTS "${table}"`);
+    await dropSpendLog(admin, { table });
     await admin.end();
   });
 

@@ -60,6 +60,7 @@ describe('the benchmark command line', () => {
       'overhead',
       'cache-hit',
       'memory',
+      'dashboard',
     ]);
     const options = parseArgs(['--only', 'ref-stream2000,ref-plain', '--quick'], 'results.md');
     expect(options).toMatchObject({ config: QUICK, outFile: null });

@@ -1,3 +1,5 @@
+import { readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExample as example } from '../support/run-example.js';
 
@@ -206,6 +208,22 @@ describe.concurrent('examples', () => {
     expect(lines[5]).toMatch(/^4\. a 64 MiB answer: InvalidResponseError \(retryable: true\)/);
     expect(lines[6]).toContain('larger than maxResponseBytes (1 MiB)');
     expect(lines.join('\n')).not.toContain('sk-local-demo-key-0123456789');
+  });
+
+  it('report logs calls to a JSONL file and builds its offline HTML report, spend by user', async () => {
+    // The mock counts about 4 characters a token; gpt-4o costs $2.50/M in, $10/M out.
+    const output = (await example('report')).trimEnd().split('\n');
+    expect(output.slice(0, -1)).toEqual([
+      'calls: 6 (1 failed), 0 lines skipped',
+      'tokens: 19 in, 22 out',
+      '  bob  $0.000067',
+      '  ann  $0.000061',
+      '  cid  $0.000003',
+    ]);
+    const [, path] = output.at(-1)?.match(/^report: (.+\.html) \(\d+ KiB, opens offline\)$/) ?? [];
+    const html = await readFile(path as string, 'utf8');
+    expect(html).toContain('<script type="application/json" id="shallot-data">');
+    await rm(dirname(path as string), { recursive: true, force: true });
   });
 
   it('custom-cache answers with the public kit alone: a stream replayed chunk for chunk, callbacks and listeners outside still firing', async () => {

@@ -206,7 +206,9 @@ describe('createGateway()', () => {
     const body = JSON.stringify({ model: 'gpt-4.1-nano', messages, padding: 'x'.repeat(5000) });
     const declared = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body });
     expect(declared.status).toBe(413);
-    expect((await declared.json()).error.code).toBe('body_too_large');
+    expect(((await declared.json()) as { error: { code: string } }).error.code).toBe(
+      'body_too_large',
+    );
     // Without a content-length: the cap holds as the pieces come in.
     const pieces = new ReadableStream({
       start(controller) {
@@ -220,7 +222,9 @@ describe('createGateway()', () => {
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
-    expect((await streamed.json()).error.code).toBe('body_too_large');
+    expect(((await streamed.json()) as { error: { code: string } }).error.code).toBe(
+      'body_too_large',
+    );
     expect(fake.requests).toHaveLength(0);
   });
 });

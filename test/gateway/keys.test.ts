@@ -3,7 +3,7 @@ import pg from 'pg';
 import { type CallbackKwargs, type CallRecord, createClient } from 'shallot';
 import { createGateway, type Gateway } from 'shallot/gateway';
 import { limits } from 'shallot/middleware/limits';
-import { postgresLogger } from 'shallot/middleware/postgres-logger';
+import { dropSpendLog, postgresLogger } from 'shallot/middleware/postgres-logger';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createKeyAuth,
@@ -40,7 +40,9 @@ beforeAll(() => {
 afterAll(async () => {
   if (!postgresUp) return;
   for (const table of tables) {
+    // Key tables, and spend logs with their rollups.
     await admin.query(`DROP TABLE IF EXISTS "${table}", "${table}_schema"`);
+    await dropSpendLog(admin, { table });
   }
   await admin.end();
 });

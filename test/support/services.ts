@@ -25,13 +25,16 @@ export function serviceGate(
   up: boolean,
   missing: string,
   howTo: string,
+  /** False for what CI may be unable to install (a browser): then a skip under CI too, said in a warning. */
+  requiredUnderCi = true,
 ): ServiceGate {
+  const failsHere = UNDER_CI && requiredUnderCi;
   let warned = false;
   const warnOfSkip = () => {
     if (warned) return;
     warned = true;
     console.warn(
-      `[shallot tests] ${missing}: skipping the tests that need ${service} (under CI they fail). ${howTo}`,
+      `[shallot tests] ${missing}: skipping the tests that need ${service}${requiredUnderCi ? ' (under CI they fail)' : ''}. ${howTo}`,
     );
   };
   const failure = () =>
@@ -42,7 +45,7 @@ export function serviceGate(
     describeWith(name, body) {
       if (up) {
         describe(name, body);
-      } else if (!UNDER_CI) {
+      } else if (!failsHere) {
         warnOfSkip();
         describe.skip(`${name} [skipped: ${missing}]`, body);
       } else {
@@ -57,7 +60,7 @@ export function serviceGate(
     itWith(name, test) {
       if (up) {
         it(name, test);
-      } else if (!UNDER_CI) {
+      } else if (!failsHere) {
         warnOfSkip();
         it(name, (ctx) => ctx.skip(`${missing}. ${howTo}`));
       } else {

@@ -38,9 +38,14 @@ beforeAll(() => {
 });
 afterAll(async () => {
   if (!postgresUp) return;
-  for (const table of tables) await admin.query(`DROP TABLE IF EXISTS "${table}"`);
+  for (const table of tables) await admin.query(dropSql(table));
   await admin.end();
 });
+
+const ROLLUP_TABLES = ['hour_total', 'hour_group', 'day_group', 'hour_timing'];
+/** Drops a spend log with its rollup (tables and trigger function), which dropping it leaves. */
+const dropSql = (table: string) =>
+  `DROP TABLE IF EXISTS "${table}", ${ROLLUP_TABLES.map((suffix) => `"${table}_${suffix}"`).join(', ')}; DROP FUNCTION IF EXISTS "${table}_rollup"()`;
 afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
@@ -131,7 +136,7 @@ describe('postgresLogger options', () => {
     [
       'a batch of 0',
       { connectionString: CONNECTION, batchSize: 0 },
-      /options\.batchSize: expected a whole number from 1 to 2730, received number 0/,
+      /options\.batchSize: expected a whole number from 1 to 2114, received number 0/,
     ],
     [
       'a batch too big for one INSERT',
@@ -172,7 +177,7 @@ describe('postgresLogger options', () => {
 describeWithPostgres('postgresLogger against PostgreSQL', () => {
   it('creates the missing table with its indexes, and logs a plain call as one row', async () => {
     const { client, table, records, call, reported } = loggedClient();
-    await admin.query(`DROP TABLE IF EXISTS "${table}"`);
+    await admin.query(dropSql(table));
     await call({ metadata: { user: 'ada', tags: ['weather', 'eu'] } });
     await client.shutdown();
     expect(reported).toEqual([]);
@@ -211,7 +216,7 @@ describeWithPostgres('postgresLogger against PostgreSQL', () => {
     expect(Number(rows[0]?.response_cost)).toBeCloseTo(expected, 10);
   });
 
-  it('indexes the table by start time, model and user', async () => {
+  it('indexes the table by start time, model and user, and with covering indexes for the dashboard', async () => {
     const { client, table, call } = loggedClient();
     await call();
     await client.shutdown();
@@ -223,15 +228,174 @@ describeWithPostgres('postgresLogger against PostgreSQL', () => {
       indexes.rows.map((row) => [row.indexname, row.indexdef]),
     );
     expect(Object.keys(definitions)).toEqual([
+      `${table}_charts_idx`,
+      `${table}_charts_key_idx`,
       `${table}_model_idx`,
       `${table}_pkey`,
       `${table}_start_time_idx`,
       `${table}_user_id_idx`,
     ]);
+    expect(definitions[`${table}_charts_idx`]).toMatch(
+      /USING btree \(start_time\) INCLUDE \(status, response_cost, saved_cost, cache_hit, prompt_tokens, completion_tokens, latency_ms, ttft_ms, model, model_group, user_id\)$/,
+    );
+    expect(definitions[`${table}_charts_key_idx`]).toMatch(
+      /USING btree \(start_time\) INCLUDE \(key_hash, key_alias, team_id, response_cost\)$/,
+    );
     expect(definitions[`${table}_start_time_idx`]).toMatch(/USING btree \(start_time\)$/);
     expect(definitions[`${table}_model_idx`]).toMatch(/USING btree \(model\)$/);
     expect(definitions[`${table}_user_id_idx`]).toMatch(/USING btree \(user_id\)$/);
     expect(definitions[`${table}_pkey`]).toMatch(/UNIQUE INDEX .* \(id\)$/);
+  });
+
+  it('fills the dashboard columns from each record: key, alias, team, route, time to first token, call type', async () => {
+    const { client, table, records, call, streamCall, reported } = loggedClient();
+    const metadata = {
+      user_api_key_hash: 'a'.repeat(64),
+      key_alias: 'billing-key',
+      team_id: 'red',
+      model_group: 'fast',
+      model_info: { id: 'deployment-1' },
+    };
+    await call({ metadata });
+    await collect(await streamCall({ mockResponse: 'Sunny and warm.' }));
+    await client.shutdown();
+    expect(reported).toEqual([]);
+    const [plain, streamed] = await rowsInCallOrder(table, records);
+    expect(plain).toMatchObject({
+      key_hash: 'a'.repeat(64),
+      key_alias: 'billing-key',
+      team_id: 'red',
+      model_group: 'fast',
+      model_id: 'deployment-1',
+      ttft_ms: null,
+      call_type: 'completion',
+    });
+    const ttft = records[1]?.time_to_first_token_ms;
+    expect(typeof ttft).toBe('number');
+    expect(streamed).toMatchObject({
+      key_hash: null,
+      key_alias: null,
+      team_id: null,
+      model_group: null,
+      model_id: null,
+      ttft_ms: Math.round(ttft as number),
+      call_type: 'completion',
+    });
+  });
+
+  it('puts only strings in the text columns, cut at 256 characters without splitting a character', async () => {
+    const { client, table, call, reported } = loggedClient();
+    await call({
+      metadata: { user_api_key_hash: 42, key_alias: { evil: true }, team_id: ['red'] },
+    });
+    const long = `${'a'.repeat(255)}\u{1F600}${'b'.repeat(100)}`;
+    await call({ metadata: { key_alias: long, team_id: '', user: 'x'.repeat(300) } });
+    await client.shutdown();
+    expect(reported).toEqual([]);
+    const rows = (await admin.query(`SELECT key_hash, key_alias, team_id, user_id FROM "${table}"`))
+      .rows;
+    expect(rows).toContainEqual({ key_hash: null, key_alias: null, team_id: null, user_id: null });
+    expect(rows).toContainEqual({
+      key_hash: null,
+      key_alias: 'a'.repeat(255),
+      team_id: null,
+      user_id: 'x'.repeat(256),
+    });
+  });
+
+  it('migrates a table made by an earlier version: adds the columns (null in old rows), the indexes and a rollup of its rows', async () => {
+    const table = newTable();
+    await admin.query(`CREATE TABLE "${table}" (
+      id text PRIMARY KEY, trace_id text, start_time timestamptz NOT NULL, end_time timestamptz,
+      status text, model text, provider text, provider_model text, stream boolean,
+      prompt_tokens integer, completion_tokens integer, total_tokens integer, cached_tokens integer,
+      reasoning_tokens integer, response_cost numeric(20,10), saved_cost numeric(20,10),
+      cache_hit boolean, latency_ms integer, user_id text, tags text[], metadata jsonb,
+      error_class text, error_message text, record jsonb)`);
+    await admin.query(`CREATE INDEX "${table}_start_time_idx" ON "${table}" (start_time)`);
+    await admin.query(
+      `INSERT INTO "${table}" (id, start_time, status, model, response_cost, latency_ms) VALUES ('old-call', now(), 'success', 'gpt-4o', 0.5, 120)`,
+    );
+    const { client, call, reported } = loggedClient({ table });
+    await call({ metadata: { team_id: 'red' } });
+    await client.shutdown();
+    expect(reported).toEqual([]);
+    const rows = await admin.query(
+      `SELECT id, team_id, ttft_ms, call_type FROM "${table}" ORDER BY id`,
+    );
+    expect(rows.rows).toEqual([
+      {
+        id: expect.not.stringMatching(/^old-call$/),
+        team_id: 'red',
+        ttft_ms: null,
+        call_type: 'completion',
+      },
+      { id: 'old-call', team_id: null, ttft_ms: null, call_type: null },
+    ]);
+    const indexes = await admin.query('SELECT indexname FROM pg_indexes WHERE tablename = $1', [
+      table,
+    ]);
+    expect(indexes.rows.map((row) => row.indexname)).toContain(`${table}_charts_key_idx`);
+    const totals = await admin.query(
+      `SELECT sum(requests)::int AS calls, count(*) FILTER (WHERE spend >= 0.5)::int AS with_old FROM "${table}_hour_total"`,
+    );
+    expect(totals.rows).toEqual([{ calls: 2, with_old: 1 }]);
+  });
+
+  it('keeps its rollup itself: inserted rows are added, deleted ones taken off, a truncation empties it', async () => {
+    const { client, table, call, streamCall } = loggedClient();
+    await call({ metadata: { user: 'ada' } });
+    await call({ mockResponse: new Error('boom') }).catch(() => {});
+    await collect(await streamCall({ metadata: { user: 'bob' } }));
+    await client.shutdown();
+    const total = async () =>
+      (
+        await admin.query(
+          `SELECT sum(requests)::int AS calls, sum(errors)::int AS errors FROM "${table}_hour_total"`,
+        )
+      ).rows[0];
+    const timings = async () =>
+      (
+        await admin.query(
+          `SELECT metric, sum(calls)::int AS calls FROM "${table}_hour_timing" GROUP BY metric ORDER BY metric`,
+        )
+      ).rows;
+    const users = async () =>
+      (
+        await admin.query(
+          `SELECT name, sum(requests)::int AS calls FROM "${table}_day_group" WHERE dimension = 'user' GROUP BY name ORDER BY name`,
+        )
+      ).rows;
+    expect(await total()).toEqual({ calls: 3, errors: 1 });
+    expect(await timings()).toEqual([
+      { metric: 'latency', calls: 3 },
+      { metric: 'ttft', calls: 1 },
+    ]);
+    expect(await users()).toEqual([
+      { name: '', calls: 1 },
+      { name: 'ada', calls: 1 },
+      { name: 'bob', calls: 1 },
+    ]);
+    await admin.query(`DELETE FROM "${table}" WHERE user_id = 'bob'`);
+    expect(await total()).toEqual({ calls: 2, errors: 1 });
+    expect(await timings()).toEqual([{ metric: 'latency', calls: 2 }]);
+    expect(await users()).toEqual([
+      { name: '', calls: 1 },
+      { name: 'ada', calls: 1 },
+    ]);
+    await admin.query(`TRUNCATE "${table}"`);
+    expect(await total()).toEqual({ calls: null, errors: null });
+    expect(await users()).toEqual([]);
+  });
+
+  it('lets two loggers start on one new table at once: one creates it, both write', async () => {
+    const table = newTable();
+    const first = loggedClient({ table });
+    const second = loggedClient({ table });
+    await Promise.all([first.call(), second.call()]);
+    await Promise.all([first.client.shutdown(), second.client.shutdown()]);
+    expect([...first.reported, ...second.reported]).toEqual([]);
+    expect(await rowsOf(table)).toHaveLength(2);
   });
 
   it('logs a streamed call once, after its last chunk', async () => {
@@ -302,7 +466,7 @@ describeWithPostgres('postgresLogger against PostgreSQL', () => {
         const result = await pool.query(text, values);
         statements.push(text.split(' ', 1)[0] ?? '');
         if (text.startsWith('INSERT')) {
-          inserts.push({ text, rows: (values?.length ?? 0) / 24 });
+          inserts.push({ text, rows: (values?.length ?? 0) / 31 });
           inserted();
         }
         return result;
@@ -315,7 +479,7 @@ describeWithPostgres('postgresLogger against PostgreSQL', () => {
     // five calls: the first three filled a batch; two wait for maxWaitMs
     expect(inserts.map((insert) => insert.rows)).toEqual([3]);
     expect(inserts[0]?.text).toMatch(
-      /VALUES \(\$1, [^)]*\$24\), \(\$25, [^)]*\$48\), \(\$49, [^)]*\$72\) ON CONFLICT \(id\) DO NOTHING$/,
+      /VALUES \(\$1, [^)]*\$31\), \(\$32, [^)]*\$62\), \(\$63, [^)]*\$93\) ON CONFLICT \(id\) DO NOTHING$/,
     );
     const secondInsert = nextInsert();
     await vi.advanceTimersByTimeAsync(499);
@@ -324,8 +488,8 @@ describeWithPostgres('postgresLogger against PostgreSQL', () => {
     await secondInsert;
     expect(inserts.map((insert) => insert.rows)).toEqual([3, 2]);
     expect(await rowsOf(table)).toHaveLength(5);
-    // the table is made once, before the first insert
-    expect(statements).toEqual(['CREATE', 'INSERT', 'INSERT']);
+    // the table is made once (under an advisory lock), before the first insert
+    expect(statements).toEqual(['SELECT', 'INSERT', 'INSERT']);
     await client.shutdown();
     await pool.end();
   });

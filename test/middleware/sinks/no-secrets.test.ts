@@ -26,7 +26,7 @@ import { consoleLogger } from 'shallot/middleware/console-logger';
 import { jsonlLogger } from 'shallot/middleware/jsonl-logger';
 import { otelLogger } from 'shallot/middleware/otel-logger';
 import { pinoLogger } from 'shallot/middleware/pino-logger';
-import { postgresLogger } from 'shallot/middleware/postgres-logger';
+import { dropSpendLog, postgresLogger } from 'shallot/middleware/postgres-logger';
 import { webhookLogger } from 'shallot/middleware/webhook-logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../../support/fake-provider.js';
@@ -126,7 +126,7 @@ describe('no logging sink ever writes the API key', () => {
       expect(text.includes(KEY) || text.includes(KEY_TAIL), 'postgres holds the key').toBe(false);
     } finally {
       await client.shutdown();
-      await admin.query(`drop table if exists ${table}`);
+      await dropSpendLog(admin, { table });
       await admin.end();
     }
   });
