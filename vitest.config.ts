@@ -10,6 +10,8 @@ export default defineConfig({
       { find: /^shallot$/, replacement: here('./index.ts') },
       { find: /^shallot\/kit$/, replacement: here('./src/kit/index.ts') },
       { find: /^shallot\/gateway$/, replacement: here('./gateway/index.ts') },
+      { find: /^shallot\/openai$/, replacement: here('./facades/openai/index.ts') },
+      { find: /^shallot\/ai-sdk$/, replacement: here('./facades/ai-sdk/index.ts') },
       { find: /^shallot\/middleware\/(.*)$/, replacement: here('./middleware/$1/index.ts') },
     ],
   },

@@ -3,7 +3,8 @@
  * TypeScript with swc, type-only imports included):
  * - no cycle through `index.ts`, the composition root that wires the built-in layers in;
  * - the core (`src/`) never imports a layer (`middleware/`);
- * - a layer imports only the public kit (`src/kit/`) and its own folder, never the root.
+ * - a layer imports only the public kit (`src/kit/`) and its own folder, never the root;
+ * - a facade (`facades/`) imports the public surface (the root, the kit) and its own folder.
  */
 module.exports = {
   forbidden: [
@@ -19,6 +20,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/' },
       to: { path: '^(middleware/|index\\.ts$)' },
+    },
+    {
+      name: 'a-facade-uses-the-public-surface',
+      comment: 'shallot/openai and shallot/ai-sdk are written on the public API, as a user could write them.',
+      severity: 'error',
+      from: { path: '^facades/([^/]+)/' },
+      to: { path: '^(src/(?!kit/)|middleware/|gateway/|facades/(?!$1/))' },
     },
     {
       name: 'a-layer-uses-the-kit-only',
