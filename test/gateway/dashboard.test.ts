@@ -268,6 +268,29 @@ describeWithBrowser('the gateway dashboard (/ui) in Chromium', () => {
       }
       expect(cells).toBe(expected.size);
 
+      // The router's deployment, live from the gateway: its group, model and state, and the
+      // request this minute (the call above).
+      const deployments = await page.$$eval(
+        'table[data-table="deployments"] tbody tr[data-name]',
+        (rows) =>
+          rows.map((row) =>
+            Object.fromEntries(
+              [...row.querySelectorAll('[data-column]')].map((cell) => {
+                const { column, value } = (cell as unknown as { dataset: Record<string, string> })
+                  .dataset;
+                return [column, value ?? (cell as unknown as { textContent: string }).textContent];
+              }),
+            ),
+          ),
+      );
+      expect(deployments).toHaveLength(1);
+      expect(deployments[0]).toMatchObject({
+        modelName: 'gpt',
+        model: 'openai/gpt-4o-mini',
+        state: 'healthy',
+        requests: '1',
+      });
+
       // The last week, by user.
       await page.click('button[data-span="7d"]');
       await waitForRange(
