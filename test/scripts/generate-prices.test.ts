@@ -61,7 +61,10 @@ describe('the price table generator (npm run prices)', () => {
     expect(text).toContain(
       '"file":"sample-table.json","date":"2026-08-01","sha256":"abc","models":6',
     );
-    expect(text).toContain('  "gpt-4o": {');
+    expect(text).toContain('\n"gpt-4o":{');
+    // The module's JSON text parses back to the entries.
+    const json = /JSON.parse\(`([^]*)`\)/.exec(text)?.[1] ?? '';
+    expect(JSON.parse(json)).toEqual(Object.fromEntries(compactPrices(sample)));
   });
 
   it('the bundled table says where it came from and holds the chat models of that source', () => {
