@@ -63,7 +63,7 @@ describe('the price table generator (npm run prices)', () => {
     );
     expect(text).toContain('\n"gpt-4o":{');
     // The module's JSON text parses back to the entries.
-    const json = /JSON.parse\(`([^]*)`\)/.exec(text)?.[1] ?? '';
+    const json = /JSON.parse\(`([\s\S]*)`\)/.exec(text)?.[1] ?? '';
     expect(JSON.parse(json)).toEqual(Object.fromEntries(compactPrices(sample)));
   });
 
