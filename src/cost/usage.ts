@@ -41,12 +41,16 @@ export function normalizeUsage(usage: unknown): NormalizedUsage | undefined {
 function fromOpenAIChat(raw: Record<string, unknown>): NormalizedUsage {
   const prompt = details(raw, 'prompt_tokens_details');
   const completion = details(raw, 'completion_tokens_details');
+  // `cache_write_tokens` counts every write (as the providers' usage turns them into this
+  // shape); `cache_write_1h_tokens` is the part written for an hour, priced apart.
+  const written = count(prompt.cache_write_tokens);
+  const oneHour = Math.min(written, count(prompt.cache_write_1h_tokens));
   return {
     promptTokens: count(raw.prompt_tokens),
     completionTokens: count(raw.completion_tokens),
     cachedTokens: count(prompt.cached_tokens ?? raw.prompt_cache_hit_tokens),
-    cacheWriteTokens: count(prompt.cache_write_tokens),
-    cacheWrite1hTokens: count(prompt.cache_write_1h_tokens),
+    cacheWriteTokens: written - oneHour,
+    cacheWrite1hTokens: oneHour,
     reasoningTokens: count(completion.reasoning_tokens),
   };
 }

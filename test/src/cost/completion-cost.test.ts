@@ -89,6 +89,36 @@ describe('completionCost() against the bundled price table', () => {
     expect(cost.tierAbove).toBeNull();
   });
 
+  it('Anthropic claude-sonnet-4-5: the OpenAI-shaped usage shallot reports prices 1-hour writes once, as the native usage does', () => {
+    const native = {
+      input_tokens: 100,
+      cache_creation_input_tokens: 2000,
+      cache_read_input_tokens: 10_000,
+      cache_creation: { ephemeral_5m_input_tokens: 1500, ephemeral_1h_input_tokens: 500 },
+      output_tokens: 400,
+    };
+    // What the Anthropic provider hands on: every write in cache_write_tokens, the hour's apart.
+    const openaiShaped = {
+      prompt_tokens: 12_100,
+      completion_tokens: 400,
+      total_tokens: 12_500,
+      prompt_tokens_details: {
+        cached_tokens: 10_000,
+        cache_write_tokens: 2000,
+        cache_write_1h_tokens: 500,
+      },
+    };
+    const fromNative = priced(
+      completionCost({ model: 'anthropic/claude-sonnet-4-5', usage: native }),
+    );
+    const fromShaped = priced(
+      completionCost({ model: 'anthropic/claude-sonnet-4-5', usage: openaiShaped }),
+    );
+    expect(fromShaped.input).toBeCloseTo(100 * 3e-6, 15);
+    expect(fromShaped.cacheWrite).toBeCloseTo(1500 * 3.75e-6 + 500 * 6e-6, 15);
+    expect(fromShaped.total).toBeCloseTo(fromNative.total, 15);
+  });
+
   it('Anthropic claude-sonnet-4-5 above 200k prompt tokens: the whole request at the long-context rates', () => {
     // above 200k: input $6/M, output $22.50/M
     const cost = priced(
