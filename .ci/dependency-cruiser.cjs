@@ -23,7 +23,8 @@ module.exports = {
     },
     {
       name: 'a-facade-uses-the-public-surface',
-      comment: 'shallot/openai and shallot/ai-sdk are written on the public API, as a user could write them.',
+      comment:
+        'shallot/openai and shallot/ai-sdk are written on the public API, as a user could write them.',
       severity: 'error',
       from: { path: '^facades/([^/]+)/' },
       to: { path: '^(src/(?!kit/)|middleware/|gateway/|facades/(?!$1/))' },

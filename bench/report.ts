@@ -202,6 +202,12 @@ function renderOverhead(overhead: OverheadResult): string {
     markdownTable(header, overheadRows(overhead.router)),
     'The limits (`limits()`, in memory, a rule per user that never refuses; every call has `metadata.user`), against the same model called directly (each increment is over the direct call); the bar is 5 µs:',
     markdownTable(header, overheadRows(overhead.limits)),
+    ...(overhead.facade === undefined
+      ? []
+      : [
+          'The openai facade (`shallot/openai`): `chat.completions.create()` against `client.completion()` on an identical client; the bar is 3 µs:',
+          markdownTable(header, overheadRows(overhead.facade)),
+        ]),
   ].join('\n\n');
 }
 

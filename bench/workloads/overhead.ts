@@ -1,3 +1,5 @@
+import { createClient } from 'shallot';
+import OpenAI from 'shallot/openai';
 import type { BenchConfig } from '../config.js';
 import { measureRun, otherProcessesShare, steadyRun, withTimeout } from '../measure.js';
 import {
@@ -8,7 +10,7 @@ import {
   userLayerClients,
 } from '../overhead-clients.js';
 import { type MedianAndMax, median, medianAndMax } from '../stats.js';
-import { MODEL, promptOf } from '../wire.js';
+import { API_KEY, MODEL, promptOf } from '../wire.js';
 import { runSequential } from './drivers.js';
 
 /** One client's cost per call. */
@@ -41,10 +43,40 @@ export interface OverheadResult {
    * increment is against the direct call, the layer's whole cost with that rule set.
    */
   limits: OverheadFigure[];
+  /**
+   * The same call through `client.completion()`, then through `shallot/openai`'s
+   * `chat.completions.create()` over an identical client: the increment is the facade's cost.
+   * Absent from results made before the facade.
+   */
+  facade?: OverheadFigure[];
   /** Share of one core other processes used, over every kept run. */
   otherLoad: MedianAndMax;
   /** Disturbed runs measured again. */
   repeats: number;
+}
+
+/** A client of the overhead microbenchmark, with the call it makes instead of `client.completion()`. */
+interface OverheadEntry extends OverheadClient {
+  call?: (content: string) => Promise<unknown>;
+}
+
+/** A direct call, then the same one through the openai facade, each on a client of its own. */
+function facadeClients(): OverheadEntry[] {
+  const options = { providers: { openai: { apiKey: API_KEY } } };
+  const facade = new OpenAI({ client: createClient(options) });
+  const mocked = { shallot: { mockResponse: 'hi' } };
+  return [
+    { label: 'client.completion()', client: createClient(options) },
+    {
+      label: 'shallot/openai chat.completions.create()',
+      client: facade.client,
+      call: (content) =>
+        facade.chat.completions.create(
+          { model: `openai/${MODEL}`, messages: [{ role: 'user', content }] },
+          mocked,
+        ),
+    },
+  ];
 }
 
 /**
@@ -61,14 +93,19 @@ export async function runOverhead(
   const builtIns = builtInLayerClients();
   const routed = routerClients();
   const limited = limitsClients();
-  const all = [...users, ...builtIns, ...routed, ...limited];
+  const facaded = facadeClients();
+  const all: OverheadEntry[] = [...users, ...builtIns, ...routed, ...limited, ...facaded];
   const perRound = new Map<OverheadClient, { micros: number[]; cpu: number[] }>(
     all.map((entry) => [entry, { micros: [], cpu: [] }]),
   );
   const otherLoad: number[] = [];
   let repeats = 0;
-  const run = async (entry: OverheadClient, firstId: number, count: number) => {
+  const run = async (entry: OverheadEntry, firstId: number, count: number) => {
     await runSequential(count, async (index) => {
+      if (entry.call !== undefined) {
+        await entry.call(promptOf(firstId + index));
+        return;
+      }
       await entry.client.completion({
         model: entry.model ?? `openai/${MODEL}`,
         messages: [{ role: 'user', content: promptOf(firstId + index) }],
@@ -88,7 +125,7 @@ export async function runOverhead(
     }
     for (let round = 1; round <= rounds; round++) {
       for (let step = 0; step < all.length; step++) {
-        const entry = all[(step + round - 1) % all.length] as OverheadClient;
+        const entry = all[(step + round - 1) % all.length] as OverheadEntry;
         const label = `overhead ${entry.label} round ${round}`;
         // A repeated attempt sends new prompts, so the cache-miss client still misses.
         const kept = await steadyRun(
@@ -138,6 +175,7 @@ export async function runOverhead(
     builtIn: figures(builtIns),
     router: figures(routed),
     limits: figures(limited, 'first'),
+    facade: figures(facaded),
     otherLoad: medianAndMax(otherLoad),
     repeats,
   };

@@ -241,4 +241,60 @@ describe.concurrent('examples', () => {
       '',
     ]);
   });
+
+  it('ai-sdk runs generateText, streamText with a tool loop, generateObject and embedMany through the onion; a 429 is not retried by the AI SDK', async () => {
+    expect((await example('ai-sdk')).split('\n')).toEqual([
+      '1. generateText: one model string per provider, each in its own wire format',
+      '  openai/gpt-4o-mini          You said: Hi! (13 tokens)',
+      '    ⤷ successCallback: gpt-4o-mini, $0.000004, user ann',
+      '  anthropic/claude-haiku-4-5  You said: Hi! (13 tokens)',
+      '    ⤷ successCallback: claude-haiku-4-5, $0.000029, user ann',
+      '  gemini/gemini-2.5-flash     You said: Hi! (13 tokens)',
+      '    ⤷ successCallback: gemini-2.5-flash, $0.000013, user ann',
+      '2. streamText: the text as it comes',
+      '  [You][ said:][ Stream][ me,][ layer][ by][ layer]',
+      '    ⤷ successCallback: gpt-4o-mini, $0.000008, user -',
+      '3. streamText with a tool, in a loop of at most three steps',
+      '  tool input: weather',
+      '    {"city":"Paris"}',
+      '  tool result: {"city":"Paris","celsius":18}',
+      '  step: tool-calls, $0.000006',
+      '  step: stop, $0.000006',
+      '  answer: It is 18 °C in Paris.',
+      '    ⤷ successCallback: gpt-4o-mini, $0.000006, user ann',
+      '    ⤷ successCallback: gpt-4o-mini, $0.000006, user ann',
+      '4. generateObject with a zod schema (mockResponse: no request at all)',
+      '  {"name":"shallot","layers":7}',
+      '    ⤷ successCallback: gpt-4o-mini, $0.000006, user -',
+      '5. embedMany: one shallot call for every value',
+      '  3 vectors of 26 dimensions, 6 tokens',
+      '    ⤷ successCallback: text-embedding-3-small, $0.00000012, user -',
+      "6. A 429: shallot's error as it is, which the AI SDK's maxRetries does not repeat",
+      '  RateLimitError (retryable: true), thrown unwrapped after one attempt',
+      '    ⤷ failureCallback: attempt 1, RateLimitError',
+      '',
+    ]);
+  });
+
+  it('openai-facade runs openai code on the onion: create, a stream, stream(), errors, a refusal and embeddings, each seen by the callbacks', async () => {
+    expect((await example('openai-facade')).trimEnd().split('\n')).toEqual([
+      '1. chat.completions.create, with metadata for the callbacks:',
+      '   You said: Hello, onion!',
+      '   ⤷ acompletion echo-1 for alice: $0.000024',
+      '2. A stream, read with for await:',
+      '   You said: Stream me, layer by layer',
+      '   ⤷ acompletion echo-1 for -: $0.000033',
+      '3. The stream() helper: content events, then the whole answer:',
+      '   deltas ["You"," said:"," one"," two"," three"]; usage 18 tokens',
+      '   ⤷ acompletion echo-1 for -: $0.000024',
+      '4. Errors are openai-node classes, with shallot’s error as cause:',
+      '   RateLimitError 429 rate_limit_exceeded; shallot: rate_limit, retry after 2000 ms',
+      '   ⤷ acompletion echo-1 for -: RateLimitError',
+      '5. What shallot refuses is refused before any request, as a 400:',
+      '   BadRequestError 400, param messages[0].role',
+      '6. Embeddings:',
+      '   2 vectors of 26 numbers',
+      '   ⤷ aembedding letters for -: $0.000004',
+    ]);
+  });
 });

@@ -239,12 +239,17 @@ beforeAll(async () => {
   scratch = await scratchFolder();
   packed = await packRepository(scratch.path);
   // What the snippets import besides shallot: the optional peers a user installs for the layer
-  // they use, and @types/node for a TypeScript project.
+  // they use (the facades' users have openai, or ai and zod), and @types/node for a TypeScript
+  // project.
   consumer = await installConsumer(scratch.path, packed, [
     'ioredis',
     'pg',
     '@opentelemetry/api',
     'gpt-tokenizer',
+    'openai',
+    'ai',
+    '@ai-sdk/provider',
+    'zod',
     '@types/node',
   ]);
   for (const program of programs) await consumer.write(program.path, program.text);
