@@ -268,8 +268,8 @@ describeWithBrowser('the gateway dashboard (/ui) in Chromium', () => {
       }
       expect(cells).toBe(expected.size);
 
-      // The router's deployment, live from the gateway: its group, model and state, and the
-      // request this minute (the call above).
+      // The router's deployment, live from the gateway: its group, model and state (its
+      // requests this minute depend on when the minute turned: not asserted).
       const deployments = await page.$$eval(
         'table[data-table="deployments"] tbody tr[data-name]',
         (rows) =>
@@ -288,7 +288,7 @@ describeWithBrowser('the gateway dashboard (/ui) in Chromium', () => {
         modelName: 'gpt',
         model: 'openai/gpt-4o-mini',
         state: 'healthy',
-        requests: '1',
+        inFlight: '0',
       });
 
       // The last week, by user.

@@ -244,6 +244,7 @@ beforeAll(async () => {
   consumer = await installConsumer(scratch.path, packed, [
     'ioredis',
     'pg',
+    '@types/pg',
     '@opentelemetry/api',
     'gpt-tokenizer',
     'openai',

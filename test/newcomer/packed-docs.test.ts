@@ -96,6 +96,8 @@ describe('the Markdown of the packed package', () => {
       'shallot',
       'shallot/kit',
       'shallot/gateway',
+      'shallot/openai',
+      'shallot/ai-sdk',
       ...layers.map((name) => `shallot/middleware/${name}`),
     ];
     const listed = [...section.matchAll(/`(shallot(?:\/[\w/-]+)?)`/g)].map((match) => match[1]);
