@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PRICE_TABLE_SOURCE } from 'shallot';
 import { describe, expect, it } from 'vitest';
+import { unpackPrices } from '../../src/cost/packed-prices.js';
 import { BUNDLED_PRICES } from '../../src/cost/price-table.generated.js';
 import { compactPrices, renderPriceTable } from '../../src/cost/render-table.js';
 
@@ -62,9 +63,10 @@ describe('the price table generator (npm run prices)', () => {
       '"file":"sample-table.json","date":"2026-08-01","sha256":"abc","models":6',
     );
     expect(text).toContain('\n"gpt-4o":{');
-    // The module's JSON text parses back to the entries.
+    // The module's JSON text (short field names, short numbers) gives the entries back.
     const json = /JSON.parse\(`([\s\S]*)`\)/.exec(text)?.[1] ?? '';
-    expect(JSON.parse(json)).toEqual(Object.fromEntries(compactPrices(sample)));
+    expect(json).toMatch(/\n"gpt-4o":\{"[a-z]":/);
+    expect(unpackPrices(JSON.parse(json))).toEqual(Object.fromEntries(compactPrices(sample)));
   });
 
   it('the bundled table says where it came from and holds the chat models of that source', () => {
