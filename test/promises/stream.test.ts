@@ -446,7 +446,9 @@ describe('reading a stream', () => {
 
 describe('firstChunkTimeout', () => {
   it('counts from the response head: no chunk within it is a TimeoutError at that moment, not before', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // The clock too: the wait is counted from the head by Date.now(), so a slow machine's real
+    // milliseconds between the head and the first read must not shorten the fake timer.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     fake.reply({ body: ': waiting\n\n', holdOpen: true });
     const { client } = streamingClient();
     const stream = await client.completion({
