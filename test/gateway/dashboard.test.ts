@@ -110,11 +110,24 @@ async function spendBy(
 async function countIn(admin: pg.Client, schema: string, from: number, to: number) {
   const { rows } = await admin.query(
     `SELECT count(*)::int AS requests, count(*) FILTER (WHERE status <> 'success')::int AS errors,
-       sum(coalesce(response_cost, 0))::float8 AS spend
+       sum(coalesce(response_cost, 0))::float8 AS spend,
+       sum(coalesce(prompt_tokens, 0))::int AS prompt, sum(coalesce(completion_tokens, 0))::int AS completion,
+       count(*) FILTER (WHERE cache_hit)::int AS hits,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
+       percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) AS p99
      FROM "${schema}".shallot_spend_log WHERE start_time >= $1 AND start_time < $2`,
     [new Date(from), new Date(to)],
   );
-  return rows[0] as { requests: number; errors: number; spend: number };
+  return rows[0] as {
+    requests: number;
+    errors: number;
+    spend: number;
+    prompt: number;
+    completion: number;
+    hits: number;
+    p50: number;
+    p99: number;
+  };
 }
 
 /** The page's state once it has drawn a range: what `window.shallotDashboard` holds. */
@@ -138,10 +151,10 @@ async function drawn(page: Page): Promise<Drawn> {
   });
 }
 
-/** The spend chart's data table, read from the DOM: each series' total (its footer). */
-async function spendTableTotals(page: Page): Promise<Map<string, number>> {
+/** A chart's data table, read from the DOM: each series' total (its footer). */
+async function chartTotals(page: Page, chart: string): Promise<Map<string, number>> {
   const pairs = await page.$$eval(
-    'table[data-chart-table="spend"] tfoot [data-series][data-value]',
+    `table[data-chart-table="${chart}"] tfoot [data-series][data-value]`,
     (cells) =>
       cells.map((cell) => {
         const { series, value } = (cell as unknown as { dataset: Record<string, string> }).dataset;
@@ -225,8 +238,23 @@ describeWithBrowser('the gateway dashboard (/ui) in Chromium', () => {
       expect(await tile(page, 'requests')).toBe(day.requests);
       expect(await tile(page, 'errors')).toBe(day.errors);
       expect(await tile(page, 'spend')).toBeCloseTo(day.spend, 9);
+      expect(await tile(page, 'latency-p50')).toBeCloseTo(day.p50, 9);
+      expect(await tile(page, 'latency-p99')).toBeCloseTo(day.p99, 9);
+      expect(await tile(page, 'cache-hits')).toBe(day.hits);
+      // Every chart's data table adds up to what SQL says of the range.
+      const requests = await chartTotals(page, 'requests');
+      expect([requests.get('requests'), requests.get('errors')]).toEqual([
+        day.requests,
+        day.errors,
+      ]);
+      const tokens = await chartTotals(page, 'tokens');
+      expect([tokens.get('prompt_tokens'), tokens.get('completion_tokens')]).toEqual([
+        day.prompt,
+        day.completion,
+      ]);
+      expect((await chartTotals(page, 'cache')).get('cache_hits')).toBe(day.hits);
       expectSameSums(
-        await spendTableTotals(page),
+        await chartTotals(page, 'spend'),
         await spendBy(
           admin,
           schema.name,
@@ -304,7 +332,7 @@ describeWithBrowser('the gateway dashboard (/ui) in Chromium', () => {
       expect(week.requests).toBeGreaterThan(day.requests);
       expect(await tile(page, 'requests')).toBe(week.requests);
       expectSameSums(
-        await spendTableTotals(page),
+        await chartTotals(page, 'spend'),
         await spendBy(admin, schema.name, 'user_id', shown.query.from, shown.query.to),
       );
       const topKeys = await page.$$eval(
