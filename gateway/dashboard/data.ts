@@ -5,6 +5,8 @@
  * (or null for a percentile).
  */
 
+import type { KeyInfo } from '../keys/record.js';
+
 /** What spend is stacked by. */
 export type GroupBy = 'model' | 'key' | 'user' | 'team';
 
@@ -165,24 +167,29 @@ export interface LiveState {
 }
 
 /** A virtual key as the keys table lists it (`GET /ui/api/keys`): never the key, its hash as `token`. */
-export interface KeyRow {
-  token: string;
-  key_name: string;
-  key_alias: string | null;
-  user_id: string | null;
-  team_id: string | null;
-  models: string[];
-  rpm_limit: number | null;
-  tpm_limit: number | null;
-  max_parallel_requests: number | null;
-  max_budget: number | null;
-  budget_duration: string | null;
-  spend: number;
-  blocked: boolean;
+export type KeyRow = Pick<KeyInfo, (typeof KEY_ROW_FIELDS)[number]> & {
   /** ISO 8601, or null. */
   expires: string | null;
+  /** ISO 8601. */
   created_at: string;
-}
+};
+
+/** The fields of a key the keys table shows as the key store has them (its dates become ISO text). */
+export const KEY_ROW_FIELDS = [
+  'token',
+  'key_name',
+  'key_alias',
+  'user_id',
+  'team_id',
+  'models',
+  'rpm_limit',
+  'tpm_limit',
+  'max_parallel_requests',
+  'max_budget',
+  'budget_duration',
+  'spend',
+  'blocked',
+] as const;
 
 /** `GET /ui/api/keys`. */
 export interface KeyList {

@@ -5,7 +5,14 @@ import type { GatewayRoute } from '../index.js';
 import type { KeyInfo } from '../keys/record.js';
 import type { KeyStore } from '../keys/store.js';
 import { send, sendJson } from '../respond.js';
-import type { DashboardData, DeploymentRow, KeyRow, LiveState, RangeQuery } from './data.js';
+import {
+  type DashboardData,
+  type DeploymentRow,
+  KEY_ROW_FIELDS,
+  type KeyRow,
+  type LiveState,
+  type RangeQuery,
+} from './data.js';
 import { renderPage } from './page/index.js';
 import { rangeQueryOf } from './query.js';
 
@@ -113,20 +120,9 @@ export function dashboardRoutes(options: DashboardOptions): Record<string, Gatew
 
 /** A key as the keys table shows it: never the key, its hash as `token`. */
 export function keyRowOf(info: KeyInfo): KeyRow {
+  const row = Object.fromEntries(KEY_ROW_FIELDS.map((field) => [field, info[field]]));
   return {
-    token: info.token,
-    key_name: info.key_name,
-    key_alias: info.key_alias,
-    user_id: info.user_id,
-    team_id: info.team_id,
-    models: info.models,
-    rpm_limit: info.rpm_limit,
-    tpm_limit: info.tpm_limit,
-    max_parallel_requests: info.max_parallel_requests,
-    max_budget: info.max_budget,
-    budget_duration: info.budget_duration,
-    spend: info.spend,
-    blocked: info.blocked,
+    ...(row as Pick<KeyInfo, (typeof KEY_ROW_FIELDS)[number]>),
     expires: info.expires?.toISOString() ?? null,
     created_at: info.created_at.toISOString(),
   };
