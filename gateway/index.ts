@@ -168,12 +168,15 @@ export function createGateway(options: GatewayOptions): Gateway {
         httpError(403, `this key may not call ${model}`, 'model_not_allowed', 'model'),
       );
     }
-    const metadata = { ...objectOr(body.metadata), ...caller.metadata };
+    // The call's parameters: the body's own fields (a copy), the merged metadata, and the layers
+    // of this exchange.
+    const params = fields;
+    params.metadata = { ...objectOr(body.metadata), ...caller.metadata };
     // What the call cost, as LiteLLM's proxy tells it (`x-litellm-response-cost`), for a plain answer.
     let cost: number | null | undefined;
-    // The call's tie to its exchange: its cost for the header, and a client that goes away aborts
-    // it, by `ctx.abort()` rather than an `AbortSignal`: a signal per request, linked to the call,
-    // cost about 15 µs of the gateway's CPU a call.
+    // The call's tie to its exchange: its cost for the header, its metrics, and a client that
+    // goes away aborts it, by `ctx.abort()` rather than an `AbortSignal`: a signal per request,
+    // linked to the call, cost about 15 µs of the gateway's CPU a call.
     const exchange: Middleware = (ctx, next) => {
       const onClose = () => {
         if (!response.writableFinished) ctx.abort(clientGone(ctx.request.model));
@@ -183,15 +186,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       ctx.onEnd(() => {
         response.off('close', onClose);
         cost = ctx.cost?.total;
+        metrics?.count(ctx);
       });
       return next();
     };
-    const params: Record<string, unknown> = {
-      ...fields,
-      metadata,
-      // The proxy hooks run inside the client's own layers, for every route alike.
-      middleware: metrics === undefined ? [exchange, hooks] : [metrics.layer, exchange, hooks],
-    };
+    // The proxy hooks run inside the client's own layers, for every route alike.
+    params.middleware = [exchange, hooks];
     if (route === 'embeddings') {
       const encoding = fields.encoding_format === 'base64' ? 'base64' : 'float';
       delete params.encoding_format;

@@ -3,7 +3,6 @@ import type { Counter, Histogram, Registry } from 'prom-client';
 import {
   type Context,
   isInstalled,
-  type Middleware,
   type OptionalPackage,
   requireOptional,
 } from '../src/kit/index.js';
@@ -19,8 +18,8 @@ type Labels = 'model' | 'key' | 'status';
 
 /**
  * The gateway's Prometheus metrics (prom-client): requests, tokens and cost by model and key,
- * and latency. Each call is counted when it ends, from its context, by a layer the gateway runs
- * on every call; `GET /metrics` answers with the registry's text.
+ * and latency. Each call is counted when it ends, from its context, by the layer the gateway
+ * runs on every call; `GET /metrics` answers with the registry's text.
  */
 export class GatewayMetrics {
   readonly registry: Registry;
@@ -75,13 +74,8 @@ export class GatewayMetrics {
     return new GatewayMetrics(requireOptional<typeof PromClient>(PROM_CLIENT));
   }
 
-  /** The layer that counts each call when it ends. */
-  readonly layer: Middleware = (ctx, next) => {
-    ctx.onEnd(() => this.#count(ctx));
-    return next();
-  };
-
-  #count(ctx: Context): void {
+  /** Counts a call that ended (the gateway's exchange layer calls it from its end listener). */
+  count(ctx: Context): void {
     const model = stringOr(ctx.metadata.model_group, ctx.request.model);
     const key = keyOf(ctx.metadata);
     const status = ctx.status === 'success' ? 'success' : (ctx.error?.code ?? 'failure');

@@ -90,10 +90,10 @@ export class LimitedCall {
     const ctx = this.#ctx;
     const tokens = usedTokens(ctx);
     const nanos = Math.round((ctx.cost?.total ?? 0) * NANOS);
-    const adjustments: Adjustment[] = plan.counters.map((counter) => ({
-      counter,
-      delta: deltaOf(counter, plan, tokens, nanos),
-    }));
+    const adjustments: Adjustment[] = [];
+    for (const counter of plan.counters) {
+      adjustments.push({ counter, delta: deltaOf(counter, plan, tokens, nanos) });
+    }
     const left = remaining(plan, reservation, adjustments);
     // The call's own metadata (a copy of the caller's), written in place unless a layer froze it.
     if (Object.isExtensible(ctx.metadata)) ctx.metadata.limits = left;
@@ -121,38 +121,51 @@ function remaining(
   reservation: Extract<Reservation, { ok: true }>,
   adjustments: readonly Adjustment[],
 ): Array<Record<string, unknown>> {
-  const left = (index: number | undefined) => {
-    if (index === undefined) return undefined;
-    const counter = plan.counters[index] as Counter;
-    const used = (reservation.used[index] ?? 0) + counter.amount + (adjustments[index]?.delta ?? 0);
-    return { counter, used };
-  };
-  return plan.applied.map((entry) => {
+  const summaries: Array<Record<string, unknown>> = [];
+  for (const entry of plan.applied) {
     const summary: Record<string, unknown> = { rule: entry.rule.name, scope: entry.scope };
-    const rpm = left(entry.rpm);
-    if (rpm)
-      summary.rpm = {
-        limit: rpm.counter.limit,
-        remaining: Math.max(0, rpm.counter.limit - rpm.used),
-      };
-    const tpm = left(entry.tpm);
-    if (tpm)
-      summary.tpm = {
-        limit: tpm.counter.limit,
-        remaining: Math.max(0, tpm.counter.limit - tpm.used),
-      };
-    const parallel = left(entry.parallel);
-    if (parallel) summary.maxParallel = { limit: parallel.counter.limit };
-    const budget = left(entry.budget);
-    if (budget && budget.counter.kind === 'period') {
+    if (entry.rpm !== undefined)
+      summary.rpm = windowLeft(plan, reservation, adjustments, entry.rpm);
+    if (entry.tpm !== undefined)
+      summary.tpm = windowLeft(plan, reservation, adjustments, entry.tpm);
+    if (entry.parallel !== undefined) {
+      summary.maxParallel = { limit: (plan.counters[entry.parallel] as Counter).limit };
+    }
+    const budget = entry.budget === undefined ? undefined : plan.counters[entry.budget];
+    if (budget?.kind === 'period') {
+      const used = usedAfter(plan, reservation, adjustments, entry.budget as number);
       summary.budget = {
-        limitUsd: budget.counter.limit / NANOS,
-        remainingUsd: Math.max(0, budget.counter.limit - budget.used) / NANOS,
-        resetsAt: new Date(budget.counter.endsAt).toISOString(),
+        limitUsd: budget.limit / NANOS,
+        remainingUsd: Math.max(0, budget.limit - used) / NANOS,
+        resetsAt: new Date(budget.endsAt).toISOString(),
       };
     }
-    return summary;
-  });
+    summaries.push(summary);
+  }
+  return summaries;
+}
+
+/** A window counter's limit and what it had left after the call. */
+function windowLeft(
+  plan: CallPlan,
+  reservation: Extract<Reservation, { ok: true }>,
+  adjustments: readonly Adjustment[],
+  index: number,
+): { limit: number; remaining: number } {
+  const limit = (plan.counters[index] as Counter).limit;
+  const used = usedAfter(plan, reservation, adjustments, index);
+  return { limit, remaining: Math.max(0, limit - used) };
+}
+
+/** What a counter had counted after the call: before it, its reservation, its settlement. */
+function usedAfter(
+  plan: CallPlan,
+  reservation: Extract<Reservation, { ok: true }>,
+  adjustments: readonly Adjustment[],
+  index: number,
+): number {
+  const counter = plan.counters[index] as Counter;
+  return (reservation.used[index] ?? 0) + counter.amount + (adjustments[index]?.delta ?? 0);
 }
 
 /** The typed error of a refused reservation: the rule, its scope, its limit, and when it frees. */

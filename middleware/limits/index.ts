@@ -26,6 +26,9 @@ export interface Limits extends Middleware {
   usage(scope: string): Promise<RuleUsage[]>;
 }
 
+/** Where the layer's check goes: before the provider transform, as a router's choice does. */
+const BEFORE_PREPARE = { beforePrepare: true } as const;
+
 /**
  * Rate limits and budgets per user, team, key, model or anything of the call: requests and
  * tokens per sliding minute, calls in flight, and dollars per day, month or period. A call is
@@ -66,7 +69,7 @@ export function limits(options: LimitsOptions): Limits {
     const applied = appliedRules(ctx, rules);
     if (applied.length === 0) return next();
     const call = new LimitedCall(ctx, applied, settings, runner);
-    ctx.useAttempt(call.check, { beforePrepare: true });
+    ctx.useAttempt(call.check, BEFORE_PREPARE);
     // Registered on the way in: it runs after the inner layers' end listeners (the cost's).
     ctx.onEnd(call.settle);
     return next();

@@ -17,6 +17,8 @@ export class MemoryLimitStore implements LimitStore {
   readonly #leases = new Map<string, Map<string, number>>();
   readonly #periods = new Map<string, { used: number; endsAt: number }>();
   #sinceSweep = 0;
+  /** From when the amount of the last `#check` fits, when it does not now (see `#check`). */
+  #fitsAt: number | undefined = undefined;
 
   async reserve(counters: readonly Counter[], callId: string, now: number): Promise<Reservation> {
     return this.reserveNow(counters, callId, now);
@@ -29,11 +31,11 @@ export class MemoryLimitStore implements LimitStore {
     const used: number[] = [];
     for (let index = 0; index < counters.length; index++) {
       const counter = counters[index] as Counter;
-      const check = this.#check(counter, bucket, now);
-      if (check.fitsAt !== undefined || check.used + counter.amount > counter.limit) {
-        return { ok: false, index, used: check.used, fitsAt: check.fitsAt };
+      const counted = this.#check(counter, bucket, now);
+      if (this.#fitsAt !== undefined || counted + counter.amount > counter.limit) {
+        return { ok: false, index, used: counted, fitsAt: this.#fitsAt };
       }
-      used.push(check.used);
+      used.push(counted);
     }
     for (const counter of counters) this.#add(counter, counter.amount, bucket, callId, now);
     return { ok: true, bucket, used };
@@ -58,46 +60,44 @@ export class MemoryLimitStore implements LimitStore {
 
   async read(counters: readonly Counter[], now: number): Promise<number[]> {
     const bucket = bucketOf(now);
-    return counters.map(
-      (counter) => this.#check({ ...counter, amount: 0 } as Counter, bucket, now, true).used,
+    return counters.map((counter) =>
+      this.#check({ ...counter, amount: 0 } as Counter, bucket, now, true),
     );
   }
 
   /**
-   * What a counter has used, and from when a new amount fits if it does not now. Leases of calls
-   * that never ended are dropped when they run out, which matters only to a counter that looks
-   * full (or to an `exact` reading): the walk over a key's leases is skipped otherwise.
+   * What a counter has used; sets `#fitsAt` to when a new amount fits if it does not now (a
+   * number and a field, not an object: this runs for every counter of every call). Leases of
+   * calls that never ended are dropped when they run out, which matters only to a counter that
+   * looks full (or to an `exact` reading): the walk over a key's leases is skipped otherwise.
    */
-  #check(
-    counter: Counter,
-    bucket: number,
-    now: number,
-    exact = false,
-  ): { used: number; fitsAt: number | undefined } {
+  #check(counter: Counter, bucket: number, now: number, exact = false): number {
+    this.#fitsAt = undefined;
     switch (counter.kind) {
-      case 'window':
-        return (this.#windows.get(counter.key) ?? NO_WINDOW).use(
-          bucket,
-          counter.amount,
-          counter.limit,
-        );
+      case 'window': {
+        const window = this.#windows.get(counter.key) ?? NO_WINDOW;
+        const used = window.use(bucket, counter.amount, counter.limit);
+        this.#fitsAt = window.fitsAt;
+        return used;
+      }
       case 'parallel': {
         const leases = this.#leases.get(counter.key);
-        if (leases === undefined) return { used: 0, fitsAt: undefined };
-        if (!exact && leases.size + 1 <= counter.limit)
-          return { used: leases.size, fitsAt: undefined };
+        if (leases === undefined) return 0;
+        if (!exact && leases.size + 1 <= counter.limit) return leases.size;
         let soonest: number | undefined;
         for (const [id, expiresAt] of leases) {
           if (expiresAt <= now) leases.delete(id);
           else soonest = soonest === undefined ? expiresAt : Math.min(soonest, expiresAt);
         }
         // Full: a slot frees when a call ends, which no clock says; the lease is the latest.
-        return { used: leases.size, fitsAt: leases.size + 1 > counter.limit ? soonest : undefined };
+        if (leases.size + 1 > counter.limit) this.#fitsAt = soonest;
+        return leases.size;
       }
       case 'period': {
         const period = this.#periods.get(counter.key);
         const used = period === undefined || period.endsAt <= now ? 0 : period.used;
-        return { used, fitsAt: used + counter.amount > counter.limit ? counter.endsAt : undefined };
+        if (used + counter.amount > counter.limit) this.#fitsAt = counter.endsAt;
+        return used;
       }
     }
   }

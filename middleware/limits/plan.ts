@@ -67,14 +67,27 @@ export function appliedRules(ctx: Context, rules: readonly CheckedRule[]): RuleF
     const scope = rule.scope(ctx);
     if (scope === undefined) continue;
     const limits: CallLimits = {};
+    let any = false;
     const rpm = limitFor(ctx, rule.rpm);
-    if (rpm !== undefined) limits.rpm = rpm;
+    if (rpm !== undefined) {
+      limits.rpm = rpm;
+      any = true;
+    }
     const tpm = limitFor(ctx, rule.tpm);
-    if (tpm !== undefined) limits.tpm = tpm;
+    if (tpm !== undefined) {
+      limits.tpm = tpm;
+      any = true;
+    }
     const maxParallel = limitFor(ctx, rule.maxParallel);
-    if (maxParallel !== undefined) limits.maxParallel = maxParallel;
-    if (rule.budget !== undefined) limits.budget = rule.budget;
-    if (Object.keys(limits).length > 0) applied.push({ rule, scope, limits });
+    if (maxParallel !== undefined) {
+      limits.maxParallel = maxParallel;
+      any = true;
+    }
+    if (rule.budget !== undefined) {
+      limits.budget = rule.budget;
+      any = true;
+    }
+    if (any) applied.push({ rule, scope, limits });
   }
   return applied;
 }
@@ -95,26 +108,28 @@ export function planCall(
   settings: PlanSettings,
   now: number,
 ): CallPlan {
-  const needsTokens = applied.some(
-    ({ limits }) => limits.tpm !== undefined || limits.budget !== undefined,
-  );
-  const estimate = needsTokens ? estimateOf(ctx, settings) : { input: 0, output: 0 };
+  let needsTokens = false;
+  let needsPrice = false;
+  for (const { limits } of applied) {
+    if (limits.tpm !== undefined) needsTokens = true;
+    if (limits.budget !== undefined) needsPrice = needsTokens = true;
+  }
+  const estimate = needsTokens ? estimateOf(ctx, settings) : NO_ESTIMATE;
   const tokens = estimate.input + estimate.output;
-  const needsPrice = applied.some(({ limits }) => limits.budget !== undefined);
   // Up, so that a reservation is never less than its price; less a hair, for float noise.
   const nanos = needsPrice ? Math.ceil(priceOf(ctx, settings.prices, estimate) * NANOS - 1e-3) : 0;
   const counters: Counter[] = [];
   const plan: CallPlan = { counters, applied: [], tokens, nanos };
+  const amounts = { tokens, nanos, leaseMs: settings.parallelLeaseMs };
   for (const { rule, scope, limits } of applied) {
-    const amounts = { tokens, nanos, leaseMs: settings.parallelLeaseMs };
-    plan.applied.push({
-      rule,
-      scope,
-      ...pushCounters(counters, rule, scope, limits, amounts, now),
-    });
+    const entry: AppliedRule = { rule, scope };
+    pushCounters(counters, rule, scope, limits, amounts, now, entry);
+    plan.applied.push(entry);
   }
   return plan;
 }
+
+const NO_ESTIMATE = { input: 0, output: 0 };
 
 /** Where a rule's counters are in a list of counters. */
 export interface CounterPositions {
@@ -136,38 +151,72 @@ export function pushCounters(
   limits: { rpm?: number | undefined; tpm?: number | undefined; maxParallel?: number | undefined },
   amounts: { tokens: number; nanos: number; leaseMs: number; requests?: number },
   now: number,
+  positions: CounterPositions = {},
 ): CounterPositions {
-  const base = `limits:${rule.name}:${encodeURIComponent(scope)}`;
-  const positions: CounterPositions = {};
-  const push = (counter: Counter) => counters.push(counter) - 1;
+  const keys = counterKeys(rule, scope);
   if (limits.rpm !== undefined) {
     const amount = amounts.requests ?? 1;
-    positions.rpm = push({ kind: 'window', key: `${base}:rpm`, limit: limits.rpm, amount });
+    positions.rpm = counters.push({ kind: 'window', key: keys.rpm, limit: limits.rpm, amount }) - 1;
   }
   if (limits.tpm !== undefined) {
     const amount = amounts.tokens;
-    positions.tpm = push({ kind: 'window', key: `${base}:tpm`, limit: limits.tpm, amount });
+    positions.tpm = counters.push({ kind: 'window', key: keys.tpm, limit: limits.tpm, amount }) - 1;
   }
   if (limits.maxParallel !== undefined) {
-    positions.parallel = push({
-      kind: 'parallel',
-      key: `${base}:parallel`,
-      limit: limits.maxParallel,
-      amount: 1,
-      leaseMs: amounts.leaseMs,
-    });
+    positions.parallel =
+      counters.push({
+        kind: 'parallel',
+        key: keys.parallel,
+        limit: limits.maxParallel,
+        amount: 1,
+        leaseMs: amounts.leaseMs,
+      }) - 1;
   }
   if (rule.budget !== undefined) {
     const period = periodOf(rule.budget.period, rule.budget.timeZone, now);
-    positions.budget = push({
-      kind: 'period',
-      key: `${base}:budget:${period.id}`,
-      limit: Math.round(rule.budget.usd * NANOS),
-      amount: amounts.nanos,
-      endsAt: period.endsAt,
-    });
+    positions.budget =
+      counters.push({
+        kind: 'period',
+        key: `${keys.base}:budget:${period.id}`,
+        limit: Math.round(rule.budget.usd * NANOS),
+        amount: amounts.nanos,
+        endsAt: period.endsAt,
+      }) - 1;
   }
   return positions;
+}
+
+/** The keys of a rule's counters for one scope value. */
+interface CounterKeys {
+  base: string;
+  rpm: string;
+  tpm: string;
+  parallel: string;
+}
+
+/** Scope values whose keys each rule keeps, past which it starts again. */
+const MAX_KEPT_SCOPES = 10_000;
+const keptKeys = new WeakMap<CheckedRule, Map<string, CounterKeys>>();
+
+/**
+ * The keys of a rule's counters for a scope value, made once while the value is among the
+ * rule's last {@link MAX_KEPT_SCOPES}: the same strings call after call, which a `Map` (or
+ * Redis' client) hashes once, rather than new ones built and hashed for every call.
+ */
+function counterKeys(rule: CheckedRule, scope: string): CounterKeys {
+  let kept = keptKeys.get(rule);
+  if (kept === undefined) {
+    kept = new Map();
+    keptKeys.set(rule, kept);
+  }
+  let keys = kept.get(scope);
+  if (keys === undefined) {
+    const base = `limits:${rule.name}:${encodeURIComponent(scope)}`;
+    keys = { base, rpm: `${base}:rpm`, tpm: `${base}:tpm`, parallel: `${base}:parallel` };
+    if (kept.size >= MAX_KEPT_SCOPES) kept.clear();
+    kept.set(scope, keys);
+  }
+  return keys;
 }
 
 function estimateOf(ctx: Context, settings: PlanSettings): { input: number; output: number } {

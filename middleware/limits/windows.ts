@@ -18,17 +18,24 @@ export class SlidingWindow {
   readonly #counts = new Float64Array(BUCKETS);
 
   /**
-   * What the window that ends in `bucket` has counted, and, for a new `amount` that would go
-   * over `limit`, from when it fits (epoch milliseconds): as old buckets leave the window one by
-   * one; undefined when it fits now, or never fits (more than the limit on its own).
+   * For the amount of the last {@link use} that went over its limit, from when it fits (epoch
+   * milliseconds); undefined when it fit, or never fits (more than the limit on its own).
    */
-  use(bucket: number, amount: number, limit: number): { used: number; fitsAt: number | undefined } {
+  fitsAt: number | undefined = undefined;
+
+  /**
+   * What the window that ends in `bucket` has counted; sets {@link fitsAt} for a new `amount`
+   * that would go over `limit` (as old buckets leave the window one by one). A number and a
+   * field rather than an object: this runs for every call, and allocates nothing.
+   */
+  use(bucket: number, amount: number, limit: number): number {
     const oldest = bucket - BUCKETS + 1;
     let used = 0;
     for (let slot = 0; slot < BUCKETS; slot++) {
       if ((this.#buckets[slot] as number) >= oldest) used += this.#counts[slot] as number;
     }
-    if (used + amount <= limit) return { used, fitsAt: undefined };
+    this.fitsAt = undefined;
+    if (used + amount <= limit) return used;
     let freed = used;
     // Oldest first: bucket `oldest + step` sits in the slot of its own index.
     for (let index = oldest; index <= bucket; index++) {
@@ -36,9 +43,12 @@ export class SlidingWindow {
       if (this.#buckets[slot] !== index) continue;
       freed -= this.#counts[slot] as number;
       // The bucket leaves the window when the window's oldest bucket is past it.
-      if (freed + amount <= limit) return { used, fitsAt: (index + BUCKETS) * BUCKET_MS };
+      if (freed + amount <= limit) {
+        this.fitsAt = (index + BUCKETS) * BUCKET_MS;
+        return used;
+      }
     }
-    return { used, fitsAt: undefined };
+    return used;
   }
 
   /** Adds `amount` (less than 0 to take some back, never below 0) to `bucket`, if it is still in the window that ends in `current`. */

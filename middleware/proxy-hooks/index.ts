@@ -5,6 +5,7 @@ import {
   isShallotError,
   type LegacyCallback,
   type Middleware,
+  type Next,
   type ProxyCallType,
   type ProxyHook,
   type ProxyRequestData,
@@ -33,9 +34,16 @@ export interface ProxyHooksOptions {
  */
 export function proxyHooks(options: ProxyHooksOptions): Middleware {
   const callerOf = options.caller ?? ((ctx: Context) => ctx.metadata);
-  return async function proxyHooks(ctx, next) {
-    const handlers = withHooks(options.handlers());
+  // A plain function: a call without hooks (most are) hands on with no promise of this layer's own.
+  return function proxyHooks(ctx, next) {
+    const entries = options.handlers();
+    if (entries.length === 0) return next();
+    const handlers = withHooks(entries);
     if (handlers.length === 0) return next();
+    return withHandlers(ctx, next, handlers);
+  };
+
+  async function withHandlers(ctx: Context, next: Next, handlers: CustomLogger[]): Promise<void> {
     const caller = callerOf(ctx);
     const callType: ProxyCallType = ctx.kind === 'embedding' ? 'embeddings' : 'completion';
     for (const handler of handlers) {
@@ -112,7 +120,7 @@ export function proxyHooks(options: ProxyHooksOptions): Middleware {
         ctx.response = changed as typeof ctx.response & object;
       }
     }
-  };
+  }
 }
 
 /** The handlers that are CustomLoggers overriding at least one proxy hook. */

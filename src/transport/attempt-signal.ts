@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { CallContext } from '../context/context.js';
 import type { ShallotError } from '../errors/shallot-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
@@ -9,13 +8,14 @@ const COARSE_FROM_MS = 10_000;
 const deadlines = new CoarseDeadlines();
 
 /**
- * The signal of one HTTP attempt, handed to undici (which takes an `EventEmitter` with
- * `aborted` and `reason` as a signal). It aborts when the call aborts, or with a
- * `TimeoutError` when the attempt's deadline passes; a timed-out attempt leaves the call
- * itself alive, so that a later retry can run. An emitter rather than an `AbortController`:
- * on Node 20 an `AbortSignal` and its listeners cost several microseconds per attempt.
+ * The signal of one HTTP attempt, handed to undici (which takes an emitter with `aborted` and
+ * `reason` as a signal, and listens with `once('abort')` and `removeListener`). It aborts when
+ * the call aborts, or with a `TimeoutError` when the attempt's deadline passes; a timed-out
+ * attempt leaves the call itself alive, so that a later retry can run. Not an `AbortSignal`
+ * (on Node 20 one and its listeners cost several microseconds per attempt), nor a whole
+ * `EventEmitter`: one event, usually one listener.
  */
-export class AttemptSignal extends EventEmitter implements Deadline {
+export class AttemptSignal implements Deadline {
   aborted = false;
   reason: ShallotError | undefined = undefined;
   readonly at: number;
@@ -25,9 +25,9 @@ export class AttemptSignal extends EventEmitter implements Deadline {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #coarse = false;
   #unlink: (() => void) | undefined;
+  #listeners: Array<() => void> | undefined;
 
   constructor(ctx: CallContext, timeout: number, what: string) {
-    super();
     this.#timeout = timeout;
     this.#what = what;
     this.#model = ctx.request.model;
@@ -40,6 +40,31 @@ export class AttemptSignal extends EventEmitter implements Deadline {
     } else {
       this.#timer = setTimeout(this.expire, timeout);
     }
+  }
+
+  /** Adds a listener of `'abort'` (the only event), run once when the attempt aborts. */
+  on(event: string, listener: () => void): this {
+    if (event === 'abort' && !this.aborted) (this.#listeners ??= []).push(listener);
+    return this;
+  }
+
+  /** {@link on}: the abort happens once. */
+  once(event: string, listener: () => void): this {
+    return this.on(event, listener);
+  }
+
+  /** Removes a listener added by {@link on}. */
+  removeListener(event: string, listener: () => void): this {
+    const listeners = this.#listeners;
+    if (event !== 'abort' || listeners === undefined) return this;
+    const index = listeners.indexOf(listener);
+    if (index >= 0) listeners.splice(index, 1);
+    return this;
+  }
+
+  /** {@link removeListener}. */
+  off(event: string, listener: () => void): this {
+    return this.removeListener(event, listener);
   }
 
   /** The deadline no longer applies (a stream's head arrived; idle gaps are undici's bodyTimeout). */
@@ -67,7 +92,9 @@ export class AttemptSignal extends EventEmitter implements Deadline {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    this.emit('abort');
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (listeners !== undefined) for (const listener of listeners) listener();
   };
 
   /** The deadline passed. @internal */

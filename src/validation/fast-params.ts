@@ -183,9 +183,22 @@ export function parseCommonParams(
   request.messages = (request.messages as Array<Record<string, unknown>>).map((message) => ({
     ...message,
   }));
-  if (options.metadata !== undefined) options.metadata = { ...(options.metadata as object) };
+  if (options.metadata !== undefined) options.metadata = extensibleCopy(options.metadata as object);
   if (request.stream_options !== undefined) {
     request.stream_options = { ...(request.stream_options as object) };
   }
   return { request, options };
+}
+
+const NOTHING = {};
+
+/**
+ * A shallow copy, as `{ ...source }` makes it (own enumerable keys; a `__proto__` key stays an
+ * own key, never a prototype), that layers may add to cheaply. On Node 20 a property added to
+ * an object made by a lone spread costs about a microsecond (its shape is copied, not shared,
+ * so no transition is ever cached); two spreads give an ordinary object: 0.06 µs. The limits
+ * layer adds `metadata.limits` to every call's copy.
+ */
+function extensibleCopy(source: object): Record<string, unknown> {
+  return { ...NOTHING, ...source };
 }
