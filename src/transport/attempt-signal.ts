@@ -44,7 +44,9 @@ export class AttemptSignal implements Deadline {
 
   /** Adds a listener of `'abort'` (the only event), run once when the attempt aborts. */
   on(event: string, listener: () => void): this {
-    if (event === 'abort' && !this.aborted) (this.#listeners ??= []).push(listener);
+    if (event !== 'abort' || this.aborted) return this;
+    this.#listeners ??= [];
+    this.#listeners.push(listener);
     return this;
   }
 
