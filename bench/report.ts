@@ -152,7 +152,7 @@ function renderGateway(gateway: GatewayResult): string {
   );
   return [
     '## Gateway: the same load straight to the fake server and through a gateway',
-    `The floor's calls (undici, \`JSON.parse\`, eventsource-parser), sent straight to the fake server and through each gateway, every gateway in a process of its own; load, gateway and fake server share the machine. ${count(sizes.plain.calls)} plain calls and ${count(sizes.stream20.calls)} 20-chunk streams per run, ${gateway.concurrency} in flight, then ${count(sizes.latencyCalls)} calls one at a time of each kind; ${gateway.rounds} rounds, medians over the rounds. ${otherLoadLine(gateway.otherLoad, gateway.repeats)}`,
+    `The floor's calls (undici, \`JSON.parse\`, eventsource-parser), sent straight to the fake server and through each gateway, every gateway in a process of its own; load, gateway and fake server share the machine. The floor is the least a gateway in Node does (\`node:http\` in, undici out, the request and the answer parsed and written again; \`bench/gateway/floor-gateway.ts\`): how much of a gateway's cost is Node's own. ${count(sizes.plain.calls)} plain calls and ${count(sizes.stream20.calls)} 20-chunk streams per run, ${gateway.concurrency} in flight, then ${count(sizes.latencyCalls)} calls one at a time of each kind; ${gateway.rounds} rounds, medians over the rounds. ${otherLoadLine(gateway.otherLoad, gateway.repeats)}`,
     `Throughput, ${gateway.concurrency} in flight: **vs direct** is the median over the rounds of the target's rate over the direct calls' rate in the same round (its lowest and highest in **range**); CPU per call of the gateway's process and of the load's; the bar is ${ratio(GATEWAY_BARS.ratio)}.`,
     markdownTable(
       [

@@ -4,7 +4,9 @@
  * server's. It tells the parent over IPC where to send the load (`GatewayReady`), answers
  * `'cpu'` with its CPU time so far, and exits on `'stop'` or when the parent goes.
  *
- * Arguments: the variant (see `GatewayVariant`) and the fake server's OpenAI base URL.
+ * Arguments: the variant (see `GatewayVariant`) and the fake server's OpenAI base URL. For
+ * telling costs apart (`ab.ts`), `GW_LIMITS=0` leaves out `shallot-keys`' limits layer and
+ * `GW_KEYS=memory` checks its key from a `Map` instead of PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -25,6 +27,7 @@ import {
 import { limits } from 'shallot/middleware/limits';
 import { benchAgent } from '../agent.js';
 import { API_KEY } from '../wire.js';
+import { startFloorGateway } from './floor-gateway.js';
 import {
   type GatewayReady,
   type GatewayVariant,
@@ -39,13 +42,17 @@ const cleanups: Array<() => Promise<unknown>> = [];
 
 async function start(): Promise<GatewayReady> {
   if (variant === 'portkey') return startPortkey();
+  if (variant === 'floor') return startFloor();
   const keyed = variant === 'shallot-keys' ? await keyAuth() : undefined;
   const dispatcher = benchAgent();
   const client = createClient({
     dispatcher,
     providers: { openai: { apiKey: API_KEY, apiBase: upstream } },
     // A key's own limits, as `shallot serve` wires them, counted in this process's memory.
-    middleware: keyed === undefined ? [] : [limits({ rules: [keyLimitRule()] })],
+    middleware:
+      keyed === undefined || process.env.GW_LIMITS === '0'
+        ? []
+        : [limits({ rules: [keyLimitRule()] })],
   });
   const gateway = createGateway({ client, ...keyed?.options });
   // The load keeps its connections for the whole run, as it does with the fake server.
@@ -62,6 +69,18 @@ async function start(): Promise<GatewayReady> {
   };
 }
 
+/** The floor gateway (`floor-gateway.ts`) on an agent of its own. */
+async function startFloor(): Promise<GatewayReady> {
+  const dispatcher = benchAgent();
+  const { url, server } = await startFloorGateway(upstream, dispatcher);
+  cleanups.unshift(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await dispatcher.close();
+  });
+  return { apiBase: `${url}/v1`, headers: { authorization: `Bearer ${API_KEY}` } };
+}
+
 /** What the gateway of virtual keys is given: where the key lives, the key, its options. */
 interface KeyedGateway {
   where: 'postgres' | 'memory';
@@ -76,6 +95,7 @@ interface KeyedGateway {
  */
 async function keyAuth(): Promise<KeyedGateway> {
   const keyLimits = { rpm_limit: 1_000_000_000, max_parallel_requests: 1_000_000 };
+  if (process.env.GW_KEYS === 'memory') return memoryKeyAuth(keyLimits);
   const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3_000 });
   admin.on('error', () => {});
   const schema = `shallot_bench_${process.pid}_${randomBytes(4).toString('hex')}`;

@@ -45,6 +45,7 @@ export async function startGateway(
   variant: GatewayVariant,
   upstream: string,
   nodeOptions: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Target> {
   // Checked here, to fail before the fork with the way to install it.
   if (variant === 'portkey') portkeyDirOf(process.env);
@@ -53,6 +54,7 @@ export async function startGateway(
     [variant, upstream],
     {
       execArgv: [...nodeOptions, '--import', 'tsx'],
+      env,
       // Portkey writes a banner (and clears the screen) on stdout.
       stdio: ['ignore', variant === 'portkey' ? 'ignore' : 'inherit', 'inherit', 'ipc'],
     },
@@ -92,6 +94,7 @@ export async function startGateway(
 
 function nameOf(variant: GatewayVariant, ready: GatewayReady): string {
   if (variant === 'portkey') return `portkey ${PORTKEY_VERSION}`;
+  if (variant === 'floor') return 'floor: node:http + undici, no shallot';
   if (variant === 'shallot') return 'shallot gateway';
   return `shallot gateway, virtual key${ready.keys === 'memory' ? ' (in memory)' : ''} + limits`;
 }

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
- * The gateways the gateway workload puts between the load and the fake server: shallot's with
- * no keys, shallot's with a virtual key and the limits layer in memory, and Portkey's (only with
+ * The gateways the gateway workload puts between the load and the fake server: the floor (the
+ * least a Node gateway does: `floor-gateway.ts`), shallot's with no keys, shallot's with a virtual key and the limits layer in memory, and Portkey's (only with
  * `--portkey`).
  */
-export type GatewayVariant = 'shallot' | 'shallot-keys' | 'portkey';
+export type GatewayVariant = 'floor' | 'shallot' | 'shallot-keys' | 'portkey';
 
 /** What a gateway's process tells the benchmark once it listens. */
 export interface GatewayReady {

@@ -33,7 +33,8 @@ const ROUND_IDS = 1_000_000;
 const REWARM_IDS = 900_000;
 
 /**
- * The same load sent straight to the fake server and through each gateway in its own process:
+ * The same load sent straight to the fake server and through each gateway in its own process
+ * (the floor, the least a Node gateway does, first):
  * plain calls and 20-chunk streams `concurrency` in flight (throughput), then one call at a
  * time (latency). Each run rewarms its target first; rounds rotate the order, as `compare()`.
  */
@@ -43,7 +44,7 @@ export async function runGateway(
   options: { portkey: boolean },
   log: (line: string) => void,
 ): Promise<GatewayResult> {
-  const variants: GatewayVariant[] = ['shallot', 'shallot-keys'];
+  const variants: GatewayVariant[] = ['floor', 'shallot', 'shallot-keys'];
   if (options.portkey) variants.push('portkey');
   const started = await Promise.allSettled(
     variants.map((variant) => startGateway(variant, server.apiBase)),
