@@ -144,7 +144,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     const route = ROUTES[`${method} ${path}`];
     if (route === undefined)
       return send(response, httpError(404, `no route ${method} ${path}`, 'not_found'));
-    const caller = (await options.authenticate?.(request)) ?? ANONYMOUS;
+    // Awaited only when it is a promise: a key remembered in memory answers in this turn.
+    const authenticated = options.authenticate?.(request) ?? ANONYMOUS;
+    const caller = authenticated instanceof Promise ? await authenticated : authenticated;
     if (isHttpError(caller)) return send(response, caller);
     if (route === 'models') {
       const ids = caller.models ?? options.models ?? [];

@@ -51,13 +51,17 @@ const ADMIN: Caller = {
   metadata: { user_api_key_hash: undefined, key_alias: undefined, key_limits: undefined },
 };
 
-/** `authenticate` of {@link createKeyAuth}: the master key, or a live virtual key, or a refusal. */
+/**
+ * `authenticate` of {@link createKeyAuth}: the master key, or a live virtual key, or a refusal.
+ * A key this process looked up within the store's `cacheTtlMs` is answered at once, with no
+ * promise (most requests); another waits for PostgreSQL.
+ */
 export function keyAuthenticator(
   store: KeyStore,
   master: MasterKey,
   onError: (error: unknown) => void,
-): (request: IncomingMessage) => Promise<Caller | HttpError> {
-  return async function authenticate(request) {
+): (request: IncomingMessage) => Caller | HttpError | Promise<Caller | HttpError> {
+  return function authenticate(request) {
     const key = presentedKey(request);
     if (key === undefined) {
       return httpError(
@@ -69,19 +73,23 @@ export function keyAuthenticator(
     // One hash of the key: compared with the master key's, and (in hex) looked up.
     const digest = keyDigest(key);
     if (master.matchesDigest(digest)) return ADMIN;
-    let info: KeyInfo | undefined;
-    try {
-      info = await store.find(digest.toString('hex'));
-    } catch (error) {
+    const hash = digest.toString('hex');
+    const remembered = store.remembered(hash);
+    if (remembered !== undefined) return answerFor(remembered.info);
+    return store.find(hash).then(answerFor, (error: unknown) => {
       onError(error);
       return httpError(
         503,
         'the key store is unavailable: try again shortly',
         'key_store_unavailable',
       );
-    }
-    return refusalOf(info, Date.now()) ?? callerOf(info as KeyInfo);
+    });
   };
+}
+
+/** The caller of a key looked up, or why it is refused. */
+function answerFor(info: KeyInfo | undefined): Caller | HttpError {
+  return refusalOf(info, Date.now()) ?? callerOf(info as KeyInfo);
 }
 
 /** Why a key is refused, if it is: unknown, revoked, expired, or its budget spent. */

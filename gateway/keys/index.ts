@@ -40,8 +40,11 @@ export interface KeyAuthOptions extends KeyStoreOptions {
 
 /** What {@link createKeyAuth} gives the gateway. */
 export interface KeyAuth {
-  /** `createGateway({ authenticate })`: the master key, or a live virtual key; a 401 (or 429 for a spent budget) else. */
-  authenticate: (request: IncomingMessage) => Promise<Caller | HttpError>;
+  /**
+   * `createGateway({ authenticate })`: the master key, or a live virtual key; a 401 (or 429 for a
+   * spent budget) else. A promise only when the key must be looked up in PostgreSQL.
+   */
+  authenticate: (request: IncomingMessage) => Caller | HttpError | Promise<Caller | HttpError>;
   /** `createGateway({ routes })`: `/key/generate`, `/key/info`, `/key/update`, `/key/delete`. */
   routes: Readonly<Record<string, GatewayRoute>>;
   /** True for the master key or a live key made with `metadata: { role: 'admin' }`: who may manage keys and see the dashboard. */

@@ -89,16 +89,24 @@ export class KeyStore {
 
   /** The key with this hash, from memory when looked up within `cacheTtlMs`; undefined when there is none. */
   find(hash: string): Promise<KeyInfo | undefined> {
-    const remembered = this.#cache.get(hash);
-    if (remembered !== undefined && remembered.until > Date.now()) {
-      return Promise.resolve(remembered.info);
-    }
+    const remembered = this.remembered(hash);
+    if (remembered !== undefined) return Promise.resolve(remembered.info);
     let loading = this.#loading.get(hash);
     if (loading === undefined) {
       loading = this.read(hash).finally(() => this.#loading.delete(hash));
       this.#loading.set(hash, loading);
     }
     return loading;
+  }
+
+  /**
+   * What this process remembers of the key with this hash, looked up within `cacheTtlMs`
+   * (`info` undefined: there is no such key); undefined when it must be looked up. No promise:
+   * what a request's authentication asks first.
+   */
+  remembered(hash: string): { info: KeyInfo | undefined } | undefined {
+    const remembered = this.#cache.get(hash);
+    return remembered !== undefined && remembered.until > Date.now() ? remembered : undefined;
   }
 
   /** The key with this hash, from the table (and remembered). */
