@@ -1,11 +1,12 @@
 import type * as PromClient from 'prom-client';
-import type { Counter, Histogram, Registry } from 'prom-client';
+import type { Counter, Metric, Registry } from 'prom-client';
 import {
   type Context,
   isInstalled,
   type OptionalPackage,
   requireOptional,
 } from '../src/kit/index.js';
+import { LatencyHistogram, type LatencySeries } from './latency-histogram.js';
 
 /** Prometheus' client, an optional peer dependency: `npm install prom-client` for `/metrics`. */
 export const PROM_CLIENT: OptionalPackage = {
@@ -32,7 +33,7 @@ export class GatewayMetrics {
   readonly #requests: Counter<Labels>;
   readonly #tokens: Counter<Labels | 'type'>;
   readonly #cost: Counter<Labels>;
-  readonly #latency: Histogram<Labels>;
+  readonly #latency: LatencyHistogram;
 
   constructor(prom: typeof PromClient) {
     this.registry = new prom.Registry();
@@ -59,13 +60,12 @@ export class GatewayMetrics {
       registers,
       collect,
     });
-    this.#latency = new prom.Histogram<Labels>({
-      name: 'shallot_request_duration_seconds',
-      help: 'Time from the request to the end of the answer (a stream: its last chunk)',
-      labelNames: ['model', 'key', 'status'],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
-      registers,
-    });
+    this.#latency = new LatencyHistogram(
+      'shallot_request_duration_seconds',
+      'Time from the request to the end of the answer (a stream: its last chunk)',
+      [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    );
+    this.registry.registerMetric(this.#latency as unknown as Metric);
   }
 
   /** The gateway's metrics when prom-client is installed; none otherwise (`/metrics` then says so). */
@@ -82,7 +82,9 @@ export class GatewayMetrics {
     const id = `${model}\u0000${key}\u0000${status}`;
     let counts = this.#unread.get(id);
     if (counts === undefined) {
-      counts = { labels: { model, key, status }, requests: 0, tokens: undefined, cost: 0 };
+      const labels = { model, key, status };
+      const latency = this.#latency.series(id, labels);
+      counts = { labels, requests: 0, tokens: undefined, cost: 0, latency };
       this.#unread.set(id, counts);
     }
     counts.requests++;
@@ -95,7 +97,7 @@ export class GatewayMetrics {
     const cost = ctx.cost?.total;
     if (typeof cost === 'number' && cost > 0) counts.cost += cost;
     const { start, end = Date.now() } = ctx.timings;
-    this.#latency.observe(counts.labels, (end - start) / 1000);
+    this.#latency.observe(counts.latency, (end - start) / 1000);
   }
 
   /** Hands the counts of every series to prom-client's counters, which are being read. */
@@ -120,6 +122,8 @@ interface UnreadCounts {
   tokens: { prompt: number; completion: number } | undefined;
   /** Dollars of the calls that cost something (its cost series is not made until one does). */
   cost: number;
+  /** The series' latencies, which are never handed over: the histogram is the registry's own. */
+  latency: LatencySeries;
 }
 
 /** A key as a label: its alias, else the start of its hash (never the key); `none` without one. */
