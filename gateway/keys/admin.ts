@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { type MasterKey, presentedKey } from './authenticate.js';
-import { keyDigest } from './key-format.js';
+import { hashKey } from './key-format.js';
 import type { KeyStore } from './store.js';
 
 /** The role a virtual key's metadata gives it to manage keys and see the dashboard: `{ "role": "admin" }`. */
@@ -19,9 +19,9 @@ export function adminCheck(
   return async (request) => {
     const key = presentedKey(request);
     if (key === undefined) return false;
-    const digest = keyDigest(key);
-    if (master.matchesDigest(digest)) return true;
-    const info = await store.find(digest.toString('hex')).catch(() => undefined);
+    const hash = hashKey(key);
+    if (master.matchesHash(hash)) return true;
+    const info = await store.find(hash).catch(() => undefined);
     if (info === undefined || info.blocked) return false;
     if (info.expires !== null && info.expires.getTime() <= Date.now()) return false;
     return info.metadata.role === ADMIN_ROLE;

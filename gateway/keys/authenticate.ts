@@ -1,8 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type HttpError, httpError } from '../errors.js';
 import type { Caller } from '../index.js';
-import { keyDigest } from './key-format.js';
+import { hashKey, sameHash } from './key-format.js';
 import { type KeyInfo, limitsOf } from './record.js';
 import type { KeyStore } from './store.js';
 
@@ -24,22 +23,22 @@ function headerText(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value.trim() : undefined;
 }
 
-/** The master key, held as its digest: compared in constant time, whatever the length of a guess. */
+/** The master key, held as its hash: compared in constant time, whatever the length of a guess. */
 export class MasterKey {
-  readonly #digest: Buffer;
+  readonly #hash: string;
 
   constructor(key: string) {
-    this.#digest = keyDigest(key);
+    this.#hash = hashKey(key);
   }
 
   /** True when `candidate` is the master key. */
   matches(candidate: string | undefined): boolean {
-    return candidate !== undefined && this.matchesDigest(keyDigest(candidate));
+    return candidate !== undefined && this.matchesHash(hashKey(candidate));
   }
 
-  /** True when `digest` (a key's {@link keyDigest}) is the master key's. */
-  matchesDigest(digest: Buffer): boolean {
-    return timingSafeEqual(digest, this.#digest);
+  /** True when `hash` (a key's {@link hashKey}) is the master key's. */
+  matchesHash(hash: string): boolean {
+    return sameHash(hash, this.#hash);
   }
 }
 
@@ -70,10 +69,9 @@ export function keyAuthenticator(
         'missing_api_key',
       );
     }
-    // One hash of the key: compared with the master key's, and (in hex) looked up.
-    const digest = keyDigest(key);
-    if (master.matchesDigest(digest)) return ADMIN;
-    const hash = digest.toString('hex');
+    // One hash of the key: compared with the master key's, and looked up.
+    const hash = hashKey(key);
+    if (master.matchesHash(hash)) return ADMIN;
     const remembered = store.remembered(hash);
     if (remembered !== undefined) return answerFor(remembered.info);
     return store.find(hash).then(answerFor, (error: unknown) => {
