@@ -78,6 +78,9 @@ export interface Gateway {
 
 const ANONYMOUS: Caller = { metadata: {} };
 
+/** How often a closing gateway closes the keep-alive connections that went idle. */
+const IDLE_SWEEP_MS = 20;
+
 /**
  * An OpenAI-compatible HTTP server in front of a shallot client: every request becomes one call
  * of the client, so every layer (callbacks, cost, cache, router, limits, sinks) governs it; the
@@ -94,21 +97,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   const client = options.client;
   const hooks = proxyHooks({ handlers: () => client.callbacks, cache: () => client.cache });
   const metrics = GatewayMetrics.create();
-  const inFlight = new Set<ServerResponse>();
   let closing = false;
+  // No list of the requests in flight: an old Set that every request's response passed through
+  // kept each request's objects alive through two young-generation collections (they were
+  // promoted, then collected by the old generation's), which cost about a tenth of the gateway's
+  // CPU. close() finds them through the server's own connections instead.
   const server = createServer(
     {
       headersTimeout: options.headersTimeoutMs ?? 10_000,
       requestTimeout: options.requestTimeoutMs ?? 60_000,
     },
     (request, response) => {
-      inFlight.add(response);
       if (closing) response.setHeader('connection', 'close');
-      response.on('close', () => {
-        inFlight.delete(response);
-        // While closing, a keep-alive connection that goes idle is closed at once.
-        if (closing) server.closeIdleConnections();
-      });
       handle(request, response).catch((error: unknown) => send(response, toHttpError(error)));
     },
   );
@@ -229,13 +229,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     close: async ({ graceMs = 10_000 } = {}) => {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections are closed as they go idle; those still busy at the end of the
+      // grace period are cut, which aborts their calls.
       server.closeIdleConnections();
-      const grace = setTimeout(() => {
-        for (const response of inFlight) response.destroy();
-        server.closeAllConnections();
-      }, graceMs);
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      sweep.unref();
+      const grace = setTimeout(() => server.closeAllConnections(), graceMs);
       grace.unref();
       await closed;
+      clearInterval(sweep);
       clearTimeout(grace);
       await options.client.flush({ timeoutMs: graceMs });
     },

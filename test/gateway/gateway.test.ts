@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { createClient } from 'shallot';
 import { createGateway, type Gateway } from 'shallot/gateway';
 import { limits } from 'shallot/middleware/limits';
+import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAIEmbeddingsReply, vectorFor } from '../support/embeddings.js';
 import { fixture, fixtureEvents, useFakeProvider } from '../support/fake-provider.js';
@@ -21,7 +22,7 @@ async function started(options: Partial<Parameters<typeof createGateway>[0]> = {
   gateways.push(gateway);
   const url = await gateway.listen();
   const openai = new OpenAI({ apiKey: 'sk-caller', baseURL: `${url}/v1`, maxRetries: 0 });
-  return { url, openai, client };
+  return { url, openai, client, gateway };
 }
 
 const messages = [{ role: 'user' as const, content: 'Hello' }];
@@ -226,5 +227,51 @@ describe('createGateway()', () => {
       'body_too_large',
     );
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('gateway.close()', () => {
+  it('lets a request in flight finish, then closes its keep-alive connection at once', async () => {
+    let open: () => void = () => {};
+    fake.reply({
+      gate: new Promise<void>((resolve) => (open = resolve)),
+      body: fixture('openai-chat.json'),
+    });
+    const { url, gateway } = await started();
+    // Neither the keep-alive timeout nor the grace period would end the connection in time.
+    gateway.server.keepAliveTimeout = 600_000;
+    const agent = new Agent({ keepAliveTimeout: 600_000 });
+    try {
+      const pending = request(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4.1-nano', messages }),
+      });
+      await expect.poll(() => fake.requests.length).toBe(1);
+      const closed = gateway.close({ graceMs: 600_000 });
+      await expect(fetch(`${url}/v1/models`)).rejects.toThrow();
+      open();
+      const response = await pending;
+      expect(response.statusCode).toBe(200);
+      expect(((await response.body.json()) as { object: string }).object).toBe('chat.completion');
+      await closed;
+      expect(gateway.server.listening).toBe(false);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('cuts a request still in flight when the grace period ends, which aborts its upstream call', async () => {
+    fake.reply({ hang: true });
+    const { url, gateway } = await started();
+    const pending = fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4.1-nano', messages }),
+    });
+    await expect.poll(() => fake.requests.length).toBe(1);
+    await gateway.close({ graceMs: 100 });
+    await expect(pending).rejects.toThrow();
+    await fake.clientGone(0);
   });
 });
