@@ -173,7 +173,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The call's parameters: the body's own fields (a copy), the merged metadata, and the layers
     // of this exchange.
     const params = fields;
-    params.metadata = { ...objectOr(body.metadata), ...caller.metadata };
+    params.metadata = { ...objectOrNone(body.metadata), ...caller.metadata };
     // What the call cost, as LiteLLM's proxy tells it (`x-litellm-response-cost`), for a plain answer.
     let cost: number | null | undefined;
     // The call's tie to its exchange: its cost for the header, its metrics, and a client that
@@ -257,7 +257,8 @@ const ROUTES: Readonly<Record<string, 'chat' | 'embeddings' | 'models'>> = {
 
 /** The route of a request's URL: its path without the query and without the optional `/v1`. */
 function routeOf(url: string): string {
-  const path = url.split('?', 1)[0] ?? '/';
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
   const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   return trimmed.startsWith('/v1/') ? trimmed.slice(3) : trimmed;
 }
@@ -270,10 +271,11 @@ function clientGone(model: string): AbortError {
   });
 }
 
-function objectOr(value: unknown): Record<string, unknown> {
+/** The value when it is a JSON object (its own keys are spread, never a prototype), else nothing to spread. */
+function objectOrNone(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? { ...(value as Record<string, unknown>) }
-    : {};
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function isHttpError(value: object): value is HttpError {

@@ -19,10 +19,11 @@ export function sendJson(
   headers: Record<string, string> = {},
 ): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, {
+  const head: Record<string, string | number> = {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
+  };
+  for (const name in headers) head[name] = headers[name] as string;
+  response.writeHead(status, head);
   response.end(text);
 }

@@ -29,7 +29,12 @@ export class AttemptChain {
     ctx.providerResponse = undefined;
     const extra = ctx.attemptMiddleware;
     const route = ctx.routeMiddleware;
-    if (extra.length === 0 && route.length === 0) return this.#composed(ctx);
+    if (extra.length === 0) {
+      if (route.length === 0) return this.#composed(ctx);
+      // Routing layers only (a router, the limits layer): they run around the chain composed
+      // once, rather than a chain of all the layers composed for this attempt.
+      return compose<CallContext>(route)(ctx, () => this.#composed(ctx));
+    }
     return compose<CallContext>([
       ...route,
       prepare,

@@ -75,6 +75,7 @@ export class Client {
   readonly #background: Background;
   readonly #services: ContextServices;
   #callChain: Chain | undefined;
+  #settled: Chain | undefined;
   #closed = false;
 
   /**
@@ -358,8 +359,19 @@ export class Client {
     const outer = [...this.#middleware, ...perCall];
     // With no layer outside the built-ins, completion() settles the call itself: one async
     // layer less on every call.
-    const settle = outer.length > 0 ? [this.#settleCall] : [];
-    return compose<CallContext>([...outer, ...settle, ...this.#builtIn, runAttemptOnce]);
+    if (outer.length === 0) return compose<CallContext>([...this.#builtIn, runAttemptOnce]);
+    // A call's own layers run around the rest, composed once: only they are composed per call.
+    if (perCall.length > 0) {
+      const rest = this.#settledChain();
+      return (ctx) => compose<CallContext>(outer)(ctx, () => rest(ctx));
+    }
+    return compose<CallContext>([...outer, this.#settleCall, ...this.#builtIn, runAttemptOnce]);
+  }
+
+  /** The settling layer, the built-ins and the attempt, composed once. */
+  #settledChain(): Chain {
+    this.#settled ??= compose<CallContext>([this.#settleCall, ...this.#builtIn, runAttemptOnce]);
+    return this.#settled;
   }
 
   readonly #report = (error: unknown, label: CallbackErrorInfo) => {

@@ -133,6 +133,21 @@ function keyFromEnvironment(
  * (`claude-3-haiku-20240307` → anthropic), else a well-known prefix, else OpenAI.
  */
 function providerOfBareModel(model: string): string {
+  let provider = bareModels.get(model);
+  if (provider === undefined) {
+    provider = lookUpBareModel(model);
+    // The names a client calls are few; a caller naming a new one each time meets a full memo.
+    if (bareModels.size >= BARE_MODELS_KEPT) bareModels.clear();
+    bareModels.set(model, provider);
+  }
+  return provider;
+}
+
+/** The bare names looked up so far, and their providers: the price table is large, and read from memory far apart. */
+const bareModels = new Map<string, string>();
+const BARE_MODELS_KEPT = 1000;
+
+function lookUpBareModel(model: string): string {
   const listed = own(BUNDLED_PRICES, model)?.provider;
   const fromTable = listed === undefined ? undefined : own(TABLE_PROVIDERS, listed);
   if (fromTable !== undefined) return fromTable;
