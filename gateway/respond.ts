@@ -19,11 +19,10 @@ export function sendJson(
   headers: Record<string, string> = {},
 ): void {
   const text = JSON.stringify(body);
-  const head: Record<string, string | number> = {
+  response.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
-  };
-  for (const name in headers) head[name] = headers[name] as string;
-  response.writeHead(status, head);
+    ...headers,
+  });
   response.end(text);
 }
