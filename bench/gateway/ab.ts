@@ -9,10 +9,16 @@
  * change with the build before it) and `+NAME=value` (its environment: `GW_LIMITS=0`,
  * `GW_KEYS=memory`, see gateway-process.ts).
  *
+ * `--paired` before the gateways sends each round's calls to all of them at once instead, call
+ * `i` to gateway `i % n`: the machine's changes of speed (which move a round of one gateway by a
+ * quarter) then fall on every gateway alike: a gateway against itself read ×1.010 and ×1.027.
+ *
  * ```sh
  * npm run build
  * TSX_TSCONFIG_PATH=bench/tsconfig.json node --import tsx bench/gateway/ab.ts \
  *   plain 4000 15 floor shallot shallot-keys shallot-keys+GW_LIMITS=0
+ * TSX_TSCONFIG_PATH=bench/tsconfig.json node --import tsx bench/gateway/ab.ts \
+ *   plain 8000 12 --paired shallot-keys+GW_LIMITS=0 shallot-keys
  * ```
  */
 import { FULL } from '../config.js';
@@ -24,8 +30,10 @@ import { startGateway } from './gateways.js';
 import { loadOf } from './load.js';
 import type { GatewayVariant } from './variants.js';
 
-const [kind = 'plain', calls = '4000', rounds = '15', ...variants] = process.argv.slice(2);
+const [kind = 'plain', calls = '4000', rounds = '15', ...given] = process.argv.slice(2);
 if (kind !== 'plain' && kind !== 'stream20') throw new Error(`unknown kind ${kind}`);
+const paired = given[0] === '--paired';
+const variants = paired ? given.slice(1) : given;
 const server = await startFakeServer();
 const targets = await Promise.all(
   (variants.length > 0 ? variants : ['floor', 'shallot']).map(async (spec) => {
@@ -44,20 +52,39 @@ const targets = await Promise.all(
 );
 const loads = targets.map(loadOf);
 let id = 0;
+/** One checked call through the gateway at `index`. */
+const call = async (index: number) => {
+  const target = targets[index] as (typeof targets)[number];
+  const load = loads[index] as (typeof loads)[number];
+  const prompt = promptOf(id++);
+  if (kind === 'plain') expectReply(target.name, await load.plain(prompt));
+  else expectStream(target.name, await load.stream(prompt), SHORT_STREAM_PIECES);
+};
+/** Each gateway's CPU so far, asked one at a time. */
+const cpuNow = async () => {
+  const now: number[] = [];
+  for (const target of targets) now.push(await target.cpuMicros());
+  return now;
+};
 const cpu: number[][] = targets.map(() => []);
 try {
+  // Round 0 warms up.
   for (let round = 0; round <= Number(rounds); round++) {
+    if (paired) {
+      const before = await cpuNow();
+      await runConcurrent(Number(calls), FULL.concurrency, (index) => call(index % targets.length));
+      const after = await cpuNow();
+      const share = Number(calls) / targets.length;
+      if (round > 0)
+        after.forEach((value, index) =>
+          cpu[index]?.push((value - (before[index] as number)) / share),
+        );
+      continue;
+    }
     for (let index = 0; index < targets.length; index++) {
       const target = targets[index] as (typeof targets)[number];
-      const load = loads[index] as (typeof loads)[number];
-      const call = async () => {
-        const prompt = promptOf(id++);
-        if (kind === 'plain') expectReply(target.name, await load.plain(prompt));
-        else expectStream(target.name, await load.stream(prompt), SHORT_STREAM_PIECES);
-      };
       const before = await target.cpuMicros();
-      await runConcurrent(Number(calls), FULL.concurrency, call);
-      // Round 0 warms up.
+      await runConcurrent(Number(calls), FULL.concurrency, () => call(index));
       if (round > 0) cpu[index]?.push(((await target.cpuMicros()) - before) / Number(calls));
     }
   }
