@@ -75,10 +75,9 @@ try {
       await runConcurrent(Number(calls), FULL.concurrency, (index) => call(index % targets.length));
       const after = await cpuNow();
       const share = Number(calls) / targets.length;
-      if (round > 0)
-        after.forEach((value, index) =>
-          cpu[index]?.push((value - (before[index] as number)) / share),
-        );
+      for (let index = 0; round > 0 && index < targets.length; index++) {
+        cpu[index]?.push(((after[index] as number) - (before[index] as number)) / share);
+      }
       continue;
     }
     for (let index = 0; index < targets.length; index++) {
