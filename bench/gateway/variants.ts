@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 
 /**
  * The gateways the gateway workload puts between the load and the fake server: the floor (the
- * least a Node gateway does: `floor-gateway.ts`), shallot's with no keys, shallot's with a virtual key and the limits layer in memory, and Portkey's (only with
- * `--portkey`).
+ * least a Node gateway does: `floor-gateway.ts`), shallot's with no keys, shallot's with a
+ * virtual key and the limits layer in memory, and Portkey's (only with `--portkey`).
  */
 export type GatewayVariant = 'floor' | 'shallot' | 'shallot-keys' | 'portkey';
 

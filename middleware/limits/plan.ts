@@ -66,28 +66,18 @@ export function appliedRules(ctx: Context, rules: readonly CheckedRule[]): RuleF
   for (const rule of rules) {
     const scope = rule.scope(ctx);
     if (scope === undefined) continue;
-    const limits: CallLimits = {};
-    let any = false;
     const rpm = limitFor(ctx, rule.rpm);
-    if (rpm !== undefined) {
-      limits.rpm = rpm;
-      any = true;
-    }
     const tpm = limitFor(ctx, rule.tpm);
-    if (tpm !== undefined) {
-      limits.tpm = tpm;
-      any = true;
-    }
     const maxParallel = limitFor(ctx, rule.maxParallel);
-    if (maxParallel !== undefined) {
-      limits.maxParallel = maxParallel;
-      any = true;
-    }
-    if (rule.budget !== undefined) {
-      limits.budget = rule.budget;
-      any = true;
-    }
-    if (any) applied.push({ rule, scope, limits });
+    const budget = rule.budget;
+    if (rpm === undefined && tpm === undefined && maxParallel === undefined && budget === undefined)
+      continue;
+    const limits: CallLimits = {};
+    if (rpm !== undefined) limits.rpm = rpm;
+    if (tpm !== undefined) limits.tpm = tpm;
+    if (maxParallel !== undefined) limits.maxParallel = maxParallel;
+    if (budget !== undefined) limits.budget = budget;
+    applied.push({ rule, scope, limits });
   }
   return applied;
 }
